@@ -2,7 +2,7 @@
 
 The notes' pipeline, one module per concept:
 
-- ``activations``: sigmoid, tanh, relu, linear, softmax — ``output(z)`` with ``der(z, y)`` beside it.
+- ``activations``: sigmoid, tanh, relu, linear, softmax — ``output(z)`` beside ``der(z, y)``.
 - ``losses``: squared error (the notes' ½(y − ŷ)²) and cross-entropy — ``value`` with ``der``.
 - ``network``: ``Network`` — weighted sum z = X @ W + b, activation y = f(z), backprop.
 - ``training``: ``train`` — gradient descent w ← w − η ∂E/∂w, with a per-epoch ``History``.

@@ -81,7 +81,7 @@ def make_dataset(name: str, n_points: int = 200, noise: float = 0.1,
     X = X + rng.normal(0.0, noise, X.shape) if noise else X
     order = rng.permutation(n_points)
     X, y = X[order], y[order]
-    n_test = int(round(test_fraction * n_points))
+    n_test = round(test_fraction * n_points)
     n_test = min(n_test, n_points - 2)
     n_train = n_points - n_test
     return Dataset(name, X[:n_train], y[:n_train], X[n_train:], y[n_train:], n_classes)

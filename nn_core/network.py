@@ -1,4 +1,4 @@
-"""A fully connected network: weighted sum → activation, layer after layer; backprop by the chain rule.
+"""A fully connected network: weighted sum → activation per layer; backprop by the chain rule.
 
 Conventions (the notes'): data points are the rows of X (X[i, j]: point i, feature j). Layer l
 has weights W of shape (n_in, n_out) and bias b of shape (n_out,); it computes the weighted sum
