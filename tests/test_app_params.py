@@ -7,11 +7,11 @@ from ui.params import Params, format_value, parse_choice, parse_float, parse_int
 
 
 def test_parse_int():
-    assert parse_int("n", "3", 1, 5) == (3, None)
+    assert parse_int("n", "3", 1, 1, 5) == (3, None)
     assert parse_int("n", None, 2, 1, 5) == (2, None)
-    value, notice = parse_int("n", "9", 1, 5)
+    value, notice = parse_int("n", "9", 1, 1, 5)
     assert value == 1 and "n='9'" in notice and "using 1" in notice
-    value, notice = parse_int("n", "abc", 1, 5)
+    value, notice = parse_int("n", "abc", 1, 1, 5)
     assert value == 1 and "not a whole number" in notice
 
 
