@@ -1,0 +1,138 @@
+"""What a person sees, read from Streamlit's DOM: waits, navigation and page checks."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+# Text that only appears when something went wrong (tracebacks, Streamlit's redacted error).
+ERROR_TEXT = re.compile(
+    r"Traceback \(most recent call last\)|has encountered an error|Error running app"
+    r"|\b(?:NameError|KeyError|TypeError|AttributeError|IndexError|ZeroDivisionError"
+    r"|StreamlitAPIException|ModuleNotFoundError|ImportError|UnboundLocalError)\b"
+)
+
+_IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
+  return !!document.querySelector('[data-testid="stMainBlockContainer"]');
+}"""
+
+
+def wait_for_idle(page, timeout: float = 45.0, settle: float = 0.3) -> None:
+    """Wait until the script run is over and the page stopped changing.
+
+    A click starts a rerun a few milliseconds later, so "not running" must hold for `settle`
+    seconds (several polls) before the page counts as idle.
+    """
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while time.monotonic() < deadline:
+        if page.evaluate(_IDLE_JS):
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= settle:
+                return
+        else:
+            idle_since = None
+        page.wait_for_timeout(75)
+    raise AssertionError(f"the app did not become idle within {timeout:.0f} s ({page.url})")
+
+
+def open_app(page, url: str, query: str = "") -> None:
+    page.goto(url + (("?" + query.lstrip("?")) if query else ""), wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"]')
+    wait_for_idle(page)
+
+
+def nav_links(page) -> list[dict]:
+    """The sidebar navigation as a person sees it: [{'label', 'href'}] in order."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    if nav.count() == 0:
+        return []
+    # A long navigation is cut to a few items behind a "View more" button.
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if more.count() and "more" in more.first.inner_text().lower():
+        more.first.click()
+    links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
+    return [
+        {"label": links.nth(i).inner_text().strip(), "href": links.nth(i).get_attribute("href")}
+        for i in range(links.count())
+    ]
+
+
+def go_to(page, label: str) -> None:
+    """Click the sidebar link whose text is `label`, as a person would, and wait."""
+    links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
+    link = links.filter(has_text=label).first
+    href = link.get_attribute("href") or ""
+    link.click()
+    if href:
+        page.wait_for_url(re.compile(re.escape(href.split("?")[0].rstrip("/")) + r"/?(\?|$)"))
+    wait_for_idle(page)
+
+
+def main_text(page) -> str:
+    main = page.locator('[data-testid="stMain"]')
+    return (main if main.count() else page.locator("body")).first.inner_text()
+
+
+def tex_sources(page) -> list[str]:
+    """TeX of every formula KaTeX rendered (its MathML annotation keeps the source)."""
+    return page.locator('.katex annotation[encoding="application/x-tex"]').all_text_contents()
+
+
+def drawn_plotly_charts(page) -> int:
+    """Plotly charts whose SVG was drawn with at least one trace or shape in it."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].filter(el => {
+             const svg = el.querySelector('svg.main-svg');
+             const r = el.getBoundingClientRect();
+             const marks = el.querySelectorAll(
+               '.scatterlayer .trace, .heatmaplayer image, .contourlayer path, .barlayer .point,'
+               + ' .imagelayer image, g.trace, .layer-above path, .shapelayer path');
+             return svg && r.width > 50 && r.height > 50 && marks.length > 0;
+           }).length"""
+    )
+
+
+def problems(page) -> list[str]:
+    """Everything on the page that a student must never see: tracebacks, error text, KaTeX
+    parse errors, uncaught JavaScript errors. Empty means the page is clean."""
+    found = []
+    exc = page.locator('[data-testid="stException"]')
+    for i in range(exc.count()):
+        found.append("exception element: " + exc.nth(i).inner_text()[:300])
+    text = main_text(page)
+    for m in ERROR_TEXT.finditer(text):
+        lo = max(0, m.start() - 80)
+        found.append("error text: …" + text[lo : m.end() + 80].replace("\n", " ") + "…")
+    for err in page.locator(".katex-error").all_text_contents():
+        found.append("KaTeX could not parse: " + err[:200])
+    found += ["JavaScript error: " + e for e in getattr(page, "js_errors", [])]
+    return found
+
+
+def alerts(page, kind: str | None = None) -> list[str]:
+    """Texts of st.error/st.warning/st.info/st.success boxes (kind: 'error', 'warning', …)."""
+    sel = '[data-testid="stAlertContainer"]'
+    out = []
+    for i in range(page.locator(sel).count()):
+        box = page.locator(sel).nth(i)
+        if kind is None or box.locator(f'[data-testid="stAlertContent{kind.title()}"]').count():
+            out.append(box.inner_text())
+    return out
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "page"
+
+
+def screenshot(page, folder: Path, name: str) -> Path:
+    path = folder / f"{slug(name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,185 @@
+"""Real-browser fixtures: one headless `streamlit run app.py` per test session, Playwright
+driving Chromium, a fresh browser context (own cookies, own Streamlit session) per test.
+
+The server runs with the hosted settings from `.streamlit/config.toml` (error details as a
+class would see them), so a test passes only if the page a student gets has no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium phones home at start-up; a closed network refuses it, noisily.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def hosted_error_details() -> str:
+    """`client.showErrorDetails` as the hosted copy sets it (read from config.toml)."""
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    return str(config.get("client", {}).get("showErrorDetails", "full"))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def find_chromium() -> str | None:
+    """CHROMIUM_PATH, Debian's /usr/bin/chromium, another Chromium on PATH, or Playwright's."""
+    candidates = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium"]
+    candidates += [shutil.which(n) or "" for n in ("chromium", "chromium-browser")]
+    for path in candidates:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+class StreamlitServer:
+    """A `streamlit run app.py` subprocess on a free loopback port."""
+
+    def __init__(self, cwd: Path, log_path: Path, extra_env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.home = Path(tempfile.mkdtemp(prefix="st-home-"))
+        env = dict(os.environ)
+        env.update(
+            {
+                "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": hosted_error_details(),
+                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+                "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+                # A fresh HOME: the server must not depend on, or write to, a user's home.
+                "HOME": str(self.home),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
+        env.update(extra_env or {})
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+        ]  # fmt: skip
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(log_path, "wb")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def log_tail(self, n: int = 40) -> str:
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(lines[-n:])
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"streamlit exited with code {self.proc.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and r.read().strip() == b"ok":
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    path = REPO / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(artifacts_dir: Path) -> Path:
+    path = Path(os.environ.get("SCREENSHOT_DIR") or artifacts_dir / "screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_server(artifacts_dir: Path):
+    server = StreamlitServer(REPO, artifacts_dir / "streamlit-server.log")
+    try:
+        server.wait_healthy()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: StreamlitServer) -> str:
+    return app_server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        path = find_chromium()
+        if path is None and os.path.isfile(pw.chromium.executable_path):
+            path = pw.chromium.executable_path  # `playwright install chromium` put one there
+        if path is None:
+            pytest.fail(
+                "No Chromium for the browser tests. Run `make browser` (scripts/ensure_browser.sh:"
+                " apt's chromium on Debian, else `python -m playwright install chromium`) or set"
+                " CHROMIUM_PATH to a Chromium binary.",
+                pytrace=False,
+            )
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page that records uncaught JavaScript errors in `page.js_errors`."""
+    p = context.new_page()
+    p.js_errors = []
+    p.on("pageerror", lambda exc: p.js_errors.append(str(exc)))
+    return p
