@@ -1,0 +1,389 @@
+"""The playground's logic, NumPy only: its configuration and caps, the student's own points
+(from a CSV or clicks) as a Dataset, and the training session that trains a few epochs per tick.
+
+Reproducibility: the session calls ``train`` one epoch at a time. ``train`` seeds its mini-batch
+shuffle with seed + the epoch it starts from, so a run depends only on the configuration and the
+number of epochs, never on how many epochs each animation tick happened to fit in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .activations import HIDDEN_ACTIVATIONS
+from .datasets import DATASETS, Dataset, decode, make_dataset
+from .features import DEFAULT_FEATURES, check_features, transform
+from .network import Network
+from .training import DivergenceError, History, train
+
+# ------------------------------------------------------------------ caps for a shared 2-core host
+MAX_HIDDEN_LAYERS = 4
+MAX_NEURONS = 16
+MAX_POINTS = 1000
+MIN_POINTS = 4
+MAX_EPOCHS = 5000  # per run: Play stops here
+MAX_EPOCHS_PER_TICK = 20
+TICK_BUDGET_S = 0.05  # at most this much training work per animation tick
+TICK_SECONDS = 0.3  # the animation's period: ≤ 20 epochs / 0.3 s ≈ 67 epochs per second
+MAX_RESOLUTION = 100
+MAX_CSV_BYTES = 100_000
+MAX_CLASSES = 3
+MAX_LR = 10.0
+MAX_L2 = 1.0
+MAX_NOISE = 1.0
+MAX_SEED = 2**31 - 1
+
+CUSTOM = "custom"  # the student's own points
+DATASET_CHOICES = (*DATASETS, CUSTOM)
+#: output layer choices; "sigmoid" is one neuron for 2 classes, one per class (one-vs-rest) for 3
+OUTPUTS = ("sigmoid", "notes_2neuron", "softmax", "linear")
+OUTPUT_LABELS = {
+    "sigmoid": "sigmoid (one neuron for 2 classes; one-vs-rest for 3)",
+    "notes_2neuron": "the notes' 2 sigmoid neurons for 3 classes",
+    "softmax": "softmax (one neuron per class)",
+    "linear": "linear (regression)",
+}
+LOSSES = ("squared_error", "cross_entropy")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that defines a run (and goes in the shareable link); not the weights."""
+
+    dataset: str = "circles"
+    n_points: int = 200
+    noise: float = 0.1
+    test_fraction: float = 0.3
+    features: tuple[str, ...] = DEFAULT_FEATURES
+    hidden: tuple[int, ...] = (4, 4)
+    hidden_activations: tuple[str, ...] = ("tanh", "tanh")
+    output: str = "sigmoid"
+    loss: str = "squared_error"
+    lr: float = 0.3
+    batch_size: int = 0  # 0: full batch (the whole training set per step)
+    l2: float = 0.0
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def network_key(self) -> tuple:
+        """What a new network (and a fresh history) depends on; lr, batch size and L2 may change
+        mid-run, as in TensorFlow Playground."""
+        return (self.dataset, self.n_points, self.noise, self.test_fraction, self.features,
+                self.hidden, self.hidden_activations, self.output, self.loss, self.seed)
+
+
+def output_choices(n_classes: int) -> tuple[str, ...]:
+    """The output layers that make sense for a data set with ``n_classes`` (0: regression)."""
+    if n_classes == 0:
+        return ("linear",)
+    if n_classes == 3:
+        return ("sigmoid", "notes_2neuron", "softmax")
+    return ("sigmoid", "softmax")
+
+
+def loss_choices(output: str) -> tuple[str, ...]:
+    return ("squared_error",) if output == "linear" else LOSSES
+
+
+def encoding_for(output: str, n_classes: int) -> str | None:
+    """The class encoding (see nn_core.datasets) an output choice means; None for regression."""
+    if output not in output_choices(n_classes):
+        kind = "regression" if n_classes == 0 else f"{n_classes} classes"
+        raise ValueError(f"The output {output!r} does not fit {kind}: choose one of "
+                         f"{', '.join(output_choices(n_classes))}.")
+    if output == "linear":
+        return None
+    if output == "sigmoid":
+        return "binary" if n_classes == 2 else "one_vs_rest"
+    return output  # notes_2neuron, softmax
+
+
+def output_size(output: str, n_classes: int) -> int:
+    encoding = encoding_for(output, n_classes)
+    return {None: 1, "binary": 1, "notes_2neuron": 2}.get(encoding, n_classes)
+
+
+def check_config(cfg: Config, n_classes: int | None = None) -> Config:
+    """``cfg`` if every value is within the caps, else ValueError saying what to change."""
+    if cfg.dataset not in DATASET_CHOICES:
+        raise ValueError(f"Unknown data set {cfg.dataset!r}: choose one of "
+                         f"{', '.join(DATASET_CHOICES)}.")
+    if not MIN_POINTS <= cfg.n_points <= MAX_POINTS:
+        raise ValueError(f"Number of points must be between {MIN_POINTS} and {MAX_POINTS}.")
+    if not 0 <= cfg.noise <= MAX_NOISE:
+        raise ValueError(f"Noise must be between 0 and {MAX_NOISE}.")
+    if not 0 <= cfg.test_fraction <= 0.5:
+        raise ValueError("The test fraction must be between 0 and 0.5.")
+    check_features(cfg.features)
+    if len(cfg.hidden) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"At most {MAX_HIDDEN_LAYERS} hidden layers on the shared server.")
+    if any(not 1 <= n <= MAX_NEURONS for n in cfg.hidden):
+        raise ValueError(f"Each hidden layer has 1 to {MAX_NEURONS} neurons.")
+    if len(cfg.hidden_activations) != len(cfg.hidden):
+        raise ValueError("Give one activation per hidden layer.")
+    bad = [a for a in cfg.hidden_activations if a not in HIDDEN_ACTIVATIONS]
+    if bad:
+        raise ValueError(f"Hidden layers use {', '.join(HIDDEN_ACTIVATIONS)} (got {bad[0]!r}).")
+    if n_classes is not None:
+        encoding_for(cfg.output, n_classes)
+    if cfg.loss not in loss_choices(cfg.output):
+        raise ValueError(f"The {cfg.output} output needs the squared-error loss; cross-entropy is "
+                         "for sigmoid or softmax outputs (predictions between 0 and 1).")
+    if not (math.isfinite(cfg.lr) and 0 < cfg.lr <= MAX_LR):
+        raise ValueError(f"The learning rate η must be in (0, {MAX_LR:g}].")
+    if not 0 <= cfg.batch_size <= MAX_POINTS:
+        raise ValueError(f"The batch size must be 0 (full batch) to {MAX_POINTS}.")
+    if not (math.isfinite(cfg.l2) and 0 <= cfg.l2 <= MAX_L2):
+        raise ValueError(f"The L2 strength λ must be between 0 and {MAX_L2:g}.")
+    if not 0 <= cfg.seed <= MAX_SEED:
+        raise ValueError(f"The seed must be a whole number from 0 to {MAX_SEED}.")
+    return cfg
+
+
+# ------------------------------------------------------------------ data
+def split_points(X, y, n_classes: int, test_fraction: float = 0.3, seed: int = 0,
+                 name: str = CUSTOM) -> Dataset:
+    """The student's points as a Dataset, shuffled and split train/test by ``seed``."""
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    y = np.asarray(y).reshape(-1)
+    order = np.random.default_rng(seed).permutation(len(X))
+    X, y = X[order], y[order]
+    n_test = min(round(test_fraction * len(X)), max(len(X) - 2, 0))
+    n_train = len(X) - n_test
+    return Dataset(name, X[:n_train], y[:n_train], X[n_train:], y[n_train:], n_classes)
+
+
+def make_data(cfg: Config, custom: tuple[np.ndarray, np.ndarray, int] | None = None) -> Dataset:
+    """The run's data: a seeded nn_core data set, or the student's points ``(X, y, n_classes)``."""
+    if cfg.dataset == CUSTOM:
+        if custom is None or len(custom[0]) < MIN_POINTS:
+            raise ValueError(f"Your own data set needs at least {MIN_POINTS} points: add them by "
+                             "clicking on the chart or upload a CSV.")
+        X, y, k = custom
+        return split_points(X, y, k, cfg.test_fraction, cfg.seed)
+    return make_dataset(cfg.dataset, cfg.n_points, cfg.noise, cfg.test_fraction, cfg.seed)
+
+
+@dataclass
+class ParsedPoints:
+    X: np.ndarray
+    y: np.ndarray
+    n_classes: int
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_points_csv(content: bytes | str, max_points: int = MAX_POINTS,
+                     max_bytes: int = MAX_CSV_BYTES) -> ParsedPoints:
+    """A CSV with a header row and columns x1, x2, label → points and class labels 0 … k−1.
+
+    Raises ValueError with what to change: file too large, not text, missing columns, a
+    non-numeric / NaN / infinite value (with its row), too few or too many points, labels that
+    are not whole numbers, fewer than 2 or more than 3 classes. Labels such as {1, 2} or
+    {-1, 1} are renumbered 0 … k−1 (kept in order), with a note.
+    """
+    if isinstance(content, bytes):
+        if len(content) > max_bytes:
+            raise ValueError(f"The file is {len(content):,} bytes; the limit is {max_bytes:,}. "
+                             f"Upload at most {max_points} points.")
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("The file is not UTF-8 text: save it as CSV (comma-separated).") \
+                from None
+    else:
+        text = content
+        if len(text.encode()) > max_bytes:
+            raise ValueError(f"The file is larger than {max_bytes:,} bytes.")
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if not rows:
+        raise ValueError("The file is empty: give a header row x1,x2,label and one row per point.")
+    header = [c.strip().lower() for c in rows[0]]
+    missing = [c for c in ("x1", "x2", "label") if c not in header]
+    if missing:
+        raise ValueError(f"Missing column(s) {', '.join(missing)}: the first row must name the "
+                         f"columns x1, x2, label (found: {', '.join(header) or 'nothing'}).")
+    cols = [header.index(c) for c in ("x1", "x2", "label")]
+    body = rows[1:]
+    if len(body) > max_points:
+        raise ValueError(f"{len(body)} points is too many: the limit is {max_points}.")
+    if len(body) < MIN_POINTS:
+        raise ValueError(f"Only {len(body)} point(s): give at least {MIN_POINTS}.")
+    values = np.empty((len(body), 3))
+    for i, row in enumerate(body, start=2):
+        for j, (col, name) in enumerate(zip(cols, ("x1", "x2", "label"), strict=True)):
+            cell = row[col].strip() if col < len(row) else ""
+            try:
+                v = float(cell)
+            except ValueError:
+                raise ValueError(f"Row {i}, column {name}: {cell[:20]!r} is not a number.") \
+                    from None
+            if not math.isfinite(v):
+                raise ValueError(f"Row {i}, column {name} is {cell!r}: NaN and infinite values "
+                                 "are not allowed; remove or fix that point.")
+            if name != "label" and abs(v) > 1e6:
+                raise ValueError(f"Row {i}, column {name}: {v:g} is too large (keep |x| ≤ 1e6).")
+            values[i - 2, j] = v
+    labels = values[:, 2]
+    if not np.all(labels == np.round(labels)):
+        raise ValueError("Labels must be whole numbers (class 0, 1 or 2).")
+    classes = np.unique(labels)
+    if len(classes) > MAX_CLASSES:
+        raise ValueError(f"{len(classes)} classes found; the playground handles 2 or 3.")
+    if len(classes) < 2:
+        raise ValueError("Only one class found: give points of at least 2 classes.")
+    y = np.searchsorted(classes, labels).astype(int)
+    notes = []
+    if not np.array_equal(classes, np.arange(len(classes))):
+        notes.append("Labels " + ", ".join(f"{c:g}" for c in classes) + " were renumbered "
+                     + ", ".join(str(k) for k in range(len(classes))) + ".")
+    return ParsedPoints(values[:, :2].copy(), y, len(classes), notes)
+
+
+def add_point(points: tuple[np.ndarray, np.ndarray, int] | None, x1: float, x2: float,
+              label: int, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray, int]:
+    """The student's points with one more (x1, x2) of class ``label``."""
+    label = int(label)
+    if not 0 <= label < MAX_CLASSES:
+        raise ValueError(f"The class must be 0 … {MAX_CLASSES - 1}.")
+    if not (math.isfinite(x1) and math.isfinite(x2)):
+        raise ValueError("The point's coordinates must be finite numbers.")
+    X, y, k = points if points is not None else (np.empty((0, 2)), np.empty(0, int), 2)
+    if len(X) >= max_points:
+        raise ValueError(f"At most {max_points} points: remove some before adding more.")
+    return (np.vstack([X, [[x1, x2]]]), np.append(y, label).astype(int),
+            max(k, label + 1, 2))
+
+
+# ------------------------------------------------------------------ numbers beside the charts
+def gradient_norms(net: Network, X, Y, loss: str = "squared_error") -> list[float]:
+    """Per layer, the length √(Σ(∂E/∂w)² + Σ(∂E/∂b)²) of its gradient on (X, Y)."""
+    return [float(math.sqrt(float(np.sum(dW * dW) + np.sum(db * db))))
+            for dW, db in net.gradients(X, Y, loss)]
+
+
+def history_csv(history: History) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    cols = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    w.writerow(cols)
+    for row in history.as_rows():
+        w.writerow(["" if row[c] is None else (f"{row[c]:.17g}" if isinstance(row[c], float)
+                                               else row[c]) for c in cols])
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ the training session
+class TrainingSession:
+    """One run: data, features, network and history; ``step``/``tick`` train, ``reset`` restarts.
+
+    Per student session only (kept in Streamlit's session state); nothing touches the disk.
+    """
+
+    def __init__(self, cfg: Config, data: Dataset):
+        self.data = data
+        self.cfg = check_config(cfg, data.n_classes)
+        self.encoding = encoding_for(cfg.output, data.n_classes)
+        self.X_train = transform(data.X_train, cfg.features)
+        self.X_test = transform(data.X_test, cfg.features)
+        self.Y_train, self.Y_test = data.targets(self.encoding)
+        sizes = [len(cfg.features), *cfg.hidden, output_size(cfg.output, data.n_classes)]
+        out_act = {"notes_2neuron": "sigmoid"}.get(cfg.output, cfg.output)
+        self.initial = Network.init(sizes, [*cfg.hidden_activations, out_act], seed=cfg.seed)
+        self.error: str | None = None
+        self.reset()
+
+    # -- state
+    def reset(self) -> None:
+        self.net = self.initial.copy()
+        self.history = History()
+        self.error = None
+
+    @property
+    def epoch(self) -> int:
+        return self.history.epoch[-1] if self.history.epoch else 0
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= MAX_EPOCHS or self.error is not None
+
+    def update_hyperparameters(self, cfg: Config) -> None:
+        """Take a new η, batch size or L2 (they may change mid-run)."""
+        if cfg.network_key != self.cfg.network_key:
+            raise ValueError("This change needs a new session (new data or network).")
+        self.cfg = check_config(cfg, self.data.n_classes)
+
+    # -- training
+    def step(self, epochs: int = 1) -> int:
+        """Train up to ``epochs`` epochs (stopping at the cap or on divergence); returns how many
+        ran. On divergence the weights go back to those before the failing epoch and ``error``
+        holds the explanation with a suggested learning rate."""
+        return self._run(epochs, budget_s=None)
+
+    def tick(self, max_epochs: int = MAX_EPOCHS_PER_TICK, budget_s: float = TICK_BUDGET_S) -> int:
+        """One animation tick: at most ``max_epochs`` epochs and about ``budget_s`` of work."""
+        return self._run(min(max_epochs, MAX_EPOCHS_PER_TICK), budget_s)
+
+    def _run(self, epochs: int, budget_s: float | None) -> int:
+        if self.error is not None:
+            return 0
+        epochs = max(0, min(int(epochs), MAX_EPOCHS - self.epoch))
+        start = time.perf_counter()
+        ran = 0
+        for _ in range(epochs):
+            before = self.net.copy()
+            try:
+                self._one_epoch()
+            except DivergenceError as exc:
+                self.net = before
+                self.error = str(exc)
+                break
+            ran += 1
+            if budget_s is not None and time.perf_counter() - start > budget_s:
+                break
+        return ran
+
+    def _one_epoch(self) -> None:
+        c = self.cfg
+        has_test = len(self.X_test) > 0
+        train(self.net, self.X_train, self.Y_train, c.lr, 1,
+              batch_size=c.batch_size or None, loss=c.loss, seed=c.seed,
+              X_test=self.X_test if has_test else None, Y_test=self.Y_test if has_test else None,
+              l2=c.l2, encoding=self.encoding, history=self.history)
+
+    # -- what the page shows
+    def predict_points(self, points) -> np.ndarray:
+        """Network outputs for raw (x1, x2) points, e.g. the decision-boundary grid."""
+        return self.net.forward(transform(points, self.cfg.features))
+
+    def gradient_norms(self) -> list[float]:
+        return gradient_norms(self.net, self.X_train, self.Y_train, self.cfg.loss)
+
+    def train_loss(self) -> float:
+        return self.net.loss(self.X_train, self.Y_train, self.cfg.loss)
+
+    def accuracy(self, which: str = "train") -> float | None:
+        """Share of points whose decoded class is right; None for regression or no points."""
+        if self.encoding is None:
+            return None
+        X, y = ((self.X_train, self.data.y_train) if which == "train"
+                else (self.X_test, self.data.y_test))
+        if len(X) == 0:
+            return None
+        return float(np.mean(decode(self.net.forward(X), self.encoding) == y.astype(int)))
+
+    def weights_json(self) -> str:
+        """The trained network (loadable by ``Network.from_dict``) plus what it was trained on."""
+        d = self.net.to_dict()
+        d.update(features=list(self.cfg.features), encoding=self.encoding, epoch=self.epoch,
+                 config=self.cfg.as_dict())
+        return json.dumps(d)
