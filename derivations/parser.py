@@ -1,0 +1,423 @@
+"""A whitelist parser for the maths a student types: text → SymPy expression, never eval.
+
+SymPy's ``sympify``/``parse_expr`` run Python on the text, so student input never goes near them.
+This module tokenizes the text itself and builds SymPy objects directly with a recursive-descent
+parser. Only these are accepted:
+
+- numbers: ``2``, ``0.5``, ``.5``, ``1e-3`` (kept exact as rationals; at most ``MAX_DIGITS``
+  digits and magnitude between ``1/MAX_NUMBER`` and ``MAX_NUMBER``);
+- the page's symbols (the ``symbols`` mapping), plus the constants ``e`` and ``pi``/``π`` when
+  the page does not use those names itself;
+- ``+ - * / ^ **``, the unicode ``− · × ÷ ⋅``, the superscripts ``² ³``, and brackets ``( ) [ ]``;
+- the functions in ``FUNCTIONS`` (one argument, in brackets): exp, log/ln, sqrt, sin, cos, tan,
+  tanh, sigma/σ/sigmoid (the logistic function, expanded to 1/(1 + exp(−x))), abs.
+
+Implicit multiplication: ``2y``, ``y(1-y)``, ``(a)(b)`` and names written together. A run of
+letters that is not a known name is split by longest match from the left into known names
+(``x1w`` → ``x1·w``, ``yexp(z)`` → ``y·exp(z)``); if it cannot be split fully the parser
+says which part it does not know. Underscores in names are optional (``yh11`` = ``y_h11``).
+The live preview shows the student what was understood, so a surprising split is visible.
+
+Limits (shared server): ``MAX_LENGTH`` characters, ``MAX_DEPTH`` nesting, constant exponents of
+at most ``MAX_EXPONENT`` in absolute value (checked before SymPy evaluates a power, so
+``9^9^9`` is refused, not computed) and constants of at most ``MAX_CONSTANT_DIGITS`` digits.
+Anything else raises ``AnswerParseError`` (a ValueError) whose message shows where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+MAX_LENGTH = 300
+MAX_DEPTH = 25
+MAX_DIGITS = 12
+MAX_NUMBER = 10**9
+MAX_EXPONENT = 10
+MAX_CONSTANT_DIGITS = 60
+
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_LENGTH",
+    "AnswerParseError",
+    "parse_answer",
+]
+
+
+class AnswerParseError(ValueError):
+    """The student's text could not be read. ``position`` is the 0-based index of the problem.
+
+    ``reason`` is the plain sentence, ``pointer`` the text with a caret under the spot, and
+    ``str(err)`` both together.
+    """
+
+    def __init__(self, reason: str, text: str, position: int):
+        self.reason = reason
+        self.text = text
+        self.position = max(0, min(position, len(text)))
+        shown = text[:MAX_LENGTH + 20]
+        self.pointer = f"{shown}\n{' ' * min(self.position, len(shown))}^"
+        super().__init__(f"{reason}\n{self.pointer}")
+
+
+def _sigma(x: sympy.Expr) -> sympy.Expr:
+    return 1 / (1 + sympy.exp(-x))
+
+
+# name → (SymPy builder, how the legend shows it). ln is log: the notes' log is natural.
+FUNCTIONS: dict[str, object] = {
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "ln": sympy.log,
+    "sqrt": sympy.sqrt,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "tanh": sympy.tanh,
+    "sigma": _sigma,
+    "sigmoid": _sigma,
+    "σ": _sigma,
+    "abs": sympy.Abs,
+}
+
+_CONSTANTS = {"e": sympy.E, "pi": sympy.pi, "π": sympy.pi}
+
+# One-to-one character replacements, so positions in the text stay right.
+_UNICODE_OPS = {
+    "−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "÷": "/",
+    "（": "(", "）": ")",
+}
+_SUPERSCRIPTS = {"²": 2, "³": 3}
+
+_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# ASCII letters, digits, _ and Greek letters (σ, η, δ …); nothing else can start a name.
+_NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "num", "name", "op", "end"
+    text: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = _UNICODE_OPS.get(text[i], text[i])
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in _SUPERSCRIPTS:
+            tokens.append(_Token("sup", ch, i))
+            i += 1
+            continue
+        if ch in "0123456789" or (ch == "." and i + 1 < n and text[i + 1] in "0123456789"):
+            m = _NUMBER.match(text, i)
+            assert m is not None  # the first character is a digit or ".digit"
+            tokens.append(_Token("num", m.group(0), i))
+            i = m.end()
+            continue
+        if ch == "*" and i + 1 < n and _UNICODE_OPS.get(text[i + 1], text[i + 1]) == "*":
+            tokens.append(_Token("op", "^", i))
+            i += 2
+            continue
+        if ch in "+-*/^()[]":
+            tokens.append(_Token("op", ch, i))
+            i += 1
+            continue
+        m = _NAME.match(text, i)
+        if m is not None:
+            tokens.append(_Token("name", m.group(0), i))
+            i = m.end()
+            continue
+        if ch == ",":
+            reason = (f"Unexpected ',' at position {i + 1}: functions take one argument "
+                      "and decimals use a point (0.5)")
+        elif ch in "'\"`":
+            reason = f"Quotes are not part of maths (position {i + 1}); type only the formula"
+        elif ch == "=":
+            reason = f"Type only the right-hand side, without '=' (position {i + 1})"
+        else:
+            reason = f"Unexpected character {ch!r} at position {i + 1}"
+        raise AnswerParseError(reason, text, i)
+    tokens.append(_Token("end", "", n))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, symbols: Mapping[str, sympy.Symbol]):
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.names: dict[str, sympy.Expr] = {}
+        for name in _CONSTANTS:
+            if name not in symbols:
+                self.names[name] = _CONSTANTS[name]
+        for name, sym in symbols.items():
+            self.names[name] = sym
+        # Underscores optional: "yh11" finds "y_h11" unless that spelling is itself a name.
+        for name, sym in symbols.items():
+            bare = name.replace("_", "")
+            if bare and bare not in self.names:
+                self.names[bare] = sym
+        self.page_names = sorted(symbols)
+
+    # -- helpers ----------------------------------------------------------------------------
+    def error(self, reason: str, pos: int) -> AnswerParseError:
+        return AnswerParseError(reason, self.text, pos)
+
+    @property
+    def tok(self) -> _Token:
+        return self.tokens[self.i]
+
+    def take(self) -> _Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"Too deeply nested (more than {MAX_DEPTH} levels) at position "
+                             f"{pos + 1}; simplify the expression", pos)
+
+    def guard(self, expr: sympy.Expr, pos: int) -> sympy.Expr:
+        """Refuse results SymPy cannot check sensibly: division by zero, ∞, i, huge constants."""
+        if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise self.error(f"This is undefined or infinite, e.g. a division by zero or log(0) "
+                             f"(near position {pos + 1})", pos)
+        if expr.has(sympy.I):
+            raise self.error(f"This gives an imaginary number (near position {pos + 1})", pos)
+        for num in expr.atoms(sympy.Rational):
+            if max(abs(num.p), abs(num.q)) >= 10**MAX_CONSTANT_DIGITS:
+                raise self.error(f"A number here gets too large (near position {pos + 1}); "
+                                 "keep the numbers small", pos)
+        for power in expr.atoms(sympy.Pow):
+            exp = power.exp
+            if exp.is_Number and abs(exp) > MAX_EXPONENT:
+                raise self.error(f"Exponent too large (near position {pos + 1}): at most "
+                                 f"{MAX_EXPONENT} in size", pos)
+        return expr
+
+    # -- grammar ------------------------------------------------------------------------------
+    # expr  := term (('+'|'-') term)*
+    # term  := unary (('*'|'/') unary | <implicit ×> power)*
+    # unary := ('+'|'-') unary | power
+    # power := atom (('^' unary) | '²' | '³')?      (right-associative: a^b^c = a^(b^c))
+    # atom  := number | name | function '(' expr ')' | '(' expr ')'
+    def parse(self) -> sympy.Expr:
+        if self.tok.kind == "end":
+            raise self.error("Type an expression first", 0)
+        expr = self.expr()
+        tok = self.tok
+        if tok.kind != "end":
+            if tok.text in ")]":
+                raise self.error(f"Unmatched '{tok.text}' at position {tok.pos + 1}", tok.pos)
+            raise self.error(f"Unexpected '{tok.text}' at position {tok.pos + 1}", tok.pos)
+        return expr
+
+    def expr(self) -> sympy.Expr:
+        left = self.term()
+        while self.tok.kind == "op" and self.tok.text in "+-":
+            op = self.take()
+            right = self.term()
+            left = self.guard(left + right if op.text == "+" else left - right, op.pos)
+        return left
+
+    def starts_atom(self) -> bool:
+        tok = self.tok
+        return tok.kind in ("num", "name") or (tok.kind == "op" and tok.text in "([")
+
+    def term(self) -> sympy.Expr:
+        left = self.unary()
+        while True:
+            tok = self.tok
+            if tok.kind == "op" and tok.text in "*/":
+                self.take()
+                if self.tok.kind == "op" and self.tok.text in "*/":
+                    raise self.error(f"Two operators in a row at position {self.tok.pos + 1}",
+                                     self.tok.pos)
+                right = self.unary()
+                if tok.text == "*":
+                    left = self.guard(left * right, tok.pos)
+                else:
+                    if right == 0:
+                        raise self.error(f"Division by zero at position {tok.pos + 1}",
+                                         tok.pos)
+                    left = self.guard(left / right, tok.pos)
+            elif self.starts_atom():
+                if tok.kind == "num" and self.tokens[self.i - 1].kind == "num":
+                    raise self.error(f"Two numbers in a row at position {tok.pos + 1}; "
+                                     "use * between them", tok.pos)
+                right = self.power()
+                left = self.guard(left * right, tok.pos)
+            else:
+                return left
+
+    def unary(self) -> sympy.Expr:
+        tok = self.tok
+        if tok.kind == "op" and tok.text in "+-":
+            self.take()
+            self.enter(tok.pos)
+            operand = self.unary()
+            self.depth -= 1
+            return operand if tok.text == "+" else self.guard(-operand, tok.pos)
+        return self.power()
+
+    def power(self) -> sympy.Expr:
+        base = self.atom()
+        tok = self.tok
+        if tok.kind == "sup":
+            self.take()
+            return self.make_power(base, sympy.Integer(_SUPERSCRIPTS[tok.text]), tok.pos)
+        if tok.kind == "op" and tok.text == "^":
+            self.take()
+            self.enter(tok.pos)
+            exponent = self.unary()
+            self.depth -= 1
+            return self.make_power(base, exponent, tok.pos)
+        return base
+
+    def check_constant(self, value: sympy.Expr, limit: float, what: str, pos: int) -> None:
+        """A constant (no symbols) must be at most ``limit`` in size before SymPy uses it."""
+        if value.free_symbols:
+            return
+        size = abs(complex(sympy.N(value, 15)))
+        if not size <= limit:
+            raise self.error(f"{what} is too large at position {pos + 1} (at most {limit:g} "
+                             "in size)", pos)
+
+    def make_power(self, base: sympy.Expr, exponent: sympy.Expr, pos: int) -> sympy.Expr:
+        # Check before building: Pow(9, 387420489) would be computed by SymPy on the spot.
+        self.check_constant(exponent, MAX_EXPONENT, "The exponent", pos)
+        if exponent.is_Number and not exponent.is_Rational:
+            raise self.error(f"Use a whole number or fraction as exponent (position {pos + 1})",
+                             pos)
+        if base == 0 and (exponent.is_negative or exponent == 0):
+            raise self.error(f"0 to this power is undefined (position {pos + 1})", pos)
+        return self.guard(sympy.Pow(base, exponent), pos)
+
+    def atom(self) -> sympy.Expr:
+        tok = self.tok
+        if tok.kind == "num":
+            self.take()
+            return self.number(tok)
+        if tok.kind == "op" and tok.text in "([":
+            self.take()
+            self.enter(tok.pos)
+            if self.tok.kind == "op" and self.tok.text in ")]":
+                raise self.error(f"Empty brackets at position {tok.pos + 1}", tok.pos)
+            inner = self.expr()
+            closing = ")" if tok.text == "(" else "]"
+            if not (self.tok.kind == "op" and self.tok.text == closing):
+                raise self.error(f"Missing '{closing}' for the '{tok.text}' at position "
+                                 f"{tok.pos + 1}", self.tok.pos)
+            self.take()
+            self.depth -= 1
+            return inner
+        if tok.kind == "name":
+            self.take()
+            return self.name(tok)
+        if tok.kind == "end":
+            raise self.error("The expression ends too early", tok.pos)
+        if tok.kind == "sup":
+            raise self.error(f"A power needs something before it (position {tok.pos + 1})",
+                             tok.pos)
+        raise self.error(f"Unexpected '{tok.text}' at position {tok.pos + 1}", tok.pos)
+
+    def number(self, tok: _Token) -> sympy.Expr:
+        mantissa = tok.text.lower().split("e")[0]
+        digits = len(mantissa.replace(".", "").lstrip("0"))
+        if digits > MAX_DIGITS:
+            raise self.error(f"Number with too many digits at position {tok.pos + 1} "
+                             f"(at most {MAX_DIGITS})", tok.pos)
+        if "e" in tok.text.lower():
+            exp_part = tok.text.lower().split("e")[1]
+            if abs(int(exp_part)) > 2 * MAX_DIGITS:
+                raise self.error(f"Number too large or too small at position {tok.pos + 1}",
+                                 tok.pos)
+        value = Fraction(tok.text)  # a regex-checked literal; Fraction parses, never evals
+        if value != 0 and not (Fraction(1, MAX_NUMBER) <= abs(value) <= MAX_NUMBER):
+            raise self.error(f"Number too large or too small at position {tok.pos + 1} "
+                             f"(keep it between 1e-9 and 1e9)", tok.pos)
+        return sympy.Rational(value.numerator, value.denominator)
+
+    def name(self, tok: _Token) -> sympy.Expr:
+        pieces = self.split_name(tok)
+        result: sympy.Expr = sympy.Integer(1)
+        for k, (piece, pos) in enumerate(pieces):
+            if piece in FUNCTIONS:
+                if k != len(pieces) - 1 or not (self.tok.kind == "op" and self.tok.text in "(["):
+                    raise self.error(f"The function {piece} needs brackets: {piece}(...) "
+                                     f"(position {pos + 1})", pos)
+                open_tok = self.tok
+                self.enter(open_tok.pos)
+                argument = self.atom()  # the bracketed argument
+                self.depth -= 1
+                if piece in ("exp", "sigma", "sigmoid", "σ"):
+                    # exp(10^9·log 2) is 2^(10^9) to SymPy, computed on the spot: refuse first.
+                    self.check_constant(argument, 100, f"The argument of {piece}", pos)
+                value = self.guard(FUNCTIONS[piece](argument), pos)
+            else:
+                value = self.names[piece]
+            result = self.guard(result * value, pos)
+        return result
+
+    def split_name(self, tok: _Token) -> list[tuple[str, int]]:
+        """The name itself if known, else a split into known names, longest first."""
+        word = tok.text
+        known = set(self.names) | set(FUNCTIONS)
+        failed: set[int] = set()
+
+        def split(start: int) -> list[str] | None:
+            if start == len(word):
+                return []
+            if start in failed:
+                return None
+            for end in range(len(word), start, -1):
+                if word[start:end] in known:
+                    rest = split(end)
+                    if rest is not None:
+                        return [word[start:end], *rest]
+            failed.add(start)
+            return None
+
+        parts = split(0)
+        if parts is None:
+            listed = ", ".join(self.page_names) or "(none)"
+            raise self.error(f"Unknown name '{word}' at position {tok.pos + 1} — the symbols "
+                             f"on this page are: {listed}", tok.pos)
+        pieces = []
+        offset = tok.pos
+        for part in parts:
+            pieces.append((part, offset))
+            offset += len(part)
+        return pieces
+
+
+def parse_answer(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
+    """Parse a student's answer into a SymPy expression, through a whitelist only.
+
+    ``symbols`` maps the names a student may type (``"y"``, ``"x1"``, ``"w_h11z1"``) to the
+    SymPy symbols of the page. Raises ``AnswerParseError`` (a ``ValueError``) saying what was
+    wrong and where; nothing in ``text`` is ever evaluated as Python.
+    """
+    if not isinstance(text, str):
+        raise AnswerParseError("The answer must be text", "", 0)
+    for name, sym in symbols.items():
+        if not isinstance(name, str) or not isinstance(sym, sympy.Symbol):
+            raise ValueError(f"symbols must map names to sympy.Symbol, got {name!r}: {sym!r}")
+    if len(text) > MAX_LENGTH:
+        raise AnswerParseError(f"The answer is too long ({len(text)} characters, at most "
+                               f"{MAX_LENGTH})", text, MAX_LENGTH)
+    return _Parser(text, symbols).parse()
