@@ -371,6 +371,11 @@ class TrainingSession:
     def train_loss(self) -> float:
         return self.net.loss(self.X_train, self.Y_train, self.cfg.loss)
 
+    def test_loss(self) -> float | None:
+        if len(self.X_test) == 0:
+            return None
+        return self.net.loss(self.X_test, self.Y_test, self.cfg.loss)
+
     def accuracy(self, which: str = "train") -> float | None:
         """Share of points whose decoded class is right; None for regression or no points."""
         if self.encoding is None:

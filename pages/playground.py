@@ -1,0 +1,321 @@
+"""Training playground: watch a network learn, with the numbers beside the pictures.
+
+Layout only: data, training and numbers come from nn_core.playground, the figures from
+charts.training / charts.network, the update rule from derivations.playground_formulas, and the
+link from ui.playground_state.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.network import network_diagram
+from charts.training import data_bounds, decision_boundary, grid, loss_curves
+from derivations.playground_formulas import update_rule_latex
+from nn_core.activations import HIDDEN_ACTIVATIONS
+from nn_core.datasets import DATASET_INFO
+from nn_core.features import FEATURE_INFO, FEATURES, feature_labels
+from nn_core.playground import (
+    CUSTOM,
+    DATASET_CHOICES,
+    MAX_EPOCHS,
+    MAX_HIDDEN_LAYERS,
+    MAX_L2,
+    MAX_LR,
+    MAX_NEURONS,
+    MAX_NOISE,
+    MAX_POINTS,
+    MAX_RESOLUTION,
+    MAX_SEED,
+    MIN_POINTS,
+    OUTPUT_LABELS,
+    TICK_SECONDS,
+    add_point,
+    history_csv,
+    loss_choices,
+    output_choices,
+    parse_points_csv,
+)
+from ui.playground_state import (
+    PREFIX,
+    config_from_state,
+    config_to_params,
+    get_session,
+    n_classes_of,
+    params_to_config,
+    widget_values,
+)
+
+K = PREFIX  # session-state key prefix: "pg."
+ss = st.session_state
+CLICK_GRID = 25  # invisible markers per side that catch clicks on the boundary chart
+LOSS_LABELS = {"squared_error": "squared error ½(y − ŷ)² (the notes')",
+               "cross_entropy": "cross-entropy"}
+
+# ------------------------------------------------------------------ first load: the link
+if K + "init" not in ss:
+    cfg0, notices = params_to_config(st.query_params.to_dict())
+    ss.update(widget_values(cfg0))
+    ss[K + "notices"] = notices
+    ss[K + "cfg"] = cfg0
+    ss[K + "init"] = True
+    ss[K + "playing"] = False
+else:
+    # Widget values vanish when another page was shown; put the last configuration back.
+    for key, value in widget_values(ss[K + "cfg"]).items():
+        if key not in ss:
+            ss[key] = value
+if K + "pending_dataset" in ss:  # a click or upload switched to the student's own points
+    ss[K + "dataset"] = ss.pop(K + "pending_dataset")
+
+
+def _custom():
+    return ss.get(K + "custom")
+
+
+def _on_upload():
+    upload = ss.get(K + "csv")
+    if upload is None:
+        return
+    try:
+        parsed = parse_points_csv(upload.getvalue())
+    except ValueError as exc:
+        ss[K + "csv_message"] = ("error", f"{upload.name}: {exc} Your current data is unchanged.")
+        return
+    ss[K + "custom"] = (parsed.X, parsed.y, parsed.n_classes)
+    ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
+    ss[K + "dataset"] = CUSTOM
+    ss[K + "playing"] = False
+    msg = f"{upload.name}: {len(parsed.X)} points, {parsed.n_classes} classes loaded."
+    ss[K + "csv_message"] = ("success", " ".join([msg, *parsed.notes]))
+
+
+def _add_point(x1: float, x2: float, label: int, session=None):
+    """Add a point to the student's own data (starting from the shown data if needed)."""
+    points = _custom()
+    if ss.get(K + "dataset") != CUSTOM and session is not None:
+        data = session.data
+        points = (data.X, data.y.astype(int), data.n_classes)
+    try:
+        ss[K + "custom"] = add_point(points, x1, x2, label)
+    except ValueError as exc:
+        ss[K + "point_message"] = str(exc)
+        return
+    ss[K + "point_message"] = None
+    ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
+    ss[K + "playing"] = False
+    if ss.get(K + "dataset") != CUSTOM:
+        ss[K + "pending_dataset"] = CUSTOM
+    ss[K + "needs_app_rerun"] = True
+
+
+def _on_manual_add():
+    _add_point(float(ss[K + "add_x1"]), float(ss[K + "add_x2"]), int(ss[K + "add_class"]),
+               ss.get(K + "session"))
+
+
+def _on_clear_points():
+    ss[K + "custom"] = None
+    ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
+    if ss.get(K + "dataset") == CUSTOM:
+        ss[K + "dataset"] = "circles"
+
+
+def _on_chart_click():
+    event = ss.get(K + "boundary")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        return
+    p = points[-1]
+    _add_point(float(p["x"]), float(p["y"]), int(ss.get(K + "click_class", 0)),
+               ss.get(K + "session"))
+
+
+# ------------------------------------------------------------------ sidebar: configuration
+st.title("Training playground")
+st.caption("Pick data, features and a network; press Play and watch the weighted sums bend the "
+           "decision boundary. Every number beside the charts is the network's own.")
+for notice in ss.get(K + "notices", []):
+    st.warning(notice)
+
+custom = _custom()
+custom_classes = custom[2] if custom is not None else None
+with st.sidebar:
+    st.header("Data")
+    if ss.get(K + "dataset") == CUSTOM and custom is None:
+        ss[K + "dataset"] = "circles"
+    st.selectbox("Data set", DATASET_CHOICES, key=K + "dataset",
+                 format_func=lambda d: "your own points" if d == CUSTOM else f"{d}",
+                 help="\n\n".join(f"**{k}**: {v}" for k, v in DATASET_INFO.items()))
+    is_custom = ss[K + "dataset"] == CUSTOM
+    st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=1, key=K + "n_points",
+              disabled=is_custom)
+    st.slider("Noise (standard deviation)", 0.0, MAX_NOISE, step=0.05, key=K + "noise",
+              disabled=is_custom)
+    st.slider("Test fraction", 0.0, 0.5, step=0.05, key=K + "test_fraction",
+              help="Share of points held out: hollow markers, never trained on.")
+    st.number_input("Seed", 0, MAX_SEED, step=1, key=K + "seed",
+                    help="Same seed → same data, same initial weights, same run.")
+    with st.expander("Your own points (CSV or clicks)", expanded=is_custom):
+        st.file_uploader("CSV with columns x1, x2, label", type=["csv", "txt"], key=K + "csv",
+                         on_change=_on_upload,
+                         help=f"Up to {MAX_POINTS} points, 2 or 3 classes.")
+        msg = ss.get(K + "csv_message")
+        if msg:
+            (st.error if msg[0] == "error" else st.success)(msg[1])
+        st.toggle("Click on the chart to add points", key=K + "click_mode")
+        st.radio("Class of new points", [0, 1, 2], horizontal=True, key=K + "click_class")
+        c1, c2 = st.columns(2)
+        c1.number_input("x1", -10.0, 10.0, 0.0, 0.1, key=K + "add_x1")
+        c2.number_input("x2", -10.0, 10.0, 0.0, 0.1, key=K + "add_x2")
+        st.number_input("class", 0, 2, 0, key=K + "add_class")
+        st.button("Add this point", on_click=_on_manual_add, key=K + "add_point")
+        if ss.get(K + "point_message"):
+            st.error(ss[K + "point_message"])
+        if custom is not None:
+            st.caption(f"Your data: {len(custom[0])} points, {custom[2]} classes.")
+            st.button("Clear my points", on_click=_on_clear_points, key=K + "clear")
+
+    st.header("Features")
+    st.multiselect("Inputs", FEATURES, key=K + "features",
+                   format_func=lambda f: FEATURE_INFO[f][0])
+    if not ss[K + "features"]:
+        st.warning("Choose at least one input; using x₁ and x₂.")
+        ss[K + "features"] = ["x1", "x2"]
+
+    st.header("Network")
+    st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, step=1, key=K + "n_hidden")
+    for i in range(int(ss[K + "n_hidden"])):
+        c1, c2 = st.columns(2)
+        c1.number_input(f"Neurons in layer {i + 1}", 1, MAX_NEURONS, step=1, key=f"{K}h{i}")
+        c2.selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"{K}a{i}")
+    n_classes = n_classes_of(ss[K + "dataset"], custom_classes)
+    outs = output_choices(n_classes)
+    if ss.get(K + "output") not in outs:
+        ss[K + "output"] = outs[0]
+    st.selectbox("Output layer", outs, key=K + "output", format_func=OUTPUT_LABELS.get)
+    losses = loss_choices(ss[K + "output"])
+    if ss.get(K + "loss") not in losses:
+        ss[K + "loss"] = losses[0]
+    st.selectbox("Loss", losses, key=K + "loss", format_func=LOSS_LABELS.get)
+
+    st.header("Training")
+    st.number_input("Learning rate η", 0.00001, MAX_LR, step=0.01, format="%.5f", key=K + "lr")
+    st.number_input("Batch size (0 = all training points)", 0, MAX_POINTS, step=1,
+                    key=K + "batch_size")
+    st.number_input("L2 strength λ", 0.0, MAX_L2, step=0.001, format="%.5f", key=K + "l2")
+    st.slider("Chart resolution", 20, MAX_RESOLUTION, 50, step=10, key=K + "resolution")
+
+cfg = config_from_state(ss)
+ss[K + "cfg"] = cfg
+link = config_to_params(cfg)
+if st.query_params.to_dict() != link:
+    st.query_params.from_dict(link)
+if cfg.dataset == CUSTOM:
+    st.info("Your own points are not part of the link: share the CSV alongside it.")
+
+try:
+    session = get_session(ss, cfg, custom, ss.get(K + "custom_version", 0))
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+
+# ------------------------------------------------------------------ the live part
+@st.fragment(run_every=TICK_SECONDS if ss.get(K + "playing") else None)
+def live():
+    if ss.pop(K + "needs_app_rerun", False):
+        st.rerun(scope="app")
+    sess = ss[K + "session"]
+    playing = ss.get(K + "playing", False)
+    b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
+    if b1.button("Pause" if playing else "Play", key=K + "play", type="primary",
+                 disabled=sess.done and not playing):
+        ss[K + "playing"] = not playing
+        st.rerun(scope="app")
+    if b2.button("Step (one epoch)", key=K + "step", disabled=playing):
+        sess.step(1)
+    if b3.button("Reset", key=K + "reset"):
+        sess.reset()
+        if playing:
+            ss[K + "playing"] = False
+            st.rerun(scope="app")
+    if playing:
+        sess.tick()
+        if sess.done:
+            ss[K + "playing"] = False
+            st.rerun(scope="app")
+    b4.progress(min(sess.epoch / MAX_EPOCHS, 1.0),
+                text=f"Epoch {sess.epoch} of at most {MAX_EPOCHS}")
+    if sess.error:
+        st.error(sess.error + " Training stopped; the weights are those before that epoch. "
+                 "Lower η in the sidebar and press Reset.")
+    elif sess.epoch >= MAX_EPOCHS:
+        st.info(f"Reached the {MAX_EPOCHS}-epoch cap of the shared server: Reset to start again.")
+
+    h = sess.history
+    m = st.columns(4)
+    m[0].metric("Epoch", sess.epoch)
+    m[1].metric("Training loss", f"{(h.train_loss[-1] if h else sess.train_loss()):.4f}")
+    test = h.test_loss[-1] if h else sess.test_loss()
+    m[2].metric("Test loss", "—" if test is None else f"{test:.4f}")
+    acc_train, acc_test = sess.accuracy("train"), sess.accuracy("test")
+    m[3].metric("Accuracy (train / test)",
+                "—" if acc_train is None else
+                f"{acc_train:.0%} / " + ("—" if acc_test is None else f"{acc_test:.0%}"))
+
+    data = sess.data
+    left, right = st.columns([3, 2])
+    with left:
+        bounds = data_bounds(data.X_train, data.X_test)
+        fig = decision_boundary(sess.predict_points, data.X_train, data.y_train, data.X_test,
+                                data.y_test, n_classes=data.n_classes,
+                                resolution=int(ss.get(K + "resolution", 50)), bounds=bounds,
+                                title="What the network answers", encoding=sess.encoding)
+        if ss.get(K + "click_mode") and data.n_classes:
+            pts = grid(bounds, CLICK_GRID)[2]
+            fig.add_scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name="click to add",
+                            marker={"size": 14, "opacity": 0.01, "color": "black"},
+                            hovertemplate="add a point at (%{x:.2f}, %{y:.2f})<extra></extra>",
+                            showlegend=False)
+            st.plotly_chart(fig, key=K + "boundary", on_select=_on_chart_click,
+                            selection_mode="points")
+            st.caption("Click anywhere on the chart to add a point of the class chosen in the "
+                       "sidebar (training pauses).")
+        else:
+            st.plotly_chart(fig, key=K + "boundary_view")
+        st.caption("Filled markers: training points; hollow: test points.")
+    with right:
+        st.plotly_chart(loss_curves({"train": h.train_loss, "test": h.test_loss},
+                                    title=f"Loss ({cfg.loss.replace('_', ' ')})",
+                                    x=h.epoch), key=K + "loss_chart")
+        st.markdown("**The update rule, with the current η**")
+        st.latex(update_rule_latex(cfg.lr, cfg.l2))
+        st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")
+        norms = sess.gradient_norms()
+        st.dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")
+                                for i in range(len(norms))],
+                      "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
+                     hide_index=True)
+
+    with st.expander("Network diagram and current weights", expanded=False):
+        st.plotly_chart(network_diagram(sess.net, show_values=False), key=K + "diagram")
+        inputs = feature_labels(cfg.features)
+        for i, (W, b) in enumerate(zip(sess.net.weights, sess.net.biases, strict=True)):
+            rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
+            table = {"from": [*rows, "bias"]}
+            for j in range(W.shape[1]):
+                table[f"neuron {j + 1}"] = [f"{v:.4f}" for v in W[:, j]] + [f"{b[j]:.4f}"]
+            st.markdown(f"Layer {i + 1} ({sess.net.activation_names[i]})")
+            st.dataframe(table, hide_index=True)
+
+    d1, d2 = st.columns(2)
+    d1.download_button("Download trained weights (JSON)", sess.weights_json(),
+                       file_name="playground-weights.json", mime="application/json",
+                       key=K + "dl_weights", on_click="ignore")
+    d2.download_button("Download loss history (CSV)", history_csv(h),
+                       file_name="playground-history.csv", mime="text/csv",
+                       key=K + "dl_history", on_click="ignore")
+
+
+live()

@@ -1,0 +1,180 @@
+"""The playground's configuration in the link (query parameters) and in session state.
+
+The link holds the whole configuration (data, features, network, loss, η, batch size, L2, seed)
+but never the trained weights: opening it rebuilds the same data and the same initial weights,
+so pressing Play reproduces the run. Link values are untrusted text: each is parsed and
+range-checked; a bad one falls back to the default with a notice. Nothing here evaluates text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+
+from nn_core.activations import HIDDEN_ACTIVATIONS
+from nn_core.features import FEATURES
+from nn_core.playground import (
+    CUSTOM,
+    DATASET_CHOICES,
+    MAX_HIDDEN_LAYERS,
+    MAX_L2,
+    MAX_LR,
+    MAX_NEURONS,
+    MAX_NOISE,
+    MAX_POINTS,
+    MAX_SEED,
+    MIN_POINTS,
+    Config,
+    TrainingSession,
+    loss_choices,
+    make_data,
+    output_choices,
+)
+from ui.params import format_value, parse_choice, parse_float, parse_int
+
+PREFIX = "pg."
+DEFAULT = Config()
+#: link name for each Config field
+LINK_NAMES = {
+    "dataset": "ds", "n_points": "n", "noise": "noise", "test_fraction": "test",
+    "features": "feat", "hidden": "hidden", "hidden_activations": "act", "output": "out",
+    "loss": "loss", "lr": "lr", "batch_size": "bs", "l2": "l2", "seed": "seed",
+}
+DATASET_CLASSES = {"regression": 0, "blobs3": 3}
+
+
+def n_classes_of(dataset: str, custom_classes: int | None = None) -> int:
+    """Classes of a data set by name (0: regression); the student's points say their own."""
+    if dataset == CUSTOM:
+        return custom_classes or 2
+    return DATASET_CLASSES.get(dataset, 2)
+
+
+def config_to_params(cfg: Config) -> dict[str, str]:
+    """The link's query parameters for ``cfg`` (every field, so the link is complete)."""
+    out = {}
+    for f in fields(Config):
+        value = getattr(cfg, f.name)
+        out[LINK_NAMES[f.name]] = (",".join(format_value(v) for v in value)
+                                   if isinstance(value, tuple) else format_value(value))
+    return out
+
+
+def _parse_list(name: str, raw: str | None, default: tuple, item, max_len: int,
+                min_len: int = 0) -> tuple[tuple, str | None]:
+    """A comma-separated list whose items ``item(name, text)`` parses (value, notice)."""
+    if raw is None:
+        return default, None
+    text = str(raw).strip()
+    parts = [p for p in text.split(",") if p.strip()] if text else []
+    why = None
+    if len(text) > 120 or not min_len <= len(parts) <= max_len:
+        why = f"give {min_len} to {max_len} comma-separated values"
+    values = []
+    for p in parts if why is None else []:
+        value, notice = item(name, p)
+        if notice:
+            why = f"{p.strip()[:12]!r} is not allowed"
+            break
+        values.append(value)
+    if why:
+        shown = text if len(text) <= 24 else text[:21] + "…"
+        return default, (f"Link value {name}={shown!r} was not valid ({why}); using "
+                         f"{','.join(map(format_value, default)) or 'none'}.")
+    return tuple(values), None
+
+
+def params_to_config(params: Mapping[str, str], custom_classes: int | None = None
+                     ) -> tuple[Config, list[str]]:
+    """(config, notices) from the link; bad or inconsistent values fall back to defaults."""
+    notices: list[str] = []
+
+    def raw(field: str) -> str | None:
+        v = params.get(LINK_NAMES[field])
+        if isinstance(v, list):  # a repeated parameter: the last one wins, as in st.query_params
+            v = v[-1] if v else None
+        return None if v is None else str(v)
+
+    def keep(pair):
+        value, notice = pair
+        if notice:
+            notices.append(notice)
+        return value
+
+    d = DEFAULT
+    dataset = keep(parse_choice("ds", raw("dataset"), d.dataset, DATASET_CHOICES))
+    if dataset == CUSTOM and custom_classes is None:
+        notices.append("The link asks for your own points, which links do not carry; showing "
+                       f"the {d.dataset} data set instead. Upload your CSV again.")
+        dataset = d.dataset
+    n_points = keep(parse_int("n", raw("n_points"), d.n_points, MIN_POINTS, MAX_POINTS))
+    noise = keep(parse_float("noise", raw("noise"), d.noise, 0.0, MAX_NOISE))
+    test = keep(parse_float("test", raw("test_fraction"), d.test_fraction, 0.0, 0.5))
+    feats = keep(_parse_list("feat", raw("features"), d.features,
+                             lambda n, t: parse_choice(n, t.strip(), "x1", FEATURES), len(FEATURES),
+                             min_len=1))
+    if len(set(feats)) != len(feats):
+        feats = tuple(dict.fromkeys(feats))
+    hidden = keep(_parse_list("hidden", raw("hidden"), d.hidden,
+                              lambda n, t: parse_int(n, t, 1, 1, MAX_NEURONS), MAX_HIDDEN_LAYERS))
+    acts = keep(_parse_list("act", raw("hidden_activations"),
+                            d.hidden_activations if len(hidden) == len(d.hidden)
+                            else ("tanh",) * len(hidden),
+                            lambda n, t: parse_choice(n, t.strip(), "tanh", HIDDEN_ACTIVATIONS),
+                            MAX_HIDDEN_LAYERS))
+    if len(acts) != len(hidden):
+        notices.append(f"The link gives {len(acts)} activation(s) for {len(hidden)} hidden "
+                       "layer(s); using tanh for every hidden layer.")
+        acts = ("tanh",) * len(hidden)
+    k = n_classes_of(dataset, custom_classes)
+    outs = output_choices(k)
+    output = keep(parse_choice("out", raw("output"), d.output if d.output in outs else outs[0],
+                               outs))
+    losses = loss_choices(output)
+    loss = keep(parse_choice("loss", raw("loss"), losses[0], losses))
+    lr = keep(parse_float("lr", raw("lr"), d.lr, 1e-5, MAX_LR))
+    bs = keep(parse_int("bs", raw("batch_size"), d.batch_size, 0, MAX_POINTS))
+    l2 = keep(parse_float("l2", raw("l2"), d.l2, 0.0, MAX_L2))
+    seed = keep(parse_int("seed", raw("seed"), d.seed, 0, MAX_SEED))
+    cfg = Config(dataset, n_points, noise, test, tuple(feats), tuple(hidden), tuple(acts), output,
+                 loss, lr, bs, l2, seed)
+    return cfg, notices
+
+
+# ------------------------------------------------------------------ session state (Streamlit)
+def widget_values(cfg: Config) -> dict:
+    """Session-state values of the page's widgets that show ``cfg``."""
+    vals = {PREFIX + f.name: getattr(cfg, f.name) for f in fields(Config)
+            if f.name not in ("features", "hidden", "hidden_activations")}
+    vals[PREFIX + "features"] = list(cfg.features)
+    vals[PREFIX + "n_hidden"] = len(cfg.hidden)
+    for i in range(MAX_HIDDEN_LAYERS):
+        vals[f"{PREFIX}h{i}"] = cfg.hidden[i] if i < len(cfg.hidden) else 4
+        vals[f"{PREFIX}a{i}"] = cfg.hidden_activations[i] if i < len(cfg.hidden) else "tanh"
+    return vals
+
+
+def config_from_state(state: Mapping) -> Config:
+    """The Config the widgets currently show (defaults where a widget has no value yet)."""
+    d = DEFAULT
+    n_hidden = int(state.get(PREFIX + "n_hidden", len(d.hidden)))
+    hidden = tuple(int(state.get(f"{PREFIX}h{i}", 4)) for i in range(n_hidden))
+    acts = tuple(str(state.get(f"{PREFIX}a{i}", "tanh")) for i in range(n_hidden))
+    feats = tuple(f for f in FEATURES if f in state.get(PREFIX + "features", d.features))
+    kw = {f.name: state.get(PREFIX + f.name, getattr(d, f.name)) for f in fields(Config)
+          if f.name not in ("features", "hidden", "hidden_activations")}
+    return replace(d, **kw, features=feats, hidden=hidden, hidden_activations=acts)
+
+
+def get_session(state, cfg: Config, custom=None, custom_version: int = 0) -> TrainingSession:
+    """The session's TrainingSession: rebuilt when data or network change, else kept (a new η,
+    batch size or L2 applies from the next epoch)."""
+    key = (cfg.network_key, custom_version if cfg.dataset == CUSTOM else None)
+    sess = state.get(PREFIX + "session")
+    if sess is None or state.get(PREFIX + "session_key") != key:
+        sess = TrainingSession(cfg, make_data(cfg, custom))
+        state[PREFIX + "session"] = sess
+        state[PREFIX + "session_key"] = key
+    elif sess.cfg != cfg:
+        sess.update_hyperparameters(cfg)
+    return sess
