@@ -1,0 +1,204 @@
+"""nn_core training speed against scikit-learn and PyTorch, doing the same work.
+
+The task: a 2-16-16-1 network (tanh hidden layers, sigmoid output) trained on the moons data set
+by full-batch gradient descent, learning rate 0.5, 1000 epochs, one loss value recorded per
+epoch. Every competitor starts from the same initial weights (nn_core's ``Network.init``) and
+runs in the same process, with the same thread count. Differences that remain, and are printed:
+
+- nn_core times the public ``train`` (input checks, per-epoch loss *and* accuracy history);
+  its loss is squared error, the loss after each epoch's update.
+- scikit-learn's ``MLPClassifier`` (sgd, batch = N, shuffle=False, momentum 0, alpha 0, early
+  stopping off) always uses log-loss (binary cross-entropy) with a logistic output; its per-epoch
+  loss is the one computed before the update.
+- PyTorch runs plain ``torch.optim.SGD`` with squared error; its loss is also the pre-update one.
+
+Timings are the best of a few repeats (time.perf_counter); ratios are competitor / nn_core, so
+above 1 means nn_core is faster. Run alone: ``python -m bench.bench_nn_core --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import warnings
+
+import numpy as np
+
+from nn_core import Network, make_dataset, train
+
+SIZES = (200, 1_000, 10_000)
+HIDDEN = (16, 16)
+EPOCHS = 1000
+LR = 0.5
+REPEATS = 3
+DTYPES = (np.float64, np.float32)
+
+
+def _best_of(repeats: int, fn) -> tuple[float, float]:
+    """(best seconds, final loss) over ``repeats`` calls of ``fn`` (which returns the loss)."""
+    best, final = np.inf, np.nan
+    for _ in range(repeats):
+        start = time.perf_counter()
+        final = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, final
+
+
+def _problem(n: int, dtype):
+    data = make_dataset("moons", n_points=n, noise=0.1, test_fraction=0.0, seed=0)
+    X = data.X_train.astype(dtype)
+    Y = data.targets("binary")[0].astype(dtype)
+    net = Network.init([2, *HIDDEN, 1], ["tanh", "sigmoid"], seed=0, dtype=dtype)
+    return X, Y, net
+
+
+def time_nn_core(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, float]:
+    def once():
+        history = train(net0.copy(), X, Y, lr=LR, epochs=epochs, loss="squared_error")
+        return history.train_loss[-1]
+
+    return _best_of(repeats, once)
+
+
+def time_sklearn(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, float] | None:
+    try:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+    except ImportError:
+        return None
+
+    class SameInitMLP(MLPClassifier):
+        """MLPClassifier whose Glorot initialisation is replaced by nn_core's weights."""
+
+        def _init_coef(self, fan_in, fan_out, dtype):
+            W, b = self._given_init.pop(0)
+            return W.astype(dtype, copy=True), b.astype(dtype, copy=True)
+
+    y = Y[:, 0].astype(int)
+
+    def once():
+        mlp = SameInitMLP(
+            hidden_layer_sizes=HIDDEN, activation="tanh", solver="sgd", batch_size=len(X),
+            learning_rate="constant", learning_rate_init=LR, max_iter=epochs, shuffle=False,
+            momentum=0.0, nesterovs_momentum=False, alpha=0.0, early_stopping=False,
+            n_iter_no_change=epochs + 1, tol=0.0, random_state=0,
+        )
+        mlp._given_init = list(zip(net0.weights, net0.biases, strict=True))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            mlp.fit(X, y)
+        assert mlp.n_iter_ == epochs, "sklearn stopped early: not the same work"
+        return mlp.loss_curve_[-1]
+
+    return _best_of(repeats, once)
+
+
+def time_torch(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, float] | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    dtype = {np.float64: torch.float64, np.float32: torch.float32}[net0.dtype.type]
+
+    def once():
+        layers = []
+        for W, b, act in zip(net0.weights, net0.biases, net0.activation_names, strict=True):
+            lin = torch.nn.Linear(*W.shape, dtype=dtype)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(W.T.copy()))
+                lin.bias.copy_(torch.from_numpy(b))
+            layers += [lin, torch.nn.Tanh() if act == "tanh" else torch.nn.Sigmoid()]
+        model = torch.nn.Sequential(*layers)
+        opt = torch.optim.SGD(model.parameters(), lr=LR)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        losses = []
+        for _ in range(epochs):
+            opt.zero_grad()
+            loss = 0.5 * ((model(Xt) - Yt) ** 2).sum(dim=1).mean()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        return losses[-1]
+
+    return _best_of(repeats, once)
+
+
+def _fmt(x: float | None, spec: str = ".3f") -> str:
+    return "—" if x is None else format(x, spec)
+
+
+def run(sizes=SIZES, epochs: int = EPOCHS, repeats: int = REPEATS, threads: int = 1,
+        dtypes=DTYPES) -> list[dict]:
+    """Print the timing table; return its rows (for notes and ad-hoc analysis)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+        torch_note = f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    except ImportError:
+        torch_note = "torch not installed (pip install torch to compare)"
+    try:
+        import sklearn
+
+        sklearn_note = f"scikit-learn {sklearn.__version__} (log-loss, pre-update loss)"
+    except ImportError:
+        sklearn_note = "scikit-learn not installed"
+
+    rows = []
+    with threadpool_limits(limits=threads):
+        print(f"nn_core training: 2-{'-'.join(map(str, HIDDEN))}-1, tanh hidden, sigmoid out, "
+              f"squared error, lr {LR}, full batch, {epochs} epochs, moons; best of {repeats}.")
+        print(f"Python {platform.python_version()}, NumPy {np.__version__}, "
+              f"{os.cpu_count()} CPU(s); {sklearn_note}; {torch_note}.")
+        pools = ", ".join(f"{p['internal_api']} {p.get('version') or ''} "
+                          f"{p['num_threads']} thread(s)".replace("  ", " ")
+                          for p in threadpool_info())
+        openblas_env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")}
+        print(f"threadpoolctl: {pools}; env {openblas_env or 'none'}")
+        header = (f"{'N':>7} {'dtype':>7} {'nn_core s':>10} {'sklearn s':>10} {'torch s':>9} "
+                  f"{'sklearn/nn':>10} {'torch/nn':>9} {'loss nn':>9} {'loss torch':>10}")
+        print(header)
+        print("-" * len(header))
+        for n in sizes:
+            for dtype in dtypes:
+                X, Y, net0 = _problem(n, dtype)
+                t_nn, loss_nn = time_nn_core(X, Y, net0, epochs, repeats)
+                sk = time_sklearn(X, Y, net0, epochs, repeats)
+                th = time_torch(X, Y, net0, epochs, repeats)
+                row = {
+                    "n": n, "dtype": np.dtype(dtype).name, "nn_core": t_nn, "loss_nn": loss_nn,
+                    "sklearn": sk and sk[0], "torch": th and th[0], "loss_torch": th and th[1],
+                }
+                row["sklearn_ratio"] = sk and sk[0] / t_nn
+                row["torch_ratio"] = th and th[0] / t_nn
+                rows.append(row)
+                print(f"{n:>7} {row['dtype']:>7} {t_nn:>10.3f} {_fmt(row['sklearn']):>10} "
+                      f"{_fmt(row['torch']):>9} {_fmt(row['sklearn_ratio'], '.2f'):>10} "
+                      f"{_fmt(row['torch_ratio'], '.2f'):>9} {loss_nn:>9.5f} "
+                      f"{_fmt(row['loss_torch'], '.5f'):>10}", flush=True)
+    print("Ratios are competitor seconds / nn_core seconds (above 1: nn_core faster). nn_core's "
+          "loss is after the last update,\ntorch's before it (same squared error, same initial "
+          "weights, so they differ by one step).")
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="comma-separated data set sizes N")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--dtype", choices=["float64", "float32", "both"], default="both")
+    args = parser.parse_args(argv)
+    dtypes = DTYPES if args.dtype == "both" else (np.dtype(args.dtype).type,)
+    run(tuple(int(s) for s in args.sizes.split(",")), args.epochs, args.repeats, args.threads,
+        dtypes)
+
+
+if __name__ == "__main__":
+    main()
