@@ -1,0 +1,216 @@
+"""Small SymPy formulas for the walkthrough pages (the neuron, a layer, gradient descent).
+
+Every formula a page shows is a SymPy expression printed by ``sympy.latex``; "with numbers"
+versions are built unevaluated from the same expression so the printed arithmetic is exactly
+the formula's. The numbers themselves come from nn_core; nothing here computes a network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import sympy as sp
+
+SIG_DIGITS = 4
+
+z, y, y_hat, b, theta, eta, E, w, x = sp.symbols(
+    r"z y \hat{y} b theta eta E w x", real=True)
+w_new = sp.Symbol(r"w_{\mathrm{new}}", real=True)
+
+
+def num(value: float) -> sp.Float:
+    """A number as SymPy prints it on the pages (4 significant digits)."""
+    return sp.Float(float(value), SIG_DIGITS)
+
+
+def _latex(expr) -> str:
+    return sp.latex(expr, order="none")
+
+
+def activation_expr(name: str, arg=z):
+    """f(arg) for the elementwise activations, as SymPy expressions."""
+    forms = {
+        "sigmoid": lambda t: 1 / (1 + sp.exp(-t)),
+        "tanh": sp.tanh,
+        "relu": lambda t: sp.Max(0, t),
+        "linear": lambda t: t,
+    }
+    if name not in forms:
+        raise ValueError(f"No formula for activation {name!r}: use one of {', '.join(forms)}.")
+    return forms[name](arg)
+
+
+def activation_derivative(name: str, arg=z):
+    """f'(arg), derived by SymPy (ReLU's kink at 0 gets the derivative 0, as nn_core does)."""
+    if name == "relu":
+        return sp.Piecewise((1, arg > 0), (0, True))
+    return sp.diff(activation_expr(name, arg), arg)
+
+
+# ---------------------------------------------------------------------------- the neuron
+def feature_symbols(n: int):
+    xs = sp.symbols(f"x_1:{n + 1}", real=True)
+    ws = sp.symbols(f"w_1:{n + 1}", real=True)
+    return xs, ws
+
+
+def weighted_sum(n: int = 2):
+    """z = Σ_j w_j x_j + b for n features."""
+    xs, ws = feature_symbols(n)
+    return sp.Add(*[wj * xj for wj, xj in zip(ws, xs, strict=True)], b, evaluate=False)
+
+
+def notes_weighted_sum_latex() -> str:
+    """The notes' form: z_i = Σ_j W_j X_ij (data point i, feature j; no bias)."""
+    i, j = sp.symbols("i j", integer=True)
+    W, X = sp.IndexedBase("W"), sp.IndexedBase("X")
+    zi = sp.Indexed(sp.IndexedBase("z"), i)
+    return _latex(sp.Eq(zi, sp.Sum(W[j] * X[i, j], (j, 1, sp.Symbol("n")))))
+
+
+@lru_cache(maxsize=1)
+def threshold_z():
+    """The weighted sum at which σ(z) = θ, solved by SymPy: the log-odds ln(θ/(1−θ))."""
+    th = sp.Symbol("theta", positive=True)
+    (sol,) = sp.solve(sp.Eq(activation_expr("sigmoid"), th), z)
+    # SymPy prints its solution as log(−θ/(θ−1)); show the same value in the usual form.
+    tidy = sp.log(th / (1 - th))
+    if sp.simplify(sol - tidy) != 0:
+        raise AssertionError(f"unexpected solution {sol}")
+    return tidy.subs(th, theta)
+
+
+def neuron_formulas(n: int = 2) -> dict[str, str]:
+    """LaTeX of the neuron page's formulas, keyed by what they are."""
+    cls = sp.Symbol(r"\text{class}")
+    line = sp.Eq(weighted_sum(n), threshold_z())
+    return {
+        "weighted_sum": _latex(sp.Eq(z, weighted_sum(n))),
+        "notes_weighted_sum": notes_weighted_sum_latex(),
+        "sigmoid": _latex(sp.Eq(y_hat, activation_expr("sigmoid"))),
+        "classifier": _latex(sp.Eq(cls, sp.Piecewise((1, y_hat >= theta), (0, True)))),
+        "decision_line": _latex(line),
+    }
+
+
+def weighted_sum_numbers(weights: Sequence[float], inputs: Sequence[float], bias: float,
+                         value: float) -> str:
+    """z = w₁x₁ + … + b with the numbers put in, = value."""
+    terms = [sp.Mul(num(wj), num(xj), evaluate=False)
+             for wj, xj in zip(weights, inputs, strict=True)]
+    expr = sp.Add(*terms, num(bias), evaluate=False)
+    return f"z = {_latex(expr)} = {_latex(num(value))}"
+
+
+def activation_numbers(name: str, z_value: float, value: float, lhs: str = r"\hat{y}") -> str:
+    """ŷ = f(z) with z put in, = value."""
+    with sp.evaluate(False):
+        expr = activation_expr(name, num(z_value))
+    return f"{lhs} = {_latex(expr)} = {_latex(num(value))}"
+
+
+def threshold_numbers(theta_value: float, y_value: float, cls: int) -> str:
+    rel = r"\geq" if cls == 1 else "<"
+    return (rf"\hat{{y}} = {_latex(num(y_value))} {rel} \theta = {_latex(num(theta_value))}"
+            rf"\;\Rightarrow\; \text{{class}} = {cls}")
+
+
+def threshold_z_value(theta_value: float) -> float:
+    """z_θ for a threshold θ in (0, 1): the number the derived formula gives."""
+    return float(threshold_z().subs(theta, sp.Float(theta_value)))
+
+
+def threshold_z_numbers(theta_value: float, value: float) -> str:
+    form = threshold_z()  # solved outside evaluate(False), where SymPy cannot simplify
+    with sp.evaluate(False):
+        expr = form.subs(theta, num(theta_value))
+    return rf"z_\theta = {_latex(expr)} = {_latex(num(value))}"
+
+
+# ---------------------------------------------------------------------------- a layer
+def layer_formulas(layer: int, activation: str) -> dict[str, str]:
+    """Neuron j of layer l: z_j = Σ_i w_ij y_i^(l−1) + b_j and y_j = f(z_j)."""
+    i, j, n = sp.symbols("i j n", integer=True)
+    l_prev = "x" if layer == 1 else f"y^{{({layer - 1})}}"
+    W = sp.IndexedBase(f"w^{{({layer})}}")
+    Yp = sp.IndexedBase(l_prev)
+    zj = sp.Indexed(sp.IndexedBase(f"z^{{({layer})}}"), j)
+    yj = sp.Indexed(sp.IndexedBase(f"y^{{({layer})}}"), j)
+    bj = sp.Indexed(sp.IndexedBase(f"b^{{({layer})}}"), j)
+    if activation == "softmax":
+        k = sp.Symbol("k", integer=True)
+        f = sp.exp(zj) / sp.Sum(sp.exp(sp.Indexed(sp.IndexedBase(f"z^{{({layer})}}"), k)),
+                                (k, 1, sp.Symbol("m")))
+    else:
+        f = activation_expr(activation, zj)
+    return {
+        "weighted_sum": _latex(sp.Eq(zj, sp.Sum(W[i, j] * Yp[i], (i, 1, n)) + bj)),
+        "activation": _latex(sp.Eq(yj, f)),
+    }
+
+
+def softmax_numbers(z_values: Sequence[float], k: int, value: float) -> str:
+    terms = [sp.exp(num(v), evaluate=False) for v in z_values]
+    expr = sp.Mul(terms[k], sp.Pow(sp.Add(*terms, evaluate=False), -1, evaluate=False),
+                  evaluate=False)
+    return rf"y = {_latex(expr)} = {_latex(num(value))}"
+
+
+# ---------------------------------------------------------------------------- gradient descent
+def gradient_descent_formulas() -> dict[str, str]:
+    """The update rule, the squared error and, for a linear neuron, when the steps shrink.
+
+    For E(w) = ½(y − w x)² the error after a step is multiplied by 1 − η E''(w); SymPy derives
+    E''(w) = x², so the steps settle only while |1 − η E''| < 1, i.e. η < 2 / E''.
+    """
+    err = sp.Rational(1, 2) * (y - y_hat) ** 2
+    quad = sp.Rational(1, 2) * (y - w * x) ** 2
+    curvature = sp.diff(quad, w, 2)
+    factor = 1 - eta * curvature
+    eta_max = sp.solve(sp.Eq(factor, -1), eta)[0]
+    return {
+        "update": rf"w \gets {_latex(w - eta * sp.Derivative(sp.Function('E')(w, b), w))}",
+        "squared_error": _latex(sp.Eq(E, err)),
+        "linear_loss": _latex(sp.Eq(sp.Function("E")(w), quad)),
+        "curvature": _latex(sp.Eq(sp.Derivative(sp.Function("E")(w), (w, 2)), curvature)),
+        "factor": _latex(sp.Eq(sp.Symbol(r"\rho"), factor)),
+        "eta_max": _latex(sp.Eq(sp.Symbol(r"\eta_{\max}"), eta_max)),
+    }
+
+
+def update_numbers(old: float, lr: float, grad: float, new: float) -> str:
+    expr = sp.Add(num(old), sp.Mul(-1, num(lr), num(grad), evaluate=False), evaluate=False)
+    return rf"w \gets {_latex(expr)} = {_latex(num(new))}"
+
+
+# ---------------------------------------------------------------------------- one vs all
+def encoding_formulas(encoding: str, n_classes: int = 3) -> dict[str, str]:
+    """Targets per class (as column vectors) and the decision rule of a class encoding."""
+    from nn_core.datasets import encode  # targets are nn_core's, printed by SymPy
+
+    targets = encode(list(range(n_classes)), n_classes, encoding)
+    cls = sp.Symbol(r"\text{class}")
+    vecs = r",\quad ".join(
+        rf"{c} \mapsto {_latex(sp.Matrix([int(v) for v in row]))}"
+        for c, row in enumerate(targets))
+    k = sp.Symbol("k", integer=True)
+    yk = sp.Indexed(sp.IndexedBase(r"\hat{y}"), k)
+    if encoding == "binary":
+        rule = _latex(sp.Eq(cls, sp.Piecewise((1, y_hat >= theta), (0, True))))
+    elif encoding == "notes_2neuron":
+        rule = _latex(sp.Eq(cls, sp.Piecewise(
+            (sp.Function(r"\operatorname{argmax}_k")(yk), sp.Function(r"\max_k")(yk) >= theta),
+            (n_classes - 1, True))))
+    else:
+        rule = _latex(sp.Eq(cls, sp.Function(r"\operatorname{argmax}_k")(yk)))
+    out = {"targets": vecs, "rule": rule}
+    if encoding == "softmax":
+        m = sp.Symbol("m", integer=True)
+        zk = sp.Indexed(sp.IndexedBase("z"), k)
+        out["activation"] = _latex(sp.Eq(yk, sp.exp(zk) / sp.Sum(
+            sp.exp(sp.Indexed(sp.IndexedBase("z"), m)), (m, 1, n_classes))))
+    else:
+        out["activation"] = _latex(sp.Eq(yk, activation_expr(
+            "sigmoid", sp.Indexed(sp.IndexedBase("z"), k))))
+    return out

@@ -1,0 +1,114 @@
+"""One neuron per class or fewer? Train the class encodings side by side on the same data.
+
+The notes say 1 neuron separates 2 classes and 2 neurons separate 3 ("1 vs All"). This module
+trains, on one data set, networks without a hidden layer for:
+
+- ``notes_2neuron``: the notes' 2 sigmoid neurons for 3 classes (third class = neither fires),
+- ``one_vs_rest``: 3 sigmoid neurons, one per class, the largest wins,
+- ``softmax``: 3 softmax outputs with cross-entropy,
+
+and reports accuracy, per-class recall and how often the 2-neuron code is ambiguous (both fire).
+NumPy only; the pages call it and draw the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .datasets import Dataset, ambiguous, decode, encode, n_outputs
+from .network import Network
+from .training import DivergenceError, History, train
+
+SCHEMES: dict[str, tuple[str, str]] = {
+    # encoding: (output activation, loss)
+    "binary": ("sigmoid", "squared_error"),
+    "notes_2neuron": ("sigmoid", "squared_error"),
+    "one_vs_rest": ("sigmoid", "squared_error"),
+    "softmax": ("softmax", "cross_entropy"),
+}
+SCHEME_LABELS = {
+    "binary": "1 neuron, threshold (2 classes)",
+    "notes_2neuron": "the notes: 2 neurons for 3 classes",
+    "one_vs_rest": "one vs rest: 3 neurons",
+    "softmax": "softmax: 3 outputs",
+}
+MAX_EPOCHS = 3000
+
+
+@dataclass
+class SchemeResult:
+    encoding: str
+    net: Network
+    history: History
+    train_accuracy: float
+    test_accuracy: float | None
+    recall: list[float]  # per class, on the training points
+    ambiguous_fraction: float  # points where more than one neuron fires (≥ threshold)
+    none_fraction: float  # points where no neuron fires
+
+
+def relabel(labels: np.ndarray, neither: int, n_classes: int = 3) -> np.ndarray:
+    """Labels permuted so that class ``neither`` becomes the last class (the notes' (0, 0))."""
+    if not 0 <= neither < n_classes:
+        raise ValueError(f"The 'neither' class must be 0 … {n_classes - 1} (got {neither}).")
+    order = [c for c in range(n_classes) if c != neither] + [neither]
+    new = np.empty(n_classes, dtype=int)
+    new[order] = np.arange(n_classes)
+    return new[np.asarray(labels, dtype=int)]
+
+
+def fit_scheme(data: Dataset, encoding: str, epochs: int = 400, lr: float = 2.0,
+               seed: int = 0) -> SchemeResult:
+    """Train a network without hidden layer for ``encoding`` on ``data`` (full batch)."""
+    if encoding not in SCHEMES:
+        raise ValueError(f"Unknown scheme {encoding!r}: choose one of {', '.join(SCHEMES)}.")
+    if data.is_regression:
+        raise ValueError("One-vs-all needs class labels; pick a classification data set.")
+    epochs = int(epochs)
+    if not 1 <= epochs <= MAX_EPOCHS:
+        raise ValueError(f"Epochs must be between 1 and {MAX_EPOCHS} (got {epochs}).")
+    act, loss = SCHEMES[encoding]
+    k = n_outputs(data.n_classes, encoding)
+    net = Network.init([data.X_train.shape[1], k], act, seed=seed)
+    Y = encode(data.y_train, data.n_classes, encoding)
+    has_test = len(data.y_test) > 0
+    Y_test = encode(data.y_test, data.n_classes, encoding) if has_test else None
+    try:
+        history = train(net, data.X_train, Y, lr=lr, epochs=epochs, loss=loss, seed=seed,
+                        X_test=data.X_test if has_test else None, Y_test=Y_test,
+                        encoding=encoding)
+    except DivergenceError as exc:
+        raise ValueError(str(exc)) from None
+    out = net.forward(data.X_train)
+    pred = decode(out, encoding)
+    recall = [float(np.mean(pred[data.y_train == c] == c)) if np.any(data.y_train == c)
+              else float("nan") for c in range(data.n_classes)]
+    fires = out >= 0.5
+    test_acc = None
+    if has_test:
+        test_acc = float(np.mean(decode(net.forward(data.X_test), encoding) == data.y_test))
+    return SchemeResult(
+        encoding=encoding, net=net, history=history,
+        train_accuracy=float(np.mean(pred == data.y_train)), test_accuracy=test_acc,
+        recall=recall,
+        ambiguous_fraction=float(np.mean(ambiguous(out))) if k > 1 else 0.0,
+        none_fraction=float(np.mean(~fires.any(axis=1))) if encoding != "softmax" else 0.0,
+    )
+
+
+def compare_schemes(data: Dataset, epochs: int = 400, lr: float = 2.0, seed: int = 0,
+                    encodings=("notes_2neuron", "one_vs_rest", "softmax")
+                    ) -> dict[str, SchemeResult]:
+    """``fit_scheme`` for each encoding, same data, same seed."""
+    return {enc: fit_scheme(data, enc, epochs, lr, seed) for enc in encodings}
+
+
+def with_neither(data: Dataset, neither: int) -> Dataset:
+    """``data`` with class ``neither`` moved to the last label: the class the notes' 2-neuron
+    code writes as (0, 0), "no neuron fires". Other classes keep their order."""
+    if neither == data.n_classes - 1:
+        return data
+    return Dataset(data.name, data.X_train, relabel(data.y_train, neither, data.n_classes),
+                   data.X_test, relabel(data.y_test, neither, data.n_classes), data.n_classes)

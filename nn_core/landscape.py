@@ -1,0 +1,120 @@
+"""The loss as a function of one or two weights of a single neuron, and gradient descent on it.
+
+For the gradient-descent page: a neuron ŷ = f(w₁x₁ + w₂x₂ + b) with the bias held fixed, its
+loss over a range of weights (a curve for one weight, a surface for two) and the path that
+w ← w − η ∂E/∂w takes from a starting point. Every loss and gradient is the Network's own.
+NumPy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import get_loss
+from .network import Network
+
+MAX_STEPS = 200
+MAX_GRID = 201
+BLOW_UP = 1e8  # a loss this large means the steps are running away
+
+
+def neuron(weights, bias: float, activation: str) -> Network:
+    """One neuron with the given input weights and bias."""
+    w = np.asarray(weights, dtype=float).reshape(-1, 1)
+    return Network.from_weights([w], [[bias]], [activation])
+
+
+def loss_grid(X, Y, weight_grid, bias: float, activation: str,
+              loss: str = "squared_error") -> np.ndarray:
+    """The loss for each row of ``weight_grid`` (m, n_features): all m neurons in one pass.
+
+    The m weight vectors become the m output columns of a single layer, so the weighted sums of
+    every grid point come from one forward pass; each column's loss is the Loss's own value.
+    """
+    W = np.asarray(weight_grid, dtype=float)
+    if W.ndim != 2 or W.shape[1] != np.asarray(X).shape[1] or W.shape[0] > MAX_GRID ** 2:
+        raise ValueError(f"weight_grid must have shape (m ≤ {MAX_GRID ** 2}, n_features).")
+    wide = Network.from_weights([W.T], [np.full(W.shape[0], float(bias))], [activation])
+    fp = wide.forward_pass(X)
+    Y = np.asarray(Y, dtype=float).reshape(-1, 1)
+    loss_fn = get_loss(loss, activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.array([loss_fn.value(fp.ys[1][:, [k]], Y, fp.zs[0][:, [k]])
+                         for k in range(W.shape[0])])
+
+
+def loss_curve(X, Y, w_values, other_weights, index: int, bias: float, activation: str,
+               loss: str = "squared_error") -> np.ndarray:
+    """E as weight ``index`` runs over ``w_values``, the other weights held at ``other_weights``."""
+    w_values = np.asarray(w_values, dtype=float)
+    grid = np.tile(np.asarray(other_weights, dtype=float), (w_values.size, 1))
+    grid[:, index] = w_values
+    return loss_grid(X, Y, grid, bias, activation, loss)
+
+
+def loss_surface(X, Y, w1_values, w2_values, bias: float, activation: str,
+                 loss: str = "squared_error") -> np.ndarray:
+    """E over the (w₁, w₂) grid; rows follow w₂, columns w₁ (a heatmap's layout)."""
+    g1, g2 = np.meshgrid(np.asarray(w1_values, float), np.asarray(w2_values, float))
+    return loss_grid(X, Y, np.c_[g1.ravel(), g2.ravel()], bias, activation, loss).reshape(g1.shape)
+
+
+@dataclass
+class DescentPath:
+    weights: np.ndarray  # (steps+1, n_features): w before each step and after the last
+    losses: np.ndarray  # (steps+1,)
+    grads: np.ndarray  # (steps, n_features): ∂E/∂w at each step's start
+    diverged: bool  # the loss blew up, or ended higher than it started
+
+
+def descent_path(X, Y, w0, bias: float, activation: str, lr: float, steps: int,
+                 learn=None, loss: str = "squared_error") -> DescentPath:
+    """Full-batch gradient descent w ← w − η ∂E/∂w from ``w0``; ``learn`` (bools) picks which
+    weights move (the others and the bias stay fixed). Stops early if the loss blows up."""
+    steps = int(steps)
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"Steps must be between 1 and {MAX_STEPS} (got {steps}).")
+    lr = float(lr)
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    w = np.asarray(w0, dtype=float).copy()
+    mask = np.ones_like(w, dtype=bool) if learn is None else np.asarray(learn, dtype=bool)
+    Y = np.asarray(Y, dtype=float).reshape(-1, 1)
+    ws, losses, grads = [w.copy()], [], []
+    diverged = False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            bp = neuron(w, bias, activation).backprop(X, Y, loss)
+            losses.append(bp.loss)
+            g = bp.grads[0][0][:, 0] * mask
+            grads.append(g)
+            w = w - lr * g
+            if not (np.all(np.isfinite(w)) and np.all(np.abs(w) < BLOW_UP)):
+                diverged = True
+                break
+            ws.append(w.copy())
+        if not diverged:
+            last = neuron(w, bias, activation).loss(X, Y, loss)
+            diverged = not np.isfinite(last) or last > min(BLOW_UP, losses[0])
+            losses.append(last)
+        else:
+            grads.pop()  # the step that ran away has no end point to draw
+    return DescentPath(np.array(ws), np.array(losses[:len(ws)]),
+                       np.array(grads).reshape(-1, w.size), diverged)
+
+
+def critical_lr(X, learn=None) -> float:
+    """For a linear neuron with squared error: the η above which gradient descent diverges.
+
+    E is quadratic in w with curvature H = XᵀX / n (over the learned weights); each step scales
+    the error along H's eigenvector of eigenvalue λ by 1 − ηλ, so the steps settle only while
+    η < 2 / λ_max.
+    """
+    X = np.asarray(X, dtype=float)
+    if learn is not None:
+        X = X[:, np.asarray(learn, dtype=bool)]
+    H = X.T @ X / X.shape[0]
+    lam = float(np.linalg.eigvalsh(H).max()) if H.size else 0.0
+    return 2.0 / lam if lam > 0 else float("inf")

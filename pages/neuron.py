@@ -1,0 +1,99 @@
+"""Page 1 — the neuron: weighted sum (linear regression), + sigmoid (logistic regression),
++ threshold (a classifier). Layout only: numbers from nn_core, formulas from derivations."""
+
+import streamlit as st
+
+from charts.neuron import activation_curve, neuron_plane
+from derivations import formulas as F
+from nn_core import Network, decode, get_activation, make_dataset
+from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.params import Params
+
+N_POINTS = 60
+STAGES = {
+    "weighted_sum": "1 · weighted sum (linear regression)",
+    "sigmoid": "2 · + sigmoid (logistic regression)",
+    "classifier": "3 · + threshold (a classifier)",
+}
+
+
+@st.cache_data(max_entries=32)
+def _data(seed: int, noise: float):
+    return make_dataset("linear", N_POINTS, noise=noise, test_fraction=0.0, seed=seed)
+
+
+p = Params("neuron")
+header("The neuron", "Background — weighted sum, sigmoid, threshold",
+       "One neuron computes a **weighted sum** of its inputs. On its own that is linear "
+       "regression; passing it through the **sigmoid** turns it into logistic regression; a "
+       "**threshold** on the output makes it a classifier for two classes.")
+notes_quote("Neural Network without hidden layer can be thought of Linear Regression, weighted "
+            "sum. Adding the Sigmoid function it then becomes Logistic Regression.")
+
+with st.sidebar:
+    st.subheader("Neuron settings")
+    stage = st.radio("Stage", list(STAGES), format_func=STAGES.get,
+                     key=p.bind("stage", p.get_choice("stage", "classifier", list(STAGES))))
+    w1 = st.slider("weight w₁", -5.0, 5.0, step=0.1,
+                   key=p.bind("w1", p.get_float("w1", -1.0, -5.0, 5.0)))
+    w2 = st.slider("weight w₂", -5.0, 5.0, step=0.1,
+                   key=p.bind("w2", p.get_float("w2", 2.0, -5.0, 5.0)))
+    b = st.slider("bias b", -5.0, 5.0, step=0.1, key=p.bind("b", p.get_float("b", 0.0, -5.0, 5.0)))
+    theta = st.slider("threshold θ", 0.05, 0.95, step=0.05,
+                      key=p.bind("theta", p.get_float("theta", 0.5, 0.05, 0.95)))
+    point = st.number_input("data point i", 0, N_POINTS - 1, step=1,
+                            key=p.bind("point", p.get_int("point", 0, 0, N_POINTS - 1)))
+    noise = st.slider("noise", 0.0, 1.0, step=0.05,
+                      key=p.bind("noise", p.get_float("noise", 0.1, 0.0, 1.0)))
+    seed = st.number_input("data seed", 0, 999, step=1,
+                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+p.show_notices()
+
+data = _data(int(seed), float(noise))
+X, labels = data.X_train, data.y_train
+net = Network.from_weights([[[w1], [w2]]], [[b]], ["sigmoid"])
+fp = net.forward_pass(X)
+x_i = X[point]
+z_i, y_i = float(fp.zs[0][point, 0]), float(fp.ys[1][point, 0])
+cls_i = int(decode(fp.ys[1][point:point + 1], "binary", threshold=theta)[0])
+pred = decode(fp.ys[1], "binary", threshold=theta)
+z_theta = F.threshold_z_value(theta)
+forms = F.neuron_formulas(2)
+
+f_col, n_col, c_col = columns()
+with f_col:
+    st.subheader("Formula")
+    formula(forms["weighted_sum"], "Weighted sum")
+    st.caption("The notes' form, for data point i and feature j (no bias term):")
+    st.latex(forms["notes_weighted_sum"])
+    if stage != "weighted_sum":
+        formula(forms["sigmoid"], "Sigmoid")
+    if stage == "classifier":
+        formula(forms["classifier"], "Threshold")
+        formula(forms["decision_line"], "Decision line (solved by SymPy from σ(z) = θ)")
+with n_col:
+    st.subheader(f"Numbers for point {point}")
+    st.latex(F.weighted_sum_numbers([w1, w2], x_i, b, z_i))
+    rows = [("x₁", x_i[0]), ("x₂", x_i[1]), ("weighted sum z", z_i)]
+    if stage != "weighted_sum":
+        st.latex(F.activation_numbers("sigmoid", z_i, y_i))
+        rows.append(("output ŷ", y_i))
+    if stage == "classifier":
+        st.latex(F.threshold_numbers(theta, y_i, cls_i))
+        st.latex(F.threshold_z_numbers(theta, z_theta))
+        rows += [("predicted class", cls_i), ("true class", int(labels[point])),
+                 ("z_θ", z_theta), ("accuracy on all points", float((pred == labels).mean()))]
+    numbers_table(rows)
+with c_col:
+    fig = neuron_plane(lambda pts: (lambda f: (f.zs[0][:, 0], f.ys[1][:, 0]))(
+        net.forward_pass(pts)), X, labels, stage=stage, theta=theta, point=x_i)
+    st.plotly_chart(fig, key="neuron_plane")
+    if stage != "weighted_sum":
+        st.plotly_chart(activation_curve(
+            get_activation("sigmoid"), z_i, y_i, theta if stage == "classifier" else None,
+            z_theta if stage == "classifier" else None), key="neuron_curve")
+    else:
+        st.caption("Without an activation the output is the weighted sum itself: an unbounded "
+                   "number, like a linear regression's prediction.")
+
+p.write_back()
