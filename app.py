@@ -1,7 +1,33 @@
-"""Entry point: `streamlit run app.py`."""
+"""Entry point: `streamlit run app.py`. Page config and the navigation, grouped as the notes are.
+
+Each page is its own file under pages/ (so it can be tested and linked on its own). To add a
+page, add one ``st.Page`` line to its section in ``PAGES``.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="How a neural network learns", layout="wide")
-st.title("How a neural network learns")
-st.write("The dashboard pages are on their way; nn_core and derivations come first.")
+st.set_page_config(page_title="How a neural network learns", page_icon="🧠", layout="wide")
+
+PAGES = {
+    "Start": [
+        st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+    ],
+    "Background: one neuron": [
+        st.Page("pages/neuron.py", title="The neuron", icon="⚪", url_path="neuron"),
+        st.Page("pages/one_vs_all.py", title="One vs all", icon="🎯", url_path="one-vs-all"),
+    ],
+    "Hidden layers": [
+        st.Page("pages/hidden_layers.py", title="Hidden layers", icon="🕸️",
+                url_path="hidden-layers"),
+    ],
+    "Training": [
+        st.Page("pages/gradient_descent.py", title="Gradient descent", icon="⛰️",
+                url_path="gradient-descent"),
+        st.Page("pages/backprop_steps.py", title="Backprop, step by step", icon="🔗",
+                url_path="backprop"),
+        st.Page("pages/notes_checked.py", title="The notes, checked", icon="✅",
+                url_path="notes-checked"),
+    ],
+}
+
+st.navigation(PAGES).run()

@@ -75,15 +75,18 @@ def parse_float(name: str, raw: str | None, default: float, lo: float, hi: float
     return value, None
 
 
-def parse_choice(name: str, raw: str | None, default: str, choices: Sequence[str]
-                 ) -> tuple[str, str | None]:
+def parse_choice(name: str, raw: str | None, default: Any, choices: Sequence[Any]
+                 ) -> tuple[Any, str | None]:
     """(value, notice): ``raw`` if it is one of ``choices``, else the default and a notice."""
     if raw is None:
         return default, None
     text = str(raw).strip()
-    if text in choices:
-        return text, None
-    return default, _notice(name, text, default, "choose one of " + ", ".join(map(str, choices)))
+    # Choices may be numbers: match them as the link writes them.
+    for choice in choices:
+        if format_value(choice) == text:
+            return choice, None
+    return default, _notice(name, text, default,
+                            "choose one of " + ", ".join(map(format_value, choices)))
 
 
 def parse_bool(name: str, raw: str | None, default: bool) -> tuple[bool, str | None]:
@@ -126,7 +129,7 @@ class Params:
     def get_float(self, name: str, default: float, lo: float, hi: float) -> float:
         return self._keep(*parse_float(name, self._raw(name), default, lo, hi))
 
-    def get_choice(self, name: str, default: str, choices: Sequence[str]) -> str:
+    def get_choice(self, name: str, default: Any, choices: Sequence[Any]) -> Any:
         return self._keep(*parse_choice(name, self._raw(name), default, choices))
 
     def get_bool(self, name: str, default: bool) -> bool:

@@ -1,0 +1,137 @@
+"""Page 6 — gradient descent: the update rule walked on the loss curve / surface, and what the
+learning rate does. Losses, gradients and paths come from nn_core.landscape."""
+
+import numpy as np
+import streamlit as st
+
+from charts.descent import descent_curve, descent_surface
+from charts.training import loss_curves
+from derivations import formulas as F
+from nn_core import make_dataset
+from nn_core.landscape import MAX_STEPS, critical_lr, descent_path, loss_curve, loss_surface
+from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.params import Params
+
+MODELS = {
+    "linear": "linear neuron ŷ = z (linear regression)",
+    "sigmoid": "sigmoid neuron ŷ = σ(z) (logistic regression)",
+}
+RATES = {
+    "small": "too small",
+    "good": "good",
+    "large": "too large",
+    "custom": "custom",
+}
+# The presets as fractions of η_max = 2/λ_max for the linear neuron; fixed values for the
+# sigmoid neuron, whose squared-error loss is bounded and so never runs off to infinity.
+LINEAR_PRESETS = {"small": 0.01, "good": 0.5, "large": 1.08}
+SIGMOID_PRESETS = {"small": 0.2, "good": 5.0, "large": 80.0}
+GRID = np.linspace(-4.0, 4.0, 81)
+N_POINTS = 80
+
+
+@st.cache_data(max_entries=8)
+def _data(model: str):
+    if model == "linear":
+        d = make_dataset("regression", N_POINTS, noise=0.05, test_fraction=0.0, seed=3)
+    else:
+        d = make_dataset("linear", N_POINTS, noise=0.1, test_fraction=0.0, seed=3)
+    return d.X_train, d.y_train.astype(float)
+
+
+@st.cache_data(max_entries=16)
+def _landscape(model: str, two: bool, w2_fixed: float):
+    X, Y = _data(model)
+    if two:
+        return loss_surface(X, Y, GRID, GRID, 0.0, model)
+    return loss_curve(X, Y, GRID, [0.0, w2_fixed], 0, 0.0, model)
+
+
+p = Params("gd")
+header("Gradient descent", "Training — “We can use Least Squares or Gradient Descent”",
+       "Gradient descent moves each weight a small step downhill: the step is the slope "
+       "∂E/∂w times the learning rate η. Too small and it crawls; too large and every step "
+       "overshoots the bottom by more than the last.")
+notes_quote(r"$w_{x_1z_1} \gets w_{x_1z_1} - \eta\frac{\partial E_{total}}{\partial w_{x_1z_1}}$")
+
+with st.sidebar:
+    st.subheader("Model and weights")
+    model = st.radio("model", list(MODELS), format_func=MODELS.get,
+                     key=p.bind("model", p.get_choice("model", "linear", list(MODELS))))
+    two = st.toggle("learn two weights (w₁ and w₂)",
+                    key=p.bind("two", p.get_bool("two", False)))
+    w1_0 = st.slider("start w₁", -3.5, 3.5, step=0.1,
+                     key=p.bind("w1", p.get_float("w1", -3.0, -3.5, 3.5)))
+    w2_0 = st.slider("start w₂" if two else "w₂ (held fixed)", -3.5, 3.5, step=0.1,
+                     key=p.bind("w2", p.get_float("w2", 0.5, -3.5, 3.5)))
+    st.subheader("Learning rate")
+    rate = st.radio("η", list(RATES), format_func=RATES.get, horizontal=True,
+                    key=p.bind("rate", p.get_choice("rate", "good", list(RATES))))
+    custom = st.number_input("custom η", 0.001, 200.0, step=0.01, format="%.3f",
+                             key=p.bind("eta", p.get_float("eta", 0.5, 0.001, 200.0)))
+    steps = st.slider("steps", 1, 60, key=p.bind("steps", p.get_int("steps", 20, 1, 60)))
+p.show_notices()
+
+X, Y = _data(model)
+learn = [True, bool(two)]
+eta_max = critical_lr(X, learn) if model == "linear" else None
+if rate == "custom":
+    lr = float(custom)
+elif model == "linear":
+    lr = LINEAR_PRESETS[rate] * eta_max
+else:
+    lr = SIGMOID_PRESETS[rate]
+path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
+forms = F.gradient_descent_formulas()
+
+f_col, n_col, c_col = columns()
+with f_col:
+    st.subheader("Formula")
+    formula(forms["update"], "The update rule")
+    formula(forms["squared_error"], "The error of one point (the notes' E)")
+    st.caption("The bias is held at 0 here so the loss is a function of the weights alone; "
+               "E is averaged over the data points.")
+    if model == "linear":
+        st.markdown("**Why a large η diverges** (one weight, one point; SymPy derives E″):")
+        st.latex(forms["linear_loss"])
+        st.latex(forms["curvature"])
+        st.markdown("Each step multiplies the distance to the minimum by")
+        st.latex(forms["factor"])
+        st.markdown("so the steps settle only while |ρ| < 1, that is below")
+        st.latex(forms["eta_max"])
+        st.caption("With many points and weights, x² becomes the largest eigenvalue of XᵀX/n.")
+with n_col:
+    st.subheader("Numbers")
+    g0 = path.grads[0][0] if len(path.grads) else 0.0
+    if len(path.weights) > 1:
+        st.latex(F.update_numbers(path.weights[0][0], lr, g0, path.weights[1][0]))
+    rows = [("learning rate η", lr)]
+    if eta_max is not None:
+        rows.append(("η_max = 2/λ_max", eta_max))
+        rows.append(("η / η_max", lr / eta_max))
+    rows += [("loss at start", path.losses[0]), ("loss at the end", path.losses[-1]),
+             ("steps taken", len(path.weights) - 1), ("w₁ at the end", path.weights[-1][0])]
+    if two:
+        rows.append(("w₂ at the end", path.weights[-1][1]))
+    numbers_table(rows)
+    if path.diverged:
+        st.error(f"Diverging: the loss grew from {path.losses[0]:.4g} to {path.losses[-1]:.4g}. "
+                 "Each step overshoots the minimum by more than the last: lower η.")
+    elif path.losses[0] - path.losses[-1] < 0.05 * path.losses[0]:
+        st.warning("Barely moving: the loss fell by less than 5 %. A larger η would get there "
+                   "in fewer steps.")
+    else:
+        st.success("Settling: the loss falls step by step.")
+with c_col:
+    surface = _landscape(model, bool(two), float(w2_0))
+    if two:
+        st.plotly_chart(descent_surface(GRID, GRID, surface, path.weights,
+                                        title="Loss over (w₁, w₂) and the steps"),
+                        key="gd_surface")
+    else:
+        st.plotly_chart(descent_curve(GRID, surface, path.weights[:, 0], path.losses,
+                                      title="Loss E(w₁) and the steps"), key="gd_curve")
+    st.plotly_chart(loss_curves({"loss after each step": list(path.losses)},
+                                title="Loss per step", log_y=True), key="gd_steps")
+
+p.write_back()

@@ -1,0 +1,124 @@
+"""Page 2 — one vs all: 1 neuron for 2 classes, the notes' 2 neurons for 3 classes, compared
+with one-vs-rest and softmax on the same data. Training is nn_core.compare's."""
+
+import streamlit as st
+
+from charts.compare import scheme_regions
+from charts.training import loss_curves
+from derivations import formulas as F
+from nn_core import make_dataset
+from nn_core.compare import SCHEME_LABELS, fit_scheme, with_neither
+from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.params import Params
+
+SCHEMES = ("notes_2neuron", "one_vs_rest", "softmax")
+MAX_POINTS = 300
+MAX_EPOCHS = 1500
+LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
+
+
+@st.cache_data(max_entries=16, show_spinner="Training the three networks…")
+def _compare(n_points, noise, seed, epochs, lr, neither):
+    data = with_neither(make_dataset("blobs3", n_points, noise=noise, test_fraction=0.25,
+                                     seed=seed), neither)
+    return data, {enc: fit_scheme(data, enc, epochs, lr, seed) for enc in SCHEMES}
+
+
+@st.cache_data(max_entries=16)
+def _binary(n_points, noise, seed, epochs, lr):
+    data = make_dataset("linear", n_points, noise=noise, test_fraction=0.25, seed=seed)
+    return data, fit_scheme(data, "binary", epochs, lr, seed)
+
+
+p = Params("ova")
+header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 2 Neurons can "
+       "classify 3 classes. This is called as 1 vs All”",
+       "With a threshold, one neuron splits the plane in two. For three classes the notes use "
+       "two neurons: class 0 fires neuron 1, class 1 fires neuron 2, and the third class is "
+       "*neither fires*. Below, that code is trained beside the usual alternatives: one neuron "
+       "per class (one-vs-rest) and a softmax layer, all without a hidden layer, on the same "
+       "points.")
+notes_quote("1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 classes. This is "
+            "called as 1 vs All logical structure.")
+
+with st.sidebar:
+    st.subheader("Data and training")
+    n_points = st.slider("points", 60, MAX_POINTS, step=30,
+                         key=p.bind("n", p.get_int("n", 150, 60, MAX_POINTS)))
+    noise = st.slider("noise", 0.0, 1.5, step=0.05,
+                      key=p.bind("noise", p.get_float("noise", 0.3, 0.0, 1.5)))
+    neither = st.radio("class coded as “neither fires” (0, 0)", [0, 1, 2], horizontal=True,
+                       key=p.bind("neither", p.get_int("neither", 2, 0, 2)))
+    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50,
+                       key=p.bind("epochs", p.get_int("epochs", 400, 50, MAX_EPOCHS)))
+    lr = st.select_slider("learning rate η", LEARNING_RATES,
+                          key=p.bind("lr", p.get_choice("lr", 2.0, LEARNING_RATES)))
+    seed = st.number_input("seed", 0, 999, step=1,
+                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+    shown = st.radio("regions shown", SCHEMES, format_func=SCHEME_LABELS.get,
+                     key=p.bind("show", p.get_choice("show", "notes_2neuron", SCHEMES)))
+p.show_notices()
+
+st.header("Two classes: one neuron")
+bdata, bres = _binary(int(n_points), float(noise), int(seed), int(epochs), float(lr))
+f_col, n_col, c_col = columns()
+with f_col:
+    forms = F.encoding_formulas("binary", 2)
+    formula(forms["activation"], "Output")
+    formula(forms["rule"], "Decision (θ = ½)")
+    formula(forms["targets"], "Targets")
+with n_col:
+    numbers_table([("train accuracy", bres.train_accuracy),
+                   ("test accuracy", bres.test_accuracy),
+                   ("final loss", bres.history.train_loss[-1])])
+with c_col:
+    st.plotly_chart(scheme_regions(bres.net.forward, bdata.X_train, bdata.y_train, 2, "binary",
+                                   title="1 neuron, threshold ½"), key="ova_binary")
+
+st.header("Three classes: the notes' 2 neurons vs 3 neurons vs softmax")
+data, results = _compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
+                         int(neither))
+f_col, n_col, c_col = columns()
+with f_col:
+    for enc in SCHEMES:
+        forms = F.encoding_formulas(enc, 3)
+        st.markdown(f"**{SCHEME_LABELS[enc]}**")
+        st.latex(forms["targets"])
+        st.latex(forms["rule"])
+        if enc == "softmax":
+            st.latex(forms["activation"])
+with n_col:
+    for enc in SCHEMES:
+        r = results[enc]
+        st.markdown(f"**{SCHEME_LABELS[enc]}**")
+        rows = [("train accuracy", r.train_accuracy), ("test accuracy", r.test_accuracy)]
+        rows += [(f"recall, class {c}", v) for c, v in enumerate(r.recall)]
+        if enc != "softmax":
+            rows += [("share ambiguous (2 fire)", r.ambiguous_fraction),
+                     ("share where none fires", r.none_fraction)]
+        numbers_table(rows)
+with c_col:
+    r = results[shown]
+    st.plotly_chart(scheme_regions(r.net.forward, data.X_train, data.y_train, 3, shown,
+                                   title=SCHEME_LABELS[shown]), key="ova_regions")
+    st.plotly_chart(loss_curves({SCHEME_LABELS[e]: results[e].history.train_loss
+                                 for e in SCHEMES}, title="Training loss", log_y=True),
+                    key="ova_loss")
+
+notes = results["notes_2neuron"]
+worst = min(range(3), key=lambda c: notes.recall[c])
+st.subheader("Where the notes' 2-neuron code struggles")
+st.markdown(
+    f"- Class {neither} has no neuron of its own: it is whatever is left when neither neuron "
+    f"fires, so its region is the corner both neurons reject. Here "
+    f"{notes.none_fraction:.0%} of the training points fall in that corner.\n"
+    f"- Where both neurons fire ({notes.ambiguous_fraction:.0%} of the points), the code "
+    f"has no answer of its own; it takes the larger output (crossed-out area on the chart).\n"
+    f"- Its weakest class is class {worst} (recall {notes.recall[worst]:.0%}); one-vs-rest "
+    f"gets {results['one_vs_rest'].recall[worst]:.0%} and softmax "
+    f"{results['softmax'].recall[worst]:.0%} on that class.\n"
+    "- Try another “neither” class or more noise and compare the recall numbers: the "
+    "class left to “neither” only gets the corner that both boundaries reject."
+)
+
+p.write_back()
