@@ -1,0 +1,231 @@
+"""Step-through data: the chain rule for one weight of a live nn_core network, factor by factor.
+
+``step_through(net, x, y, layer, i, j, loss, lr, param)`` returns every factor with its symbol,
+its general derivative, the same with the live numbers put in, its value and the running product;
+each factor is checked against the matching nn_core number, and the whole gradient against
+nn_core's backpropagation and a central finite difference of nn_core's loss. Then the update
+w ← w − η ∂E/∂w and the loss after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from nn_core import Network, get_loss
+
+from .chain import ChainRule, Factor, chain_rule
+from .symbolic import ELEMENTWISE, number_latex
+
+FD_STEP = 1e-3  # 4th-order stencil: truncation ~h⁴, rounding ~ε/h, both far below 1e-9
+
+
+@dataclass
+class ChainTerm:
+    symbol_latex: str
+    general_latex: str
+    substituted_latex: str
+    value: float
+    running_product: float
+    path: int | None  # index into StepThrough.paths (= output neuron k with one hidden layer)
+    check_value: float  # the same factor from nn_core's numbers
+    abs_err: float
+    rel_err: float
+    check_source: str = ""  # what check_value is, in words
+
+
+@dataclass
+class PathSummary:
+    k: int  # the output neuron this path ends at
+    product: float
+    share: float  # product / Σ products (signed; paths can cancel)
+    route: tuple[int, ...] = ()  # neuron per layer above the weight's layer, ending at k
+    magnitude_share: float = 0.0  # |product| / Σ |products|
+
+
+@dataclass
+class StepThrough:
+    terms: list[ChainTerm]
+    paths: list[PathSummary]
+    gradient: float
+    fd_gradient: float
+    backprop_gradient: float
+    abs_err: float  # symbolic vs finite difference
+    rel_err: float
+    abs_err_backprop: float  # symbolic vs nn_core backprop
+    rel_err_backprop: float
+    weight_latex: str
+    gradient_latex: str
+    old_value: float
+    new_value: float
+    lr: float
+    old_loss: float
+    new_loss: float
+    chain_latex: str = ""  # the split in ∂ symbols, paths explicit
+    update_latex: str = ""  # w ← w − η ∂E/∂w with the numbers
+    proved: bool = False  # Σ paths Π factors == ∂E_total/∂w, symbolically
+    layer: int = 1
+    i: int = 0
+    j: int = 0
+    param: str = "weight"
+    loss: str = "squared_error"
+    notes: list[str] = field(default_factory=list)  # caveats for the page (e.g. ReLU kink)
+
+
+def rel_error(a: float, b: float) -> float:
+    """|a − b| / max(|a|, |b|); 0 when both are 0."""
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a - b) / scale
+
+
+def _check_inputs(net, x, y, lr):
+    if not isinstance(net, Network):
+        raise ValueError("net must be an nn_core Network (Network.from_weights or Network.init).")
+    for act in net.activation_names:
+        if act not in ELEMENTWISE:
+            raise ValueError(
+                f"The step-through walks the chain rule neuron by neuron; {act} couples the "
+                "output neurons. Use sigmoid (or tanh, relu, linear) outputs."
+            )
+    x = np.asarray(x, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if x.shape != (net.sizes[0],):
+        raise ValueError(f"x must be one data point with {net.sizes[0]} features; got shape "
+                         f"{x.shape}.")
+    if y.shape != (net.sizes[-1],):
+        raise ValueError(f"y must be one target with {net.sizes[-1]} entries (one per output "
+                         f"neuron); got shape {y.shape}.")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError("x and y must be finite numbers.")
+    lr = float(lr)
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    return x, y, lr
+
+
+def primary_values(net: Network, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The live numbers in ``SymbolicNetwork.primary`` order: x, y, then W and b per layer."""
+    parts = [x, y]
+    for W, b in zip(net.weights, net.biases, strict=True):
+        parts += [W.reshape(-1), b]
+    return np.concatenate(parts).astype(float)
+
+
+def get_param(net: Network, layer: int, i: int, j: int, param: str) -> float:
+    return float(net.weights[layer - 1][i, j] if param == "weight" else net.biases[layer - 1][j])
+
+
+def with_param(net: Network, layer: int, i: int, j: int, param: str, value: float) -> Network:
+    out = net.copy()
+    if param == "weight":
+        out.weights[layer - 1][i, j] = value
+    else:
+        out.biases[layer - 1][j] = value
+    return out
+
+
+def finite_difference(net: Network, x, y, layer, i, j, param, loss, h: float = FD_STEP) -> float:
+    """∂E/∂w by the fourth-order central difference of nn_core's loss."""
+    w = get_param(net, layer, i, j, param)
+    X, Y = x.reshape(1, -1), y.reshape(1, -1)
+
+    def E(v):
+        return with_param(net, layer, i, j, param, v).loss(X, Y, loss)
+
+    return (-E(w + 2 * h) + 8 * E(w + h) - 8 * E(w - h) + E(w - 2 * h)) / (12 * h)
+
+
+def _factor_check(f: Factor, fp, net: Network, lossfn, y) -> tuple[float, str]:
+    """The nn_core number that should equal factor f."""
+    if f.kind == "loss":
+        return float(lossfn.der(fp.ys[-1], y.reshape(1, -1))[0, f.neuron]), "nn_core loss.der"
+    if f.kind == "activation":
+        act = net.activations[f.layer - 1]
+        z, a = fp.zs[f.layer - 1], fp.ys[f.layer]
+        return float(act.der(z, a)[0, f.neuron]), f"nn_core {act.name}.der"
+    if f.kind == "weight":
+        return float(net.weights[f.layer - 1][f.source, f.neuron]), "the weight in nn_core"
+    if f.source is None:  # ∂z/∂b
+        return 1.0, "1 (a bias adds to z)"
+    return float(fp.ys[f.layer - 1][0, f.source]), "the input to the weight (nn_core forward)"
+
+
+def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "squared_error",
+                 lr: float = 0.5, param: str = "weight") -> StepThrough:
+    """The chain rule for W[layer][i, j] (or b[layer][j]) at one data point, with checks.
+
+    ``layer`` is 1-based (1 = the first layer of weights), ``i`` the input neuron (row of W),
+    ``j`` the output neuron (column); for ``param="bias"`` ``i`` is ignored. The loss is on the
+    single point (n = 1), so nn_core's batch mean equals the notes' E_total.
+    """
+    x, y, lr = _check_inputs(net, x, y, lr)
+    loss_fn = get_loss(loss, net.activations[-1])
+    if param == "bias":
+        i = 0
+    rule: ChainRule = chain_rule(tuple(net.sizes), tuple(net.activation_names), loss_fn.name,
+                                 int(layer), int(i), int(j), param)
+    ev = rule.evaluate(primary_values(net, x, y))
+    values, fvals = ev["values"], ev["factors"]
+    names = {s: number_latex(v) for s, v in values.items()}
+
+    X, Y = x.reshape(1, -1), y.reshape(1, -1)
+    bp = net.backprop(X, Y, loss_fn)
+    fp = bp.forward
+    dW, db = bp.grads[layer - 1]
+    bp_grad = float(dW[i, j] if param == "weight" else db[j])
+    fd_grad = finite_difference(net, x, y, layer, i, j, param, loss_fn)
+    gradient = ev["gradient"]
+
+    terms: list[ChainTerm] = []
+    paths: list[PathSummary] = []
+    idx = 0
+    for p, (route, factors) in enumerate(zip(rule.routes, rule.path_factors, strict=True)):
+        running = 1.0
+        for f in factors:
+            running *= fvals[idx]
+            terms.append(_term(f, fvals[idx], running, p, names, fp, net, loss_fn, y))
+            idx += 1
+        paths.append(PathSummary(k=route[-1], product=running, share=0.0, route=route))
+    running = sum(pa.product for pa in paths) if paths else 1.0
+    total_abs = sum(abs(pa.product) for pa in paths)
+    for pa in paths:
+        pa.share = pa.product / running if running != 0 else 0.0
+        pa.magnitude_share = abs(pa.product) / total_abs if total_abs > 0 else 0.0
+    for f in rule.shared:
+        running *= fvals[idx]
+        terms.append(_term(f, fvals[idx], running, None, names, fp, net, loss_fn, y))
+        idx += 1
+
+    old = get_param(net, layer, i, j, param)
+    new = old - lr * gradient
+    new_loss = with_param(net, layer, i, j, param, new).loss(X, Y, loss_fn)
+    w_latex = sp.latex(rule.param_symbol)
+    update = (rf"{w_latex} \leftarrow {number_latex(old)} - {number_latex(lr)} \cdot "
+              rf"{number_latex(gradient)} = {number_latex(new)}")
+    notes = []
+    if "relu" in net.activation_names and any(
+            abs(z) < 2 * FD_STEP * (1 + np.abs(x).max()) for zs in fp.zs for z in zs.ravel()):
+        notes.append("A ReLU weighted sum is within the finite-difference step of its kink at 0; "
+                     "the finite difference may straddle it.")
+    return StepThrough(
+        terms=terms, paths=paths, gradient=gradient, fd_gradient=fd_grad,
+        backprop_gradient=bp_grad, abs_err=abs(gradient - fd_grad),
+        rel_err=rel_error(gradient, fd_grad), abs_err_backprop=abs(gradient - bp_grad),
+        rel_err_backprop=rel_error(gradient, bp_grad), weight_latex=w_latex,
+        gradient_latex=sp.latex(rule.general), old_value=old, new_value=new, lr=lr,
+        old_loss=ev["loss"], new_loss=new_loss, chain_latex=rule.chain_latex,
+        update_latex=update, proved=rule.proof(), layer=int(layer), i=int(i), j=int(j),
+        param=param, loss=loss_fn.name, notes=notes,
+    )
+
+
+def _term(f: Factor, value, running, path, names, fp, net, loss_fn, y) -> ChainTerm:
+    check, source = _factor_check(f, fp, net, loss_fn, y)
+    return ChainTerm(
+        symbol_latex=f.symbol_latex, general_latex=sp.latex(f.general),
+        substituted_latex=sp.latex(f.general, symbol_names=names), value=value,
+        running_product=running, path=path, check_value=check, abs_err=abs(value - check),
+        rel_err=rel_error(value, check), check_source=source,
+    )

@@ -1,0 +1,233 @@
+"""The network as one SymPy expression, in the notes' naming, and its local derivatives.
+
+Naming (the notes'): inputs x_1 … x_n; hidden layer l, neuron m is h_{lm} with weighted sum
+z_{h_{lm}} and activation y_{h_{lm}}; output neuron k has weighted sum z_k, prediction ŷ_k and
+ground truth y_k. A weight is named by the two nodes it joins: w_{x_1 h_{11}}, w_{h_{11} z_1}
+(and w_{x_1 z_1} without a hidden layer); a bias by its neuron: b_{h_{11}}, b_{z_1}.
+
+Every derivative here comes from ``sympy.diff``; the activation's derivative is also rewritten in
+terms of the activation itself (σ' = ŷ(1 − ŷ), as the notes write it) by solving ŷ = f(z) for z,
+and that rewrite is proved equal to the plain derivative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import sympy as sp
+
+ELEMENTWISE = ("sigmoid", "tanh", "relu", "linear")
+#: loss names as nn_core resolves them, mapped to the per-neuron error E_k
+LOSS_TERMS = ("squared_error", "binary_cross_entropy")
+
+
+def sym(name: str) -> sp.Symbol:
+    return sp.Symbol(name, real=True)
+
+
+def _idx(*parts: int) -> str:
+    """Subscript digits as the notes write them (h_{11}); commas once a number has two digits."""
+    return ("," if any(p > 9 for p in parts) else "").join(str(p) for p in parts)
+
+
+def node_name(layer: int, m: int, n_layers: int) -> str:
+    """The notes' name of neuron m (0-based) of layer ``layer`` (0 = inputs, n_layers = outputs)."""
+    if layer == 0:
+        return f"x_{{{m + 1}}}"
+    if layer == n_layers:
+        return f"z_{{{m + 1}}}"  # the notes name output weights by the output's weighted sum
+    return f"h_{{{_idx(layer, m + 1)}}}"
+
+
+# --------------------------------------------------------------------- activations and losses
+def activation_expr(name: str, z: sp.Expr) -> sp.Expr:
+    """f(z) for the elementwise activations."""
+    if name == "sigmoid":
+        return 1 / (1 + sp.exp(-z))
+    if name == "tanh":
+        return sp.tanh(z)
+    if name == "relu":
+        return sp.Max(0, z)
+    if name == "linear":
+        return z
+    raise ValueError(
+        f"No symbolic form for activation {name!r}: derivations support "
+        f"{', '.join(ELEMENTWISE)} (softmax couples the output neurons; use sigmoid outputs "
+        "to walk the chain rule neuron by neuron)."
+    )
+
+
+_Z, _Y = sym("z"), sym("y")
+
+
+def kink_convention(expr: sp.Expr) -> sp.Expr:
+    """ReLU' at z = 0 is taken as 0 (Heaviside(0) = 0), as nn_core and most libraries do."""
+    return expr.replace(sp.Heaviside, lambda a, *_: sp.Heaviside(a, 0))
+
+
+@dataclass(frozen=True)
+class ActivationDerivative:
+    """f'(z) as ``sympy.diff`` gives it (``z_form``, in z) and in terms of the activation
+    y = f(z) where that is possible (``y_form``, in y; equals z_form for ReLU and linear)."""
+
+    name: str
+    z_form: sp.Expr
+    y_form: sp.Expr
+    in_terms_of_output: bool
+    proved: bool
+
+
+@cache
+def activation_derivative(name: str) -> ActivationDerivative:
+    """Differentiate f, then (sigmoid, tanh) rewrite f'(z) in y = f(z) by inverting f."""
+    f = activation_expr(name, _Z)
+    z_form = sp.diff(f, _Z)
+    if name == "relu":
+        z_form = kink_convention(z_form)
+    if name in ("sigmoid", "tanh"):
+        y_form = z_form.subs(f, _Y)  # tanh' = 1 − tanh² already contains f itself
+        if _Z in y_form.free_symbols:  # σ' = e^{−z}/(1 + e^{−z})²: invert y = σ(z) instead
+            inverse = sp.solve(sp.Eq(_Y, f), _Z)[0]
+            y_form = sp.simplify(z_form.subs(_Z, inverse))
+        # Proof that the rewrite is the same function: substitute y = f(z) back.
+        proved = sp.simplify(y_form.subs(_Y, f) - z_form) == 0
+        return ActivationDerivative(name, z_form, y_form, True, bool(proved))
+    return ActivationDerivative(name, z_form, z_form, False, True)
+
+
+def activation_derivative_at(name: str, z: sp.Expr, y: sp.Expr, form: str = "y") -> sp.Expr:
+    d = activation_derivative(name)
+    return (d.y_form if form == "y" else d.z_form).xreplace({_Z: z, _Y: y})
+
+
+def loss_term(loss: str, y_hat: sp.Expr, y: sp.Expr) -> sp.Expr:
+    """E_k, the error of one output neuron for one data point (E_total = Σ_k E_k)."""
+    if loss == "squared_error":
+        return sp.Rational(1, 2) * (y - y_hat) ** 2
+    if loss == "binary_cross_entropy":
+        return -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat))
+    raise ValueError(
+        f"No symbolic form for loss {loss!r}: derivations support squared_error and "
+        "cross_entropy with sigmoid outputs."
+    )
+
+
+@cache
+def error_term(output_activation: str, loss: str) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(∂E_k/∂ŷ_k, ∂ŷ_k/∂z_k, their product simplified: the error term δ_k = ∂E_k/∂z_k).
+
+    In ŷ_k and y_k. With sigmoid and cross-entropy the σ' factor cancels: δ_k = ŷ_k − y_k.
+    """
+    y_hat, y = sym(r"\hat{y}_{k}"), sym("y_{k}")
+    z = sym("z_{k}")
+    d_loss = sp.diff(loss_term(loss, y_hat, y), y_hat)
+    d_act = activation_derivative_at(output_activation, z, y_hat)
+    return d_loss, d_act, sp.simplify(d_loss * d_act)
+
+
+# --------------------------------------------------------------------- the network
+@dataclass
+class SymbolicNetwork:
+    """Symbols and expressions of a network; layer l = 1 … L (1 = first weight layer).
+
+    ``z[l][m]``/``a[l][m]``: symbols of the weighted sum and activation of neuron m in layer l
+    (``a[0]`` are the inputs, ``a[L]`` the predictions ŷ). ``z_local``: z as the weighted sum of
+    the previous layer's activation *symbols*; ``z_full``/``a_full``: composed all the way down
+    to the inputs, weights and biases (the primary symbols). ``E_full``: E_total composed.
+    """
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    loss: str
+    x: list[sp.Symbol]
+    targets: list[sp.Symbol]
+    W: list[list[list[sp.Symbol]]]  # W[l][i][j], l = 1 … L (W[0] unused)
+    b: list[list[sp.Symbol]]
+    z: list[list[sp.Symbol]]
+    a: list[list[sp.Symbol]]
+    z_local: list[list[sp.Expr]]
+    z_full: list[list[sp.Expr]]
+    a_full: list[list[sp.Expr]]
+    E_terms: list[sp.Expr]  # E_k in the ŷ_k symbols
+    E_full: sp.Expr
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def primary(self) -> list[sp.Symbol]:
+        """Argument order of every lambdified function: x, y, then W and b layer by layer."""
+        out = [*self.x, *self.targets]
+        for layer in range(1, self.n_layers + 1):
+            out += [w for row in self.W[layer] for w in row]
+            out += self.b[layer]
+        return out
+
+    def full_subs(self) -> dict:
+        """Intermediate symbol → its composed expression (for proofs and evaluation)."""
+        subs = {}
+        for layer in range(1, self.n_layers + 1):
+            for m in range(self.sizes[layer]):
+                subs[self.z[layer][m]] = self.z_full[layer][m]
+                subs[self.a[layer][m]] = self.a_full[layer][m]
+        return subs
+
+    def param_symbol(self, layer: int, i: int, j: int, param: str) -> sp.Symbol:
+        return self.W[layer][i][j] if param == "weight" else self.b[layer][j]
+
+
+@lru_cache(maxsize=64)
+def symbolic_network(sizes: tuple[int, ...], activations: tuple[str, ...],
+                     loss: str) -> SymbolicNetwork:
+    L = len(sizes) - 1
+    if len(activations) != L:
+        raise ValueError(f"Give one activation per layer ({L}); got {len(activations)}.")
+    x = [sym(node_name(0, j, L)) for j in range(sizes[0])]
+    targets = [sym(f"y_{{{k + 1}}}") for k in range(sizes[-1])]
+    W: list = [[]]
+    b: list = [[]]
+    z: list = [[]]
+    a: list = [x]
+    z_local: list = [[]]
+    z_full: list = [[]]
+    a_full: list = [list(x)]
+    for layer in range(1, L + 1):
+        src = [node_name(layer - 1, i, L) for i in range(sizes[layer - 1])]
+        dst = [node_name(layer, j, L) for j in range(sizes[layer])]
+        W.append([[sym(f"w_{{{s} {d}}}") for d in dst] for s in src])
+        b.append([sym(f"b_{{{d}}}") for d in dst])
+        if layer == L:
+            z.append([sym(f"z_{{{k + 1}}}") for k in range(sizes[layer])])
+            a.append([sym(rf"\hat{{y}}_{{{k + 1}}}") for k in range(sizes[layer])])
+        else:
+            z.append([sym(f"z_{{{d}}}") for d in dst])
+            a.append([sym(f"y_{{{d}}}") for d in dst])
+        zl, zf, af = [], [], []
+        for j in range(sizes[layer]):
+            zl.append(sp.Add(*(a[layer - 1][i] * W[layer][i][j]
+                               for i in range(sizes[layer - 1]))) + b[layer][j])
+            zf.append(sp.Add(*(a_full[layer - 1][i] * W[layer][i][j]
+                               for i in range(sizes[layer - 1]))) + b[layer][j])
+            af.append(activation_expr(activations[layer - 1], zf[-1]))
+        z_local.append(zl)
+        z_full.append(zf)
+        a_full.append(af)
+    E_terms = [loss_term(loss, a[L][k], targets[k]) for k in range(sizes[-1])]
+    E_full = sp.Add(*(loss_term(loss, a_full[L][k], targets[k]) for k in range(sizes[-1])))
+    return SymbolicNetwork(tuple(sizes), tuple(activations), loss, x, targets, W, b, z, a,
+                           z_local, z_full, a_full, E_terms, E_full)
+
+
+def partial_latex(num: sp.Expr | str, den: sp.Expr | str) -> str:
+    """∂num/∂den as LaTeX, each side printed by sympy.latex (strings pass through)."""
+    n = num if isinstance(num, str) else sp.latex(num)
+    d = den if isinstance(den, str) else sp.latex(den)
+    return rf"\frac{{\partial {n}}}{{\partial {d}}}"
+
+
+def number_latex(value: float, digits: int = 4) -> str:
+    """A live number as it appears inside a formula (negatives in brackets)."""
+    text = sp.latex(sp.Float(float(value), digits))
+    return rf"\left({text}\right)" if value < 0 else text
