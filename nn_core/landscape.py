@@ -118,3 +118,12 @@ def critical_lr(X, learn=None) -> float:
     H = X.T @ X / X.shape[0]
     lam = float(np.linalg.eigvalsh(H).max()) if H.size else 0.0
     return 2.0 / lam if lam > 0 else float("inf")
+
+
+def progress(path: DescentPath, losses_seen) -> float:
+    """How far down the path got: (E_start − E_end) / (E_start − E_min), E_min the lowest loss
+    in ``losses_seen`` (the drawn curve or surface) and the path. 1 = at the bottom; ≤ 0 =
+    no better than the start."""
+    floor = min(float(np.nanmin(losses_seen)), float(np.nanmin(path.losses)))
+    drop = float(path.losses[0]) - floor
+    return 1.0 if drop <= 0 else (float(path.losses[0]) - float(path.losses[-1])) / drop

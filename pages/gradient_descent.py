@@ -8,7 +8,14 @@ from charts.descent import descent_curve, descent_surface
 from charts.training import loss_curves
 from derivations import formulas as F
 from nn_core import make_dataset
-from nn_core.landscape import MAX_STEPS, critical_lr, descent_path, loss_curve, loss_surface
+from nn_core.landscape import (
+    MAX_STEPS,
+    critical_lr,
+    descent_path,
+    loss_curve,
+    loss_surface,
+    progress,
+)
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
 
@@ -24,7 +31,7 @@ RATES = {
 }
 # The presets as fractions of η_max = 2/λ_max for the linear neuron; fixed values for the
 # sigmoid neuron, whose squared-error loss is bounded and so never runs off to infinity.
-LINEAR_PRESETS = {"small": 0.01, "good": 0.5, "large": 1.08}
+LINEAR_PRESETS = {"small": 0.004, "good": 0.5, "large": 1.08}
 SIGMOID_PRESETS = {"small": 0.2, "good": 5.0, "large": 80.0}
 GRID = np.linspace(-4.0, 4.0, 81)
 N_POINTS = 80
@@ -82,6 +89,8 @@ elif model == "linear":
 else:
     lr = SIGMOID_PRESETS[rate]
 path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
+surface = _landscape(model, bool(two), float(w2_0))
+done = progress(path, surface)
 forms = F.gradient_descent_formulas()
 
 f_col, n_col, c_col = columns()
@@ -113,17 +122,17 @@ with n_col:
              ("steps taken", len(path.weights) - 1), ("w₁ at the end", path.weights[-1][0])]
     if two:
         rows.append(("w₂ at the end", path.weights[-1][1]))
+    rows.append(("share of the way down", done))
     numbers_table(rows)
     if path.diverged:
         st.error(f"Diverging: the loss grew from {path.losses[0]:.4g} to {path.losses[-1]:.4g}. "
                  "Each step overshoots the minimum by more than the last: lower η.")
-    elif path.losses[0] - path.losses[-1] < 0.05 * path.losses[0]:
-        st.warning("Barely moving: the loss fell by less than 5 %. A larger η would get there "
-                   "in fewer steps.")
+    elif done < 0.5:
+        st.warning(f"Barely moving: {len(path.weights) - 1} steps covered {done:.0%} of the way "
+                   "down to the lowest loss on the chart. A larger η gets there in fewer steps.")
     else:
         st.success("Settling: the loss falls step by step.")
 with c_col:
-    surface = _landscape(model, bool(two), float(w2_0))
     if two:
         st.plotly_chart(descent_surface(GRID, GRID, surface, path.weights,
                                         title="Loss over (w₁, w₂) and the steps"),

@@ -1,0 +1,62 @@
+"""The hidden-layer page: every z and y equals nn_core's forward pass; the links restore it."""
+
+import numpy as np
+import pytest
+from app_helpers import has_latex, notices, page, table
+
+from derivations import formulas as F
+from nn_core import Network
+
+
+def _forward(sizes, acts, seed, x):
+    net = Network.init(sizes, acts, seed=seed)
+    return net, net.forward_pass(np.array([x]))
+
+
+def _check_all_values(t, fp, sizes):
+    for layer in range(1, len(sizes)):
+        for j in range(sizes[layer]):
+            assert t[f"z({layer})_{j}"] == pytest.approx(fp.zs[layer - 1][0, j], abs=1e-12)
+            assert t[f"y({layer})_{j}"] == pytest.approx(fp.ys[layer][0, j], abs=1e-12)
+
+
+def test_default_forward_pass_matches_nn_core():
+    at = page("hidden_layers")
+    net, fp = _forward([2, 3, 2], ["sigmoid", "sigmoid"], 0, [0.5, -1.0])
+    _check_all_values(table(at), fp, [2, 3, 2])
+    forms = F.layer_formulas(1, "sigmoid")
+    assert has_latex(at, forms["weighted_sum"]) and has_latex(at, forms["activation"])
+    assert has_latex(at, F.weighted_sum_numbers(net.weights[0][:, 0], [0.5, -1.0],
+                                                net.biases[0][0], fp.zs[0][0, 0]))
+
+
+def test_widgets_change_numbers_consistently():
+    at = page("hidden_layers")
+    at.slider(key="hidden.x1").set_value(2.0).run()
+    at.selectbox(key="hidden.act").set_value("tanh").run()
+    at.slider(key="hidden.layers").set_value(2).run()
+    sizes = [2, 3, 3, 2]
+    _, fp = _forward(sizes, ["tanh", "sigmoid"], 0, [2.0, -1.0])
+    _check_all_values(table(at), fp, sizes)
+    assert has_latex(at, F.layer_formulas(1, "tanh")["activation"])
+
+
+def test_link_opens_layer_and_neuron():
+    at = page("hidden_layers", {"layers": "2", "width": "4", "out": "softmax", "outputs": "3",
+                                "layer": "3", "neuron": "2", "x1": "-1.5", "seed": "5"})
+    sizes = [2, 4, 4, 3]
+    _, fp = _forward(sizes, ["sigmoid", "softmax"], 5, [-1.5, -1.0])
+    _check_all_values(table(at), fp, sizes)
+    assert has_latex(at, F.layer_formulas(3, "softmax")["activation"])
+    assert has_latex(at, F.softmax_numbers(fp.zs[2][0], 2, fp.ys[3][0, 2]))
+    assert notices(at) == []
+
+
+def test_stale_link_values_fall_back():
+    at = page("hidden_layers", {"width": "99", "act": "softmax", "neuron": "5"})
+    text = " ".join(notices(at))
+    assert "width='99'" in text and "act='softmax'" in text
+    # Neuron 5 does not exist in a 3-neuron layer: the page explains the last one instead.
+    assert at.session_state["hidden.neuron"] == 2
+    _, fp = _forward([2, 3, 2], ["sigmoid", "sigmoid"], 0, [0.5, -1.0])
+    _check_all_values(table(at), fp, [2, 3, 2])

@@ -1,0 +1,55 @@
+"""One-vs-all page: its numbers are nn_core.compare's; the link picks the 'neither' class."""
+
+import pytest
+from app_helpers import has_latex, notices, page, table
+
+from derivations import formulas as F
+from nn_core import make_dataset
+from nn_core.compare import fit_scheme, with_neither
+
+SETTINGS = {"n": "90", "epochs": "150", "noise": "0.3", "lr": "2"}
+
+
+def _expected(neither, encoding):
+    data = with_neither(make_dataset("blobs3", 90, noise=0.3, test_fraction=0.25, seed=0), neither)
+    return fit_scheme(data, encoding, 150, 2.0, 0)
+
+
+@pytest.fixture(scope="module")
+def at():
+    return page("one_vs_all", SETTINGS)
+
+
+def test_formulas_present(at):
+    for enc in ("notes_2neuron", "one_vs_rest", "softmax"):
+        forms = F.encoding_formulas(enc, 3)
+        assert has_latex(at, forms["targets"]) and has_latex(at, forms["rule"])
+    assert has_latex(at, r"0 \mapsto \left[\begin{matrix}1\\0\end{matrix}\right]")
+
+
+def test_numbers_equal_nn_core(at):
+    for idx, enc in enumerate(("notes_2neuron", "one_vs_rest", "softmax"), start=1):
+        r = _expected(2, enc)
+        t = table(at, idx)
+        assert t["train accuracy"] == pytest.approx(r.train_accuracy)
+        assert t["test accuracy"] == pytest.approx(r.test_accuracy)
+        assert [t[f"recall, class {c}"] for c in range(3)] == pytest.approx(r.recall)
+        if enc != "softmax":
+            assert t["share ambiguous (2 fire)"] == pytest.approx(r.ambiguous_fraction)
+            assert t["share where none fires"] == pytest.approx(r.none_fraction)
+
+
+def test_moving_the_neither_class_retrains(at):
+    at.radio(key="ova.neither").set_value(0).run()
+    assert not at.exception
+    r = _expected(0, "notes_2neuron")
+    assert table(at, 1)["share where none fires"] == pytest.approx(r.none_fraction)
+    assert any("Class 0 has no neuron of its own" in m.value for m in at.markdown)
+    assert at.query_params["neither"] == "0"
+
+
+def test_bad_link_values_give_notices():
+    at = page("one_vs_all", {**SETTINGS, "lr": "7", "show": "<script>"})
+    text = " ".join(notices(at))
+    assert "lr='7'" in text and "show='<script>'" in text
+    assert at.query_params["lr"] == "2"
