@@ -160,10 +160,12 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
     fig.update_layout(
         title=title, xaxis_title="x1", yaxis_title="x2", height=460,
         margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.22},
     )
+    # Equal units on both axes (a circle looks round); each axis shrinks to its data range.
     fig.update_xaxes(range=[bounds[0], bounds[1]], constrain="domain")
-    fig.update_yaxes(range=[bounds[2], bounds[3]], scaleanchor="x", scaleratio=1)
+    fig.update_yaxes(range=[bounds[2], bounds[3]], scaleanchor="x", scaleratio=1,
+                     constrain="domain")
     return fig
 
 

@@ -32,8 +32,5 @@ def update_rule(lr: float | None = None, l2: float = 0.0) -> sp.Expr:
 
 
 def update_rule_latex(lr: float | None = None, l2: float = 0.0) -> str:
-    """LaTeX of w ← (the rule in symbols) = (the rule with the current η, λ)."""
-    head = rf"{sp.latex(w)} \gets {sp.latex(update_rule(None, l2), order='none')}"
-    if lr is None:
-        return head
-    return rf"{head} = {sp.latex(update_rule(lr, l2), order='none')}"
+    """LaTeX of w ← the rule, in symbols (``lr=None``) or with the current η, λ."""
+    return rf"{sp.latex(w)} \gets {sp.latex(update_rule(lr, l2), order='none')}"

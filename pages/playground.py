@@ -110,7 +110,7 @@ def _add_point(x1: float, x2: float, label: int, session=None):
 
 
 def _on_manual_add():
-    _add_point(float(ss[K + "add_x1"]), float(ss[K + "add_x2"]), int(ss[K + "add_class"]),
+    _add_point(float(ss[K + "add_x1"]), float(ss[K + "add_x2"]), int(ss.get(K + "click_class", 0)),
                ss.get(K + "session"))
 
 
@@ -164,11 +164,11 @@ with st.sidebar:
         if msg:
             (st.error if msg[0] == "error" else st.success)(msg[1])
         st.toggle("Click on the chart to add points", key=K + "click_mode")
-        st.radio("Class of new points", [0, 1, 2], horizontal=True, key=K + "click_class")
+        st.radio("Class of new points (clicks and the form below)", [0, 1, 2], horizontal=True,
+                 key=K + "click_class")
         c1, c2 = st.columns(2)
         c1.number_input("x1", -10.0, 10.0, 0.0, 0.1, key=K + "add_x1")
         c2.number_input("x2", -10.0, 10.0, 0.0, 0.1, key=K + "add_x2")
-        st.number_input("class", 0, 2, 0, key=K + "add_class")
         st.button("Add this point", on_click=_on_manual_add, key=K + "add_point")
         if ss.get(K + "point_message"):
             st.error(ss[K + "point_message"])
@@ -233,7 +233,8 @@ def live():
                  disabled=sess.done and not playing):
         ss[K + "playing"] = not playing
         st.rerun(scope="app")
-    if b2.button("Step (one epoch)", key=K + "step", disabled=playing):
+    if b2.button("Step", key=K + "step", disabled=playing,
+                 help="Train one epoch: one pass over the training points."):
         sess.step(1)
     if b3.button("Reset", key=K + "reset"):
         sess.reset()
@@ -290,6 +291,7 @@ def live():
                                     title=f"Loss ({cfg.loss.replace('_', ' ')})",
                                     x=h.epoch), key=K + "loss_chart")
         st.markdown("**The update rule, with the current η**")
+        st.latex(update_rule_latex(None, cfg.l2))
         st.latex(update_rule_latex(cfg.lr, cfg.l2))
         st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")
         norms = sess.gradient_norms()

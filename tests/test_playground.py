@@ -361,3 +361,24 @@ def test_points_become_a_split_dataset_and_train():
         add_point(pts, 0, 0, 0, max_points=21)
     with pytest.raises(ValueError, match="at least"):
         make_data(cfg, None)
+
+
+# ------------------------------------------------------------------ the update rule
+def test_update_rule_is_gradient_descent():
+    import sympy as sp
+
+    from derivations.playground_formulas import E, eta, lam, update_rule, update_rule_latex, w
+
+    bowl = sp.Rational(1, 2) * (w - 3) ** 2  # ∂E/∂w = w − 3
+    step = update_rule(None).subs(E(w), bowl).doit()
+    assert sp.simplify(step - (w - eta * (w - 3))) == 0
+    l2_step = update_rule(None, l2=1).subs(E(w), bowl).doit()
+    assert sp.simplify(l2_step - (w - eta * (w - 3 + lam * w))) == 0
+    numeric = update_rule(0.25, l2=0.5).subs(E(w), bowl).doit()
+    assert sp.simplify(numeric.subs(w, 1) - (1 - 0.25 * (-2 + 0.5))) == 0
+    assert update_rule_latex(0.25) == r"w \gets w - 0.25 \frac{d}{d w} E{\left(w \right)}"
+    assert r"\eta" in update_rule_latex() and r"\lambda" in update_rule_latex(None, 0.1)
+    with pytest.raises(ValueError, match="learning rate"):
+        update_rule(-1.0)
+    with pytest.raises(ValueError, match="L2"):
+        update_rule(0.1, l2=float("nan"))

@@ -176,7 +176,7 @@ def test_adding_a_point_switches_to_own_points():
     at = run({"ds": "linear", "n": "50"})
     at.number_input(key="pg.add_x1").set_value(1.5)
     at.number_input(key="pg.add_x2").set_value(-0.5)
-    at.number_input(key="pg.add_class").set_value(1)
+    at.radio(key="pg.click_class").set_value(1)
     at.button(key="pg.add_point").click().run()
     assert not at.exception
     assert at.session_state["pg.dataset"] == CUSTOM
