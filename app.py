@@ -28,6 +28,10 @@ PAGES = {
         st.Page("pages/notes_checked.py", title="The notes, checked", icon="✅",
                 url_path="notes-checked"),
     ],
+    "Practice": [
+        st.Page("pages/playground.py", title="Training playground", icon="🎮",
+                url_path="playground"),
+    ],
 }
 
 st.navigation(PAGES).run()
