@@ -214,3 +214,16 @@ def encoding_formulas(encoding: str, n_classes: int = 3) -> dict[str, str]:
         out["activation"] = _latex(sp.Eq(yk, activation_expr(
             "sigmoid", sp.Indexed(sp.IndexedBase("z"), k))))
     return out
+
+
+# ---------------------------------------------------------------------------- answer boxes
+def typed_name(symbol: sp.Symbol) -> str:
+    r"""The plain name a student types for a page symbol: \hat{y}_{1} → yhat1, y_{h_{11}} → yh11,
+    w_{h_{11} z_{1}} → wh11z1 (the answer parser treats underscores as optional)."""
+    name = symbol.name.replace(r"\hat{y}", "yhat").replace(r"\eta", "eta")
+    return "".join(ch for ch in name if ch.isalnum())
+
+
+def typed_symbols(expr) -> dict[str, sp.Symbol]:
+    """name → symbol for every free symbol of ``expr`` (see ``typed_name``)."""
+    return {typed_name(s): s for s in sorted(expr.free_symbols, key=sp.default_sort_key)}

@@ -1,0 +1,233 @@
+"""Page 4 — backprop, step by step: the chain rule for one weight, factor by factor, each checked
+against nn_core and finite differences, ending with the update. Layout only: the numbers are
+derivations.step_through's (SymPy + nn_core), the diagram charts.network's."""
+
+import numpy as np
+import streamlit as st
+
+from charts.network import network_diagram
+from derivations import NOTES_CASES, chain_rule, notes_network, step_through
+from derivations.formulas import typed_symbols
+from nn_core import Network, encode
+from ui.answer_box import answer_box
+from ui.layout import columns, header, notes_quote, numbers_table
+from ui.params import Params, parse_float
+
+CASES = tuple(NOTES_CASES)
+CASE_LABELS = {"single_layer": "no hidden layer (2 → 2)", "mlp": "one hidden layer (2 → 3 → 2)"}
+TOLERANCE = 1e-6  # relative error below which a check gets its tick
+WEIGHT_LIMIT = 10.0
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _step(weights, biases, x, y, layer, i, j, param, lr):
+    net = Network.from_weights([np.array(w) for w in weights], [np.array(b) for b in biases],
+                               "sigmoid")
+    return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _rule(sizes, layer, i, j, param):
+    return chain_rule(sizes, ("sigmoid",) * (len(sizes) - 1), "squared_error", layer, i, j, param)
+
+
+def _flat(weights, biases):
+    return [float(v) for w, b in zip(weights, biases, strict=True)
+            for v in (*np.ravel(w), *np.ravel(b))]
+
+
+p = Params("bp")
+header("Backprop, step by step", "Training — the chain rule for each layer of weights",
+       "Pick a weight and walk through ∂E/∂w one chain-rule factor at a time. Each factor is "
+       "derived by SymPy, shown with the live numbers put in, and checked against the NumPy "
+       "network. For a weight below the output layer the sum over the output neurons is walked "
+       "path by path. The last step applies the update and shows the new loss.")
+notes_quote(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
+            r"E_i}{\partial y_i}\frac{\partial y_i}{\partial z_i}\frac{\partial z_i}{\partial "
+            r"y_{h_{11}}}\bigg)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}\frac{\partial "
+            r"z_{h_{11}}}{\partial w_{x_1h_{11}}}$")
+
+with st.sidebar:
+    st.subheader("Network")
+    case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get,
+                    key=p.bind("case", p.get_choice("case", "mlp", CASES)))
+    seed = st.number_input("seed", 0, 999, step=1, key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+    start = notes_network(case, int(seed))
+    sizes = tuple(start.net.sizes)
+    by_hand = st.toggle("set every weight by hand", key=p.bind("hand", p.get_bool("hand", False)))
+
+weights = [w.copy() for w in start.net.weights]
+biases = [b.copy() for b in start.net.biases]
+if by_hand:
+    # The hand-set weights travel in the link as one list: W¹ row by row, b¹, W², b², …
+    count = len(_flat(weights, biases))
+    raw = p._raw("wts")
+    linked = None
+    if raw is not None:
+        parts = raw.split(",")
+        vals = [parse_float("wts", v, 0.0, -WEIGHT_LIMIT, WEIGHT_LIMIT) for v in parts[:count + 1]]
+        if len(parts) == count and all(n is None for _, n in vals):
+            linked = [v for v, _ in vals]
+        else:
+            p.notices.append(f"Link value wts was not {count} numbers between −{WEIGHT_LIMIT:g} "
+                             f"and {WEIGHT_LIMIT:g}; using the seed's weights.")
+    flat = linked or _flat(weights, biases)
+    with st.sidebar.expander("Weights and biases", expanded=True):
+        k = 0
+        new_flat = []
+        for layer_no, (w, b) in enumerate(zip(weights, biases, strict=True), start=1):
+            st.markdown(f"**Layer {layer_no}**")
+            for name, shape in (("w", w.shape), ("b", b.shape)):
+                for idx in np.ndindex(shape):
+                    label = (f"w⁽{layer_no}⁾ {idx[0] + 1}→{idx[1] + 1}" if name == "w"
+                             else f"b⁽{layer_no}⁾ {idx[0] + 1}")
+                    key = p.key(f"{case}.{name}{layer_no}_{'_'.join(map(str, idx))}")
+                    if key not in st.session_state:
+                        st.session_state[key] = float(flat[k])
+                    new_flat.append(st.number_input(label, -WEIGHT_LIMIT, WEIGHT_LIMIT,
+                                                    step=0.1, key=key, format="%.3f"))
+                    k += 1
+        k = 0
+        for w, b in zip(weights, biases, strict=True):
+            w[...] = np.reshape(new_flat[k:k + w.size], w.shape)
+            k += w.size
+            b[...] = new_flat[k:k + b.size]
+            k += b.size
+
+with st.sidebar:
+    st.subheader("Data point")
+    x1 = st.slider("x₁", -3.0, 3.0, step=0.01,
+                   key=p.bind("x1", p.get_float("x1", float(start.x[0]), -3.0, 3.0)))
+    x2 = st.slider("x₂", -3.0, 3.0, step=0.01,
+                   key=p.bind("x2", p.get_float("x2", float(start.x[1]), -3.0, 3.0)))
+    label = st.radio("its class (target in the notes' 2-neuron code)", [0, 1, 2],
+                     horizontal=True, key=p.bind("cls", p.get_int("cls", start.label, 0, 2)))
+    st.subheader("Which parameter")
+    n_layers = len(sizes) - 1
+    layer = st.radio("layer of weights", list(range(1, n_layers + 1)), horizontal=True,
+                     format_func=lambda v: "output layer" if v == n_layers else
+                     f"hidden layer {v}", key=p.bind("layer", p.get_int(
+                         "layer", 1, 1, n_layers)))
+    param = st.radio("weight or bias", ["weight", "bias"], horizontal=True,
+                     key=p.bind("param", p.get_choice("param", "weight", ["weight", "bias"])))
+    n_in, n_out = sizes[layer - 1], sizes[layer]
+    i = st.radio("from neuron i", list(range(n_in)), horizontal=True,
+                 disabled=param == "bias", format_func=lambda v: str(v + 1),
+                 key=p.bind("i", p.get_int("i", 0, 0, n_in - 1)))
+    j = st.radio("to neuron j", list(range(n_out)), horizontal=True,
+                 format_func=lambda v: str(v + 1), key=p.bind("j", p.get_int("j", 0, 0, n_out - 1)))
+    lr = st.slider("learning rate η", 0.05, 5.0, step=0.05,
+                   key=p.bind("lr", p.get_float("lr", 0.5, 0.05, 5.0)))
+
+x = np.array([x1, x2])
+y = encode([label], 3, "notes_2neuron")[0]
+result = _step(tuple(map(tuple, (w.tolist() for w in weights))),
+               tuple(tuple(b.tolist()) for b in biases), tuple(x), tuple(y), int(layer),
+               int(i), int(j), param, float(lr))
+rule = _rule(sizes, int(layer), int(i), int(j), param)
+n_steps = len(result.terms) + 1  # every factor, then the update
+
+# The step lives in the session (buttons move it) and in the link.
+step_key = p.key("step")
+if step_key not in st.session_state:
+    linked_step = p.get_int("step", 0, 0, 99)
+    if linked_step > n_steps - 1:
+        p.notices.append(f"Link value step={linked_step} is past the last step of this weight "
+                         f"({n_steps}); showing the last step.")
+    st.session_state[step_key] = linked_step
+st.session_state[step_key] = min(max(int(st.session_state[step_key]), 0), n_steps - 1)
+
+
+def _move(delta: int) -> None:
+    st.session_state[step_key] = min(max(st.session_state[step_key] + delta, 0), n_steps - 1)
+
+
+p.show_notices()
+b1, b2, b3, b4 = st.columns([1, 1, 1, 4])
+b1.button("◀ Previous", on_click=_move, args=(-1,), key="bp_prev",
+          disabled=st.session_state[step_key] == 0)
+b2.button("Next ▶", on_click=_move, args=(1,), key="bp_next",
+          disabled=st.session_state[step_key] == n_steps - 1)
+b3.button("⟲ Restart", on_click=_move, args=(-99,), key="bp_restart")
+step = st.session_state[step_key]
+b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
+
+net = Network.from_weights(weights, biases, "sigmoid")
+fp = net.forward_pass(x.reshape(1, -1))
+highlight = [(layer, i, j)] if param == "weight" else [(layer, j)]
+
+f_col, n_col, c_col = columns()
+if step < n_steps - 1:
+    term = result.terms[step]
+    factor = rule.factors[step]
+    k = result.paths[term.path].k if term.path is not None else None
+    if term.path is not None:
+        route = result.paths[term.path].route
+        chain = [j, *route]
+        highlight += [(layer + 1 + m, chain[m], chain[m + 1]) for m in range(len(route))]
+    if factor.kind in ("loss", "activation"):
+        highlight.append((factor.layer, factor.neuron))
+    elif factor.kind == "weight":
+        highlight.append((factor.layer, factor.source, factor.neuron))
+    with f_col:
+        st.subheader("The whole chain")
+        st.latex(result.chain_latex)
+        st.subheader("This factor")
+        st.latex(term.symbol_latex)
+        st.markdown("derived by SymPy:")
+        st.latex(f"{term.symbol_latex} = {term.general_latex}")
+        if term.path is not None:
+            st.info(f"Path {term.path + 1} of {len(result.paths)}: through output neuron "
+                    f"{k + 1}. The running product restarts on each path; the paths are then "
+                    "added.")
+        elif result.paths:
+            st.info("Shared factor: it multiplies the sum over the paths.")
+    with n_col:
+        st.subheader("With the numbers")
+        st.latex(f"{term.symbol_latex} = {term.substituted_latex} = {term.value:.6g}")
+        numbers_table([("factor value", term.value), ("running product", term.running_product),
+                       ("nn_core number", term.check_value), ("absolute error", term.abs_err)])
+        ok = term.rel_err <= TOLERANCE or term.abs_err <= 1e-12
+        (st.success if ok else st.error)(
+            f"{'✓' if ok else '✗'} equals {term.check_source} (error {term.abs_err:.1e})")
+        if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
+            numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
+                          + [("sum over paths", sum(pa.product for pa in result.paths))])
+    with c_col:
+        st.plotly_chart(network_diagram(net, fp, 0, highlight), key="bp_diagram")
+        answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
+                   factor.general, typed_symbols(factor.general), progress_key="bp_progress")
+else:
+    with f_col:
+        st.subheader("The gradient")
+        st.latex(f"\\frac{{\\partial E_{{total}}}}{{\\partial {result.weight_latex}}} = "
+                 f"{result.gradient_latex}")
+        st.subheader("The update")
+        st.latex(rf"{result.weight_latex} \gets {result.weight_latex} - \eta "
+                 rf"\frac{{\partial E_{{total}}}}{{\partial {result.weight_latex}}}")
+    with n_col:
+        st.subheader("With the numbers")
+        st.latex(result.update_latex)
+        numbers_table([
+            ("∂E/∂w, chain rule", result.gradient),
+            ("∂E/∂w, nn_core backprop", result.backprop_gradient),
+            ("∂E/∂w, finite difference", result.fd_gradient),
+            ("error vs finite difference", result.abs_err),
+            ("old value", result.old_value), ("new value", result.new_value),
+            ("loss before", result.old_loss), ("loss after", result.new_loss),
+        ])
+        ok = result.rel_err <= TOLERANCE and result.rel_err_backprop <= TOLERANCE
+        (st.success if ok else st.error)(
+            f"{'✓' if ok else '✗'} chain rule = backprop (error {result.abs_err_backprop:.1e}) "
+            f"= finite difference (error {result.abs_err:.1e})")
+        change = "fell" if result.new_loss < result.old_loss else "did not fall"
+        st.markdown(f"One step on this weight alone: the loss {change} from "
+                    f"{result.old_loss:.6g} to {result.new_loss:.6g}.")
+        for note in result.notes:
+            st.warning(note)
+    with c_col:
+        st.plotly_chart(network_diagram(net, fp, 0, highlight), key="bp_diagram")
+
+p.write_back(step=step)
+if by_hand:
+    p.set(wts=",".join(f"{v:.10g}" for v in _flat(weights, biases)))
