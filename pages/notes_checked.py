@@ -1,0 +1,113 @@
+"""Page 5 — the notes, checked: each formula the notes state beside the one SymPy derives, the
+verdict, a counter-example, and what training with the stated formula does. Layout only: the
+audit and the training runs are derivations'."""
+
+import streamlit as st
+
+from charts.training import loss_curves
+from derivations import NOTES_CASES, TRAINABLE, audit_notes, train_with_notes_formula
+from derivations.formulas import typed_symbols
+from ui.answer_box import answer_box
+from ui.layout import columns, header, numbers_table
+from ui.params import Params
+
+VERDICTS = {"ok": "✅ agrees", "error": "❌ wrong", "omission": "⚠️ leaves something out",
+            "notation": "📝 notation"}
+CASES = tuple(NOTES_CASES)
+MAX_EPOCHS = 1000
+
+
+@st.cache_resource(show_spinner="SymPy is checking the notes…")
+def _audit():
+    return audit_notes()
+
+
+@st.cache_data(max_entries=32, show_spinner="Training both networks…")
+def _train(key, case, epochs, lr):
+    return train_with_notes_formula(key, case=case, epochs=epochs, lr=lr)
+
+
+records = _audit()
+keys = [r.key for r in records]
+by_key = {r.key: r for r in records}
+
+p = Params("notes")
+header("The notes, checked", "Training — the update rules, the chain rule and the “where” block",
+       "Every formula the notes state, next to the one SymPy derives. Where they differ, a "
+       "counter-example shows the two giving different numbers, and for the derivative lines "
+       "a training run shows what using the notes' version would do.")
+
+with st.sidebar:
+    st.subheader("Formula")
+    key = st.selectbox("look closely at", keys, format_func=lambda k: by_key[k].title or k,
+                       key=p.bind("rec", p.get_choice("rec", "where_dy_dz", keys)))
+    st.subheader("Training run")
+    case = st.radio("network", CASES, key=p.bind("case", p.get_choice("case", "mlp", CASES)))
+    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50,
+                       key=p.bind("epochs", p.get_int("epochs", 200, 50, MAX_EPOCHS)))
+    lr = st.slider("learning rate η", 0.1, 5.0, step=0.1,
+                   key=p.bind("lr", p.get_float("lr", 0.5, 0.1, 5.0)))
+p.show_notices()
+
+st.dataframe({"formula": [r.title or r.key for r in records],
+              "verdict": [VERDICTS.get(r.severity, r.severity) for r in records],
+              "kind": [r.kind for r in records]}, hide_index=True, width="stretch")
+
+rec = by_key[key]
+st.header(rec.title or rec.key)
+f_col, n_col, c_col = columns()
+with f_col:
+    if rec.quote:
+        st.markdown("*The notes write:*")
+        st.latex(rec.quote)
+    st.markdown("**As stated**")
+    st.latex(f"{rec.label} = {rec.stated_latex}")
+    st.markdown("**As derived by SymPy**")
+    st.latex(f"{rec.label} = {rec.derived_latex}")
+    if rec.ratio_latex:
+        st.markdown("**Stated ÷ derived**")
+        st.latex(rec.ratio_latex)
+with n_col:
+    st.markdown(f"**Verdict:** {VERDICTS.get(rec.severity, rec.severity)}")
+    st.markdown(rec.consequence)
+    if rec.counterexample:
+        st.markdown("**Counter-example** (the two sides at these numbers):")
+        at_point = {k: v for k, v in rec.counterexample.items()
+                    if k not in ("stated_value", "derived_value")}
+        if at_point:
+            st.latex(r",\; ".join(f"{k} = {float(v):g}" for k, v in at_point.items()))
+        numbers_table([("stated gives", rec.counterexample.get("stated_value", float("nan"))),
+                       ("derived gives", rec.counterexample.get("derived_value", float("nan")))])
+with c_col:
+    if key in TRAINABLE:
+        try:
+            run = _train(key, case, int(epochs), float(lr))
+        except ValueError as err:
+            st.warning(str(err))
+        else:
+            st.plotly_chart(loss_curves(
+                {"as derived": run.derived_loss, "as the notes state it": run.stated_loss},
+                title="Training loss: same start, same data", log_y=False), key="notes_run")
+            numbers_table([("loss at the start", run.derived_loss[0]),
+                           ("after training, as derived", run.derived_loss[-1]),
+                           ("after training, as stated", run.stated_loss[-1])])
+    else:
+        st.caption("This line is not a derivative used in training, so there is no training "
+                   "run to compare; the verdict and the counter-example say what it means.")
+    if key.startswith("where_") and key != "where_block":
+        answer_box(f"notes.{key}", rec.label, rec.derived, typed_symbols(rec.derived),
+                   progress_key="notes_progress")
+
+st.header("Every formula, stated beside derived")
+for r in records:
+    with st.container(border=True):
+        st.markdown(f"**{r.title or r.key}** — {VERDICTS.get(r.severity, r.severity)}")
+        left, right = st.columns(2)
+        with left:
+            st.caption("as the notes state it")
+            st.latex(f"{r.label} = {r.stated_latex}")
+        with right:
+            st.caption("as derived")
+            st.latex(f"{r.label} = {r.derived_latex}")
+
+p.write_back()
