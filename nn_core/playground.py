@@ -360,21 +360,30 @@ class TrainingSession:
               X_test=self.X_test if has_test else None, Y_test=self.Y_test if has_test else None,
               l2=c.l2, encoding=self.encoding, history=self.history)
 
-    # -- what the page shows
+    # -- what the page shows (after a divergence the weights may be huge: no warnings, and
+    #    overflowing numbers come back as ±inf for the page to say so, never NaN)
     def predict_points(self, points) -> np.ndarray:
         """Network outputs for raw (x1, x2) points, e.g. the decision-boundary grid."""
-        return self.net.forward(transform(points, self.cfg.features))
+        with np.errstate(all="ignore"):
+            out = self.net.forward(transform(points, self.cfg.features))
+        return np.nan_to_num(out, nan=0.5, posinf=np.inf, neginf=-np.inf)
 
     def gradient_norms(self) -> list[float]:
-        return gradient_norms(self.net, self.X_train, self.Y_train, self.cfg.loss)
+        with np.errstate(all="ignore"):
+            norms = gradient_norms(self.net, self.X_train, self.Y_train, self.cfg.loss)
+        return [v if np.isfinite(v) else math.inf for v in norms]
 
     def train_loss(self) -> float:
-        return self.net.loss(self.X_train, self.Y_train, self.cfg.loss)
+        with np.errstate(all="ignore"):
+            v = self.net.loss(self.X_train, self.Y_train, self.cfg.loss)
+        return v if np.isfinite(v) else math.inf
 
     def test_loss(self) -> float | None:
         if len(self.X_test) == 0:
             return None
-        return self.net.loss(self.X_test, self.Y_test, self.cfg.loss)
+        with np.errstate(all="ignore"):
+            v = self.net.loss(self.X_test, self.Y_test, self.cfg.loss)
+        return v if np.isfinite(v) else math.inf
 
     def accuracy(self, which: str = "train") -> float | None:
         """Share of points whose decoded class is right; None for regression or no points."""
@@ -384,7 +393,9 @@ class TrainingSession:
                 else (self.X_test, self.data.y_test))
         if len(X) == 0:
             return None
-        return float(np.mean(decode(self.net.forward(X), self.encoding) == y.astype(int)))
+        with np.errstate(all="ignore"):
+            out = np.nan_to_num(self.net.forward(X), nan=0.0)
+        return float(np.mean(decode(out, self.encoding) == y.astype(int)))
 
     def weights_json(self) -> str:
         """The trained network (loadable by ``Network.from_dict``) plus what it was trained on."""

@@ -300,7 +300,7 @@ def live():
                       "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
                      hide_index=True)
 
-    with st.expander("Network diagram and current weights", expanded=False):
+    with st.expander("Network diagram and current weights", expanded=True):
         st.plotly_chart(network_diagram(sess.net, show_values=False), key=K + "diagram")
         inputs = feature_labels(cfg.features)
         for i, (W, b) in enumerate(zip(sess.net.weights, sess.net.biases, strict=True)):

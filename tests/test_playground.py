@@ -139,6 +139,10 @@ def test_divergence_stops_with_suggestion_and_finite_weights():
     assert sess.error is not None and "η = 1" in sess.error
     assert sess.done
     assert all(np.all(np.isfinite(w)) for w in sess.net.weights)
+    # what the page shows stays free of NaN, with no overflow warnings (they are errors here)
+    assert not np.isnan(sess.predict_points(np.array([[0.0, 0.0], [2.0, -2.0]]))).any()
+    assert not any(np.isnan(v) for v in sess.gradient_norms())
+    assert not np.isnan(sess.train_loss())
     assert sess.step(5) == 0
     sess.reset()
     assert sess.error is None and sess.epoch == 0

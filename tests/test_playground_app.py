@@ -190,3 +190,17 @@ def test_downloads_hold_weights_and_history():
     at.button(key="pg.step").click().run()
     labels = [d.label for d in at.get("download_button")]
     assert any("JSON" in label for label in labels) and any("CSV" in label for label in labels)
+
+
+def test_divergence_stops_play_and_explains():
+    at = run({"ds": "regression", "out": "linear", "hidden": "16,16", "act": "relu,relu",
+              "lr": "10"})
+    at.button(key="pg.play").click().run()
+    assert not at.exception
+    assert at.session_state["pg.playing"] is False  # stopped by itself
+    errors = " ".join(e.value for e in at.error)
+    assert "diverged" in errors and "η = 1" in errors
+    assert at.button(key="pg.play").disabled
+    assert float(metrics(at)["Training loss"]) < float("inf")
+    at.button(key="pg.reset").click().run()
+    assert metrics(at)["Epoch"] == "0" and not at.error
