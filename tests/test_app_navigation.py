@@ -1,0 +1,28 @@
+"""app.py: the navigation reaches every walkthrough page, and each runs without an exception."""
+
+from app_helpers import ROOT
+from streamlit.testing.v1 import AppTest
+
+PAGES = ["pages/home.py", "pages/neuron.py", "pages/one_vs_all.py", "pages/hidden_layers.py",
+         "pages/gradient_descent.py", "pages/backprop_steps.py", "pages/notes_checked.py"]
+
+
+def test_home_then_every_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["epochs"] = "50"  # keep the training pages quick
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "How a neural network learns"
+    titles = []
+    for path in PAGES[1:]:
+        at.switch_page(path).run()
+        assert not at.exception, (path, [e.value for e in at.exception])
+        titles.append(at.title[0].value)
+    assert titles == ["The neuron", "One vs all", "Hidden layers", "Gradient descent",
+                      "Backprop, step by step", "The notes, checked"]
+
+
+def test_every_page_file_is_in_the_navigation():
+    text = (ROOT / "app.py").read_text()
+    for path in PAGES:
+        assert f'"{path}"' in text
