@@ -1,0 +1,143 @@
+"""The pages' numeric helpers (nn_core.compare, nn_core.landscape) and SymPy formulas
+(derivations.formulas) agree with nn_core and with the maths they print."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derivations import formulas as F
+from nn_core import Network, make_dataset
+from nn_core.compare import fit_scheme, relabel, with_neither
+from nn_core.landscape import (
+    critical_lr,
+    descent_path,
+    loss_curve,
+    loss_grid,
+    loss_surface,
+    neuron,
+    progress,
+)
+
+
+@pytest.fixture(scope="module")
+def reg():
+    d = make_dataset("regression", 60, noise=0.05, test_fraction=0.0, seed=3)
+    return d.X_train, d.y_train
+
+
+# ------------------------------------------------------------------ landscape
+def test_loss_grid_equals_one_neuron_at_a_time(reg):
+    X, Y = reg
+    grid = np.array([[0.3, -0.2], [1.5, 2.0], [-3.0, 0.0]])
+    for act in ("linear", "sigmoid"):
+        values = loss_grid(X, Y, grid, 0.25, act)
+        for w, v in zip(grid, values, strict=True):
+            assert v == pytest.approx(neuron(w, 0.25, act).loss(X, Y.reshape(-1, 1)), rel=1e-12)
+
+
+def test_curve_and_surface_layout(reg):
+    X, Y = reg
+    ws = np.linspace(-1, 1, 5)
+    curve = loss_curve(X, Y, ws, [0.0, 0.7], 0, 0.0, "linear")
+    surf = loss_surface(X, Y, ws, np.linspace(-2, 2, 3), 0.0, "linear")
+    assert surf.shape == (3, 5)
+    assert surf[2, 1] == pytest.approx(neuron([ws[1], 2.0], 0.0, "linear").loss(X, Y))
+    assert curve[3] == pytest.approx(neuron([ws[3], 0.7], 0.0, "linear").loss(X, Y))
+
+
+def test_descent_path_follows_nn_core_gradients(reg):
+    X, Y = reg
+    path = descent_path(X, Y, [1.0, -1.0], 0.0, "linear", 0.3, 5, [True, False])
+    net = neuron([1.0, -1.0], 0.0, "linear")
+    g = net.gradients(X, Y.reshape(-1, 1))[0][0][:, 0]
+    assert path.grads[0] == pytest.approx([g[0], 0.0])
+    assert path.weights[1] == pytest.approx([1.0 - 0.3 * g[0], -1.0])
+    assert path.losses[0] == pytest.approx(net.loss(X, Y))
+    assert path.weights.shape == (6, 2) and not path.diverged
+    with pytest.raises(ValueError, match="learning rate"):
+        descent_path(X, Y, [1.0, -1.0], 0.0, "linear", -1, 5)
+    with pytest.raises(ValueError, match="Steps"):
+        descent_path(X, Y, [1.0, -1.0], 0.0, "linear", 0.1, 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.2, 0.9), st.booleans())
+def test_critical_learning_rate_separates_settling_from_diverging(frac, two):
+    d = make_dataset("regression", 40, noise=0.05, test_fraction=0.0, seed=1)
+    learn = [True, two]
+    eta = critical_lr(d.X_train, learn)
+    below = descent_path(d.X_train, d.y_train, [2.0, -2.0], 0.0, "linear", frac * eta, 60, learn)
+    above = descent_path(d.X_train, d.y_train, [2.0, -2.0], 0.0, "linear", 1.3 * eta, 60, learn)
+    assert not below.diverged and below.losses[-1] < below.losses[0]
+    assert above.diverged and np.all(np.isfinite(above.losses))
+    assert progress(below, below.losses) == pytest.approx(1.0)
+
+
+def test_one_point_critical_rate_matches_sympy_formula():
+    # For one weight and one point, SymPy's η_max = 2/x² is nn_core's 2/λ_max.
+    x = 1.7
+    eta_max = sp.solve(sp.Eq(1 - F.eta * x ** 2, -1), F.eta)[0]
+    assert critical_lr(np.array([[x, 0.0]]), [True, False]) == pytest.approx(float(eta_max))
+    assert F.gradient_descent_formulas()["eta_max"] == r"\eta_{\max} = \frac{2}{x^{2}}"
+
+
+# ------------------------------------------------------------------ compare
+def test_relabel_moves_the_neither_class_last():
+    assert list(relabel(np.array([0, 1, 2]), 0)) == [2, 0, 1]
+    assert list(relabel(np.array([0, 1, 2]), 2)) == [0, 1, 2]
+    with pytest.raises(ValueError, match="'neither' class"):
+        relabel(np.array([0]), 3)
+
+
+def test_fit_scheme_reports_what_the_network_does():
+    data = with_neither(make_dataset("blobs3", 90, noise=0.3, test_fraction=0.2, seed=0), 0)
+    r = fit_scheme(data, "notes_2neuron", epochs=100, lr=2.0, seed=0)
+    out = r.net.forward(data.X_train)
+    assert r.net.sizes == [2, 2]
+    assert r.ambiguous_fraction == pytest.approx(np.mean((out >= 0.5).sum(axis=1) > 1))
+    assert r.none_fraction == pytest.approx(np.mean((out < 0.5).all(axis=1)))
+    assert len(r.history) == 100 and r.train_accuracy > 0.6
+    assert fit_scheme(data, "softmax", epochs=50).net.activation_names == ["softmax"]
+    with pytest.raises(ValueError, match="class labels"):
+        fit_scheme(make_dataset("regression", 20), "binary")
+    with pytest.raises(ValueError, match="Epochs"):
+        fit_scheme(data, "softmax", epochs=0)
+
+
+# ------------------------------------------------------------------ formulas
+def test_threshold_z_is_where_the_sigmoid_equals_theta():
+    for theta in (0.1, 0.5, 0.77):
+        z = F.threshold_z_value(theta)
+        net = Network.from_weights([[[1.0]]], [[0.0]], ["sigmoid"])
+        assert net.forward([[z]])[0, 0] == pytest.approx(theta, rel=1e-12)
+
+
+def test_number_substitution_prints_the_same_arithmetic():
+    text = F.weighted_sum_numbers([0.5, -1.0], [1.2, 0.3], 0.1, 0.4)
+    assert text == r"z = 0.5 \cdot 1.2 - 1.0 \cdot 0.3 + 0.1 = 0.4"
+    assert F.activation_numbers("sigmoid", 0.4, 0.5987) == (
+        r"\hat{y} = \frac{1}{1 + e^{-0.4}} = 0.5987")
+    assert F.update_numbers(0.5, 0.1, -0.3, 0.53) == r"w \gets 0.5 - 0.1 \left(-0.3\right) = 0.53"
+
+
+def test_activation_formulas_match_nn_core():
+    from nn_core import get_activation
+
+    zs = np.linspace(-3, 3, 7)
+    for name in ("sigmoid", "tanh", "relu", "linear"):
+        f = sp.lambdify(F.z, F.activation_expr(name), "numpy")
+        d = sp.lambdify(F.z, F.activation_derivative(name), "numpy")
+        act = get_activation(name)
+        ys = act.output(zs)
+        assert np.allclose(np.broadcast_to(f(zs), zs.shape), ys)
+        nonzero = zs != 0  # ReLU's kink
+        assert np.allclose(np.broadcast_to(d(zs), zs.shape)[nonzero], act.der(zs, ys)[nonzero])
+    with pytest.raises(ValueError, match="No formula"):
+        F.activation_expr("softmax")
+
+
+def test_typed_names():
+    syms = F.typed_symbols(sp.Symbol(r"\hat{y}_{1}") * sp.Symbol("w_{h_{11} z_{1}}"))
+    assert set(syms) == {"yhat1", "wh11z1"}
