@@ -266,9 +266,11 @@ def _variants(expected, factors, paths) -> list[tuple[sympy.Expr, str]]:
         rest = (sympy.Mul(*[f for j, (_, f) in enumerate(factor_list) if j != i])
                 if i is not None else sympy.Integer(1))
         s_tex = _latex(s)
-        out.append((rest * (1 - s),
-                    f"You wrote σ′ as $1 - {s_tex}$: the sigmoid's derivative is "
-                    f"${s_tex}(1 - {s_tex})$ — the notes make this slip for the hidden layer."))
+        slip = (f"You wrote σ′ as $1 - {s_tex}$: the sigmoid's derivative is "
+                f"${s_tex}(1 - {s_tex})$ — the notes make this slip for the hidden layer.")
+        out.append((rest * (1 - s), slip))
+        out.append((-rest * (1 - s), slip + " The sign is wrong too (the notes' formula has "
+                                            "both slips)."))
         if i is None:  # with several factors a minus sign could come from any of them
             out.append((-s * (1 - s),
                         f"Sign slip: the sigmoid's derivative is ${s_tex}(1 - {s_tex})$, with "
@@ -384,7 +386,9 @@ def check_answer(
             diff = diff.xreplace({s: sympy.Symbol(s.name, positive=True) for s in syms})
         return _POOL.run(diff, timeout)
 
-    if _all_close(s_vals, e_vals) or not any(v is not None for v in s_vals + e_vals):
+    # "Different" needs a point where both are defined and differ; else try to prove.
+    if not any(sv is not None and ev is not None and not _close(sv, ev)
+               for sv, ev in zip(s_vals, e_vals, strict=True)):
         status = prove(student - target)
         if status == "zero":
             return verdict(equivalent=True, relation="equal",
@@ -397,8 +401,9 @@ def check_answer(
             return verdict(equivalent=False, relation="unknown",
                            message="The checker is busy; press Check again in a moment.")
         return verdict(equivalent=False, relation="unknown",
-                       message="Your answer agrees with the right one at every test point, "
-                               "but SymPy could not prove they are equal. Try a simpler form.")
+                       message="Your answer agrees with the right one wherever both could be "
+                               "computed, but SymPy could not prove they are equal. Try a "
+                               "simpler form.")
 
     counterexample = None
     for point, sv, ev in zip(points, s_vals, e_vals, strict=True):
