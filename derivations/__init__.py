@@ -66,3 +66,10 @@ __all__ = [
     "check_against_nn_core", "error_term", "finite_difference", "notes_network", "rel_error",
     "step_through", "symbolic_network", "train_with_notes_formula",
 ]
+
+# Student answers: a whitelist parser (never eval) and the symbolic checker.
+from .answers import AnswerProgress, Verdict, check_answer, check_text
+from .parser import AnswerParseError, parse_answer
+
+__all__ += ["AnswerParseError", "AnswerProgress", "Verdict", "check_answer", "check_text",
+            "parse_answer"]
