@@ -74,7 +74,7 @@ def test_numbers_shown_equal_nn_core_history():
     assert m["Test loss"] == f"{h.test_loss[-1]:.4f}"
     assert m["Accuracy (train / test)"] == (f"{h.train_accuracy[-1]:.0%} / "
                                             f"{h.test_accuracy[-1]:.0%}")
-    assert session(at).history.train_loss == h.train_loss
+    assert session(at).history.train_loss == pytest.approx(h.train_loss, rel=1e-12)
 
 
 def test_reset_restores_initial_weights():
