@@ -36,14 +36,18 @@ REPEATS = 3
 DTYPES = (np.float64, np.float32)
 
 
-def _best_of(repeats: int, fn) -> tuple[float, float]:
-    """(best seconds, final loss) over ``repeats`` calls of ``fn`` (which returns the loss)."""
-    best, final = np.inf, np.nan
+def _best_of(repeats: int, runs: dict) -> dict[str, tuple[float, float]]:
+    """{name: (best seconds, final loss)} over ``repeats`` rounds; each run returns its final
+    loss. Rounds take turns (nn_core, sklearn, torch, nn_core, …) so that load from other
+    processes on a shared machine falls on every competitor alike."""
+    best = {name: (np.inf, np.nan) for name in runs}
     for _ in range(repeats):
-        start = time.perf_counter()
-        final = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, final
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            final = fn()
+            seconds = time.perf_counter() - start
+            best[name] = (min(best[name][0], seconds), final)
+    return best
 
 
 def _problem(n: int, dtype):
@@ -54,15 +58,15 @@ def _problem(n: int, dtype):
     return X, Y, net
 
 
-def time_nn_core(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, float]:
+def nn_core_run(X, Y, net0: Network, epochs: int):
     def once():
         history = train(net0.copy(), X, Y, lr=LR, epochs=epochs, loss="squared_error")
         return history.train_loss[-1]
 
-    return _best_of(repeats, once)
+    return once
 
 
-def time_sklearn(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, float] | None:
+def sklearn_run(X, Y, net0: Network, epochs: int):
     try:
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.neural_network import MLPClassifier
@@ -92,10 +96,10 @@ def time_sklearn(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float,
         assert mlp.n_iter_ == epochs, "sklearn stopped early: not the same work"
         return mlp.loss_curve_[-1]
 
-    return _best_of(repeats, once)
+    return once
 
 
-def time_torch(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, float] | None:
+def torch_run(X, Y, net0: Network, epochs: int):
     try:
         import torch
     except ImportError:
@@ -122,7 +126,7 @@ def time_torch(X, Y, net0: Network, epochs: int, repeats: int) -> tuple[float, f
             losses.append(loss.item())
         return losses[-1]
 
-    return _best_of(repeats, once)
+    return once
 
 
 def _fmt(x: float | None, spec: str = ".3f") -> str:
@@ -166,9 +170,12 @@ def run(sizes=SIZES, epochs: int = EPOCHS, repeats: int = REPEATS, threads: int 
         for n in sizes:
             for dtype in dtypes:
                 X, Y, net0 = _problem(n, dtype)
-                t_nn, loss_nn = time_nn_core(X, Y, net0, epochs, repeats)
-                sk = time_sklearn(X, Y, net0, epochs, repeats)
-                th = time_torch(X, Y, net0, epochs, repeats)
+                runs = {"nn_core": nn_core_run(X, Y, net0, epochs),
+                        "sklearn": sklearn_run(X, Y, net0, epochs),
+                        "torch": torch_run(X, Y, net0, epochs)}
+                best = _best_of(repeats, {k: fn for k, fn in runs.items() if fn is not None})
+                t_nn, loss_nn = best["nn_core"]
+                sk, th = best.get("sklearn"), best.get("torch")
                 row = {
                     "n": n, "dtype": np.dtype(dtype).name, "nn_core": t_nn, "loss_nn": loss_nn,
                     "sklearn": sk and sk[0], "torch": th and th[0], "loss_torch": th and th[1],
