@@ -29,13 +29,14 @@ MAX_EPOCHS = 1_000_000
 
 
 class DivergenceError(RuntimeError):
-    """The loss became NaN or infinite: the steps were too large to settle into a minimum."""
+    """The loss or a weight became NaN or infinite: the steps were too large to settle into a
+    minimum."""
 
     def __init__(self, epoch: int, lr: float, last_loss: float | None):
         self.epoch, self.lr, self.last_loss = epoch, lr, last_loss
         self.suggested_lr = lr / 10
         super().__init__(
-            f"Training diverged at epoch {epoch}: the loss became NaN or infinite. "
+            f"Training diverged at epoch {epoch}: the loss or the weights became NaN or infinite. "
             f"Each step w ← w − η ∂E/∂w overshot the minimum by more than the last, so the "
             f"weights grew without bound. Try a smaller learning rate, e.g. η = "
             f"{self.suggested_lr:g} instead of {lr:g}."
