@@ -6,7 +6,8 @@
    ``derivations.parser`` or by the page, never on text): obviously different answers get a
    counter-example at once, and "the negative" or "c times" the right answer is spotted.
 2. A proof: ``simplify(student − expected) == 0`` in a separate worker process with a time limit
-   (``signal.alarm`` does not work in Streamlit's script thread). The worker is killed on timeout
+   (``signal.alarm`` does not work in Streamlit's script thread); a small pool of persistent
+   workers, started on first use. The worker is killed on timeout
    and the verdict says "too complex to check" instead of hanging the server.
 3. Hints from the chain-rule factors: the expected product with a factor dropped, a single
    output path instead of the sum over the output neurons, σ′ written as 1 − y (the notes'
@@ -21,11 +22,15 @@ from __future__ import annotations
 import atexit
 import itertools
 import math
-import multiprocessing
+import os
 import random
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 import sympy
 
@@ -82,7 +87,8 @@ def _prove_zero(diff: sympy.Expr) -> str:
     return "nonzero"
 
 
-def _worker_main(conn) -> None:  # runs in the child process
+def _serve(conn) -> None:
+    """The worker loop: prove each expression sent, until the parent closes the pipe."""
     conn.send("ready")
     while True:
         try:
@@ -97,29 +103,73 @@ def _worker_main(conn) -> None:  # runs in the child process
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+def _serve_stdio() -> None:
+    """Child entry point: the protocol runs on stdin/stdout; stray prints go to stderr."""
+    read_fd, write_fd = os.dup(0), os.dup(1)
+    os.dup2(2, 1)
+    _serve(_Duplex(Connection(read_fd, writable=False), Connection(write_fd, readable=False)))
+
+
+class _Duplex:
+    """One read and one write pipe end used as a single connection."""
+
+    def __init__(self, reader: Connection, writer: Connection) -> None:
+        self.reader, self.writer = reader, writer
+
+    def send(self, obj) -> None:
+        self.writer.send(obj)
+
+    def recv(self):
+        return self.reader.recv()
+
+    def poll(self, timeout: float) -> bool:
+        return self.reader.poll(timeout)
+
+    def close(self) -> None:
+        self.reader.close()
+        self.writer.close()
+
+
+_ROOT = str(Path(__file__).resolve().parents[1])
+
+
 class _Worker:
+    """A separate Python process (not multiprocessing: Streamlit runs a page script as
+    ``__main__``, and multiprocessing's spawn/forkserver would re-run that script in the child).
+    Safe to start from Streamlit's script thread."""
+
     def __init__(self) -> None:
-        ctx = multiprocessing.get_context("spawn")  # safe from Streamlit's script thread
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True,
-                                   name="answer-check-worker")
-        self.process.start()
-        child.close()
-        if not self.conn.poll(_WORKER_START_TIMEOUT) or self.conn.recv() != "ready":
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from derivations.answers import _serve_stdio; _serve_stdio()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
+        self.conn = _Duplex(Connection(os.dup(self.process.stdout.fileno()), writable=False),
+                            Connection(os.dup(self.process.stdin.fileno()), readable=False))
+        self.process.stdout.close()
+        self.process.stdin.close()
+        try:
+            ready = self.conn.poll(_WORKER_START_TIMEOUT) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.kill()
             raise RuntimeError("the answer-checking worker did not start")
 
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         return self.process.pid
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(5)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
         self.conn.close()
 
 

@@ -6,7 +6,9 @@ from the derivation modules, so these tests stand on their own.
 
 import math
 import os
+import sys
 import threading
+import types
 
 import pytest
 import sympy
@@ -349,3 +351,18 @@ def test_fuzz_an_answer_equals_itself_and_not_its_negative(text):
         negated = check_answer(-a, a, symbols=OUT, timeout=1.0)
         assert not negated.equivalent
         assert negated.relation in {"negated", "unknown"}
+
+
+def test_worker_does_not_rerun_the_main_script(tmp_path, monkeypatch):
+    # Streamlit runs each page as ``__main__``; multiprocessing's spawn would re-run it in the
+    # worker. The worker must start without touching the main script.
+    marker = tmp_path / "main-ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    answers_module.shutdown_workers()  # so that a new worker starts under this __main__
+    assert check("y - y^2", dy_dz).equivalent
+    answers_module.shutdown_workers()
+    assert not marker.exists()
