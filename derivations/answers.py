@@ -23,6 +23,7 @@ import atexit
 import itertools
 import math
 import os
+import pickle
 import random
 import subprocess
 import sys
@@ -92,15 +93,15 @@ def _serve(conn) -> None:
     conn.send("ready")
     while True:
         try:
-            job = conn.recv()
+            job = conn.recv_bytes()
         except (EOFError, OSError):  # the parent is gone: exit, leave no orphan
             return
-        if job is None:
+        if not job:  # b"": stop
             return
         try:
-            conn.send(("ok", _prove_zero(job)))
+            conn.send(("ok", _prove_zero(pickle.loads(job))))
         except Exception as exc:  # any SymPy failure means "could not prove"
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
 def _serve_stdio() -> None:
@@ -118,6 +119,12 @@ class _Duplex:
 
     def send(self, obj) -> None:
         self.writer.send(obj)
+
+    def send_bytes(self, data: bytes) -> None:
+        self.writer.send_bytes(data)
+
+    def recv_bytes(self) -> bytes:
+        return self.reader.recv_bytes()
 
     def recv(self):
         return self.reader.recv()
@@ -181,7 +188,7 @@ class _Pool:
         self.last_killed_pid: int | None = None
 
     def run(self, diff: sympy.Expr, timeout: float) -> str:
-        """"zero" | "nonzero" | "error" | "timeout" | "busy"."""
+        """"zero" | "nonzero" | "failed" (SymPy raised) | "timeout" | "error" | "busy"."""
         if not self._slots.acquire(timeout=_POOL_WAIT):
             return "busy"
         worker = None
@@ -196,15 +203,19 @@ class _Pool:
             if worker is None:
                 worker = _Worker()
             try:
-                worker.conn.send(diff)
+                payload = pickle.dumps(diff)
+            except Exception:  # an expression that cannot travel (e.g. a local Function)
+                self._return(worker)
+                return "failed"
+            try:
+                worker.conn.send_bytes(payload)
                 ready = worker.conn.poll(timeout)
                 status, result = worker.conn.recv() if ready else ("timeout", None)
-            except (EOFError, OSError, BrokenPipeError):
-                status, result = "error", None
-            if status == "ok":
-                with self._lock:
-                    self._idle.append(worker)
-                return result
+            except (EOFError, OSError):
+                status, result = "broken", None
+            if status in ("ok", "failed"):  # the worker answered: keep it for the next check
+                self._return(worker)
+                return result if status == "ok" else "failed"
             self.last_killed_pid = worker.pid
             worker.kill()
             return "timeout" if status == "timeout" else "error"
@@ -212,6 +223,10 @@ class _Pool:
             return "error"
         finally:
             self._slots.release()
+
+    def _return(self, worker: _Worker) -> None:
+        with self._lock:
+            self._idle.append(worker)
 
     def idle_pids(self) -> list[int | None]:
         with self._lock:
@@ -222,8 +237,8 @@ class _Pool:
             idle, self._idle = self._idle, []
         for worker in idle:
             try:
-                worker.conn.send(None)
-            except (OSError, BrokenPipeError):
+                worker.conn.send_bytes(b"")
+            except OSError:
                 pass
             worker.kill()
 
@@ -447,9 +462,14 @@ def check_answer(
             return verdict(equivalent=False, relation="unknown", timed_out=True,
                            message="Too complex to check in the time allowed — try writing "
                                    "your answer in a simpler form.")
-        if status == "busy":
+        if status == "failed":
             return verdict(equivalent=False, relation="unknown",
-                           message="The checker is busy; press Check again in a moment.")
+                           message="SymPy could not check this form of the answer; try "
+                                   "writing it another way.")
+        if status in ("busy", "error"):
+            return verdict(equivalent=False, relation="unknown",
+                           message="The checker could not run just now; press Check again "
+                                   "in a moment.")
         return verdict(equivalent=False, relation="unknown",
                        message="Your answer agrees with the right one wherever both could be "
                                "computed, but SymPy could not prove they are equal. Try a "
