@@ -6,26 +6,29 @@ page, add one ``st.Page`` line to its section in ``PAGES``.
 
 import streamlit as st
 
-st.set_page_config(page_title="How a neural network learns", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="How a neural network learns", layout="wide")
 
 PAGES = {
     "Start": [
-        st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+        st.Page("pages/home.py", title="Home", icon=":material/home:",
+                default=True),
     ],
     "Background: one neuron": [
-        st.Page("pages/neuron.py", title="The neuron", icon="⚪", url_path="neuron"),
-        st.Page("pages/one_vs_all.py", title="One vs all", icon="🎯", url_path="one-vs-all"),
+        st.Page("pages/neuron.py", title="The neuron", icon=":material/radio_button_checked:",
+                url_path="neuron"),
+        st.Page("pages/one_vs_all.py", title="One vs all", icon=":material/call_split:",
+                url_path="one-vs-all"),
     ],
     "Hidden layers": [
-        st.Page("pages/hidden_layers.py", title="Hidden layers", icon="🕸️",
+        st.Page("pages/hidden_layers.py", title="Hidden layers", icon=":material/hub:",
                 url_path="hidden-layers"),
     ],
     "Training": [
-        st.Page("pages/gradient_descent.py", title="Gradient descent", icon="⛰️",
+        st.Page("pages/gradient_descent.py", title="Gradient descent", icon=":material/landscape:",
                 url_path="gradient-descent"),
-        st.Page("pages/backprop_steps.py", title="Backprop, step by step", icon="🔗",
+        st.Page("pages/backprop_steps.py", title="Backprop, step by step", icon=":material/link:",
                 url_path="backprop"),
-        st.Page("pages/notes_checked.py", title="The notes, checked", icon="✅",
+        st.Page("pages/notes_checked.py", title="The notes, checked", icon=":material/fact_check:",
                 url_path="notes-checked"),
     ],
     "Practice": [

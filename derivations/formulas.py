@@ -28,6 +28,13 @@ def _latex(expr) -> str:
     return sp.latex(expr, order="none")
 
 
+def equation_lines(lhs: str, *rhs: str) -> str:
+    """lhs = rhs₁ = rhs₂ …, one "= …" per line so it fits a narrow column."""
+    rest = r" \\ ".join(f"&= {r}" for r in rhs[1:])
+    body = f"{lhs} &= {rhs[0]}" + (r" \\ " + rest if rest else "")
+    return rf"\begin{{aligned}} {body} \end{{aligned}}"
+
+
 def activation_expr(name: str, arg=z):
     """f(arg) for the elementwise activations, as SymPy expressions."""
     forms = {
@@ -100,20 +107,21 @@ def weighted_sum_numbers(weights: Sequence[float], inputs: Sequence[float], bias
     terms = [sp.Mul(num(wj), num(xj), evaluate=False)
              for wj, xj in zip(weights, inputs, strict=True)]
     expr = sp.Add(*terms, num(bias), evaluate=False)
-    return f"z = {_latex(expr)} = {_latex(num(value))}"
+    return equation_lines("z", _latex(expr), _latex(num(value)))
 
 
 def activation_numbers(name: str, z_value: float, value: float, lhs: str = r"\hat{y}") -> str:
     """ŷ = f(z) with z put in, = value."""
     with sp.evaluate(False):
         expr = activation_expr(name, num(z_value))
-    return f"{lhs} = {_latex(expr)} = {_latex(num(value))}"
+    return equation_lines(lhs, _latex(expr), _latex(num(value)))
 
 
 def threshold_numbers(theta_value: float, y_value: float, cls: int) -> str:
     rel = r"\geq" if cls == 1 else "<"
-    return (rf"\hat{{y}} = {_latex(num(y_value))} {rel} \theta = {_latex(num(theta_value))}"
-            rf"\;\Rightarrow\; \text{{class}} = {cls}")
+    return (rf"\begin{{aligned}} \hat{{y}} = {_latex(num(y_value))} &{rel} \theta = "
+            rf"{_latex(num(theta_value))} \\ \Rightarrow\; \text{{class}} &= {cls} "
+            r"\end{aligned}")
 
 
 def threshold_z_value(theta_value: float) -> float:
@@ -125,7 +133,7 @@ def threshold_z_numbers(theta_value: float, value: float) -> str:
     form = threshold_z()  # solved outside evaluate(False), where SymPy cannot simplify
     with sp.evaluate(False):
         expr = form.subs(theta, num(theta_value))
-    return rf"z_\theta = {_latex(expr)} = {_latex(num(value))}"
+    return equation_lines(r"z_\theta", _latex(expr), _latex(num(value)))
 
 
 # ---------------------------------------------------------------------------- a layer
@@ -154,7 +162,7 @@ def softmax_numbers(z_values: Sequence[float], k: int, value: float) -> str:
     terms = [sp.exp(num(v), evaluate=False) for v in z_values]
     expr = sp.Mul(terms[k], sp.Pow(sp.Add(*terms, evaluate=False), -1, evaluate=False),
                   evaluate=False)
-    return rf"y = {_latex(expr)} = {_latex(num(value))}"
+    return equation_lines("y", _latex(expr), _latex(num(value)))
 
 
 # ---------------------------------------------------------------------------- gradient descent
@@ -181,7 +189,7 @@ def gradient_descent_formulas() -> dict[str, str]:
 
 def update_numbers(old: float, lr: float, grad: float, new: float) -> str:
     expr = sp.Add(num(old), sp.Mul(-1, num(lr), num(grad), evaluate=False), evaluate=False)
-    return rf"w \gets {_latex(expr)} = {_latex(num(new))}"
+    return equation_lines(r"w_{\mathrm{new}}", _latex(expr), _latex(num(new)))
 
 
 # ---------------------------------------------------------------------------- one vs all

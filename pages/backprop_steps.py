@@ -7,7 +7,7 @@ import streamlit as st
 
 from charts.network import network_diagram
 from derivations import NOTES_CASES, chain_rule, notes_network, step_through
-from derivations.formulas import typed_symbols
+from derivations.formulas import equation_lines, typed_symbols
 from nn_core import Network, encode
 from ui.answer_box import answer_box
 from ui.layout import columns, header, notes_quote, numbers_table
@@ -156,6 +156,7 @@ net = Network.from_weights(weights, biases, "sigmoid")
 fp = net.forward_pass(x.reshape(1, -1))
 highlight = [(layer, i, j)] if param == "weight" else [(layer, j)]
 
+st.latex(result.chain_latex)
 f_col, n_col, c_col = columns()
 if step < n_steps - 1:
     term = result.terms[step]
@@ -170,8 +171,6 @@ if step < n_steps - 1:
     elif factor.kind == "weight":
         highlight.append((factor.layer, factor.source, factor.neuron))
     with f_col:
-        st.subheader("The whole chain")
-        st.latex(result.chain_latex)
         st.subheader("This factor")
         st.latex(term.symbol_latex)
         st.markdown("derived by SymPy:")
@@ -184,7 +183,7 @@ if step < n_steps - 1:
             st.info("Shared factor: it multiplies the sum over the paths.")
     with n_col:
         st.subheader("With the numbers")
-        st.latex(f"{term.symbol_latex} = {term.substituted_latex} = {term.value:.6g}")
+        st.latex(equation_lines(term.symbol_latex, term.substituted_latex, f"{term.value:.6g}"))
         numbers_table([("factor value", term.value), ("running product", term.running_product),
                        ("nn_core number", term.check_value), ("absolute error", term.abs_err)])
         ok = term.rel_err <= TOLERANCE or term.abs_err <= 1e-12

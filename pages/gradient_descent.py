@@ -31,7 +31,7 @@ RATES = {
 }
 # The presets as fractions of η_max = 2/λ_max for the linear neuron; fixed values for the
 # sigmoid neuron, whose squared-error loss is bounded and so never runs off to infinity.
-LINEAR_PRESETS = {"small": 0.004, "good": 0.5, "large": 1.08}
+LINEAR_PRESETS = {"small": 0.004, "good": 0.3, "large": 1.08}
 SIGMOID_PRESETS = {"small": 0.2, "good": 5.0, "large": 80.0}
 GRID = np.linspace(-4.0, 4.0, 81)
 N_POINTS = 80

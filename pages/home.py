@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from ui.layout import page_style
+
+page_style()
+
 st.title("How a neural network learns")
 st.markdown(
     "This dashboard walks through a learner's notes on neural networks, from one neuron to "

@@ -11,8 +11,9 @@ from ui.answer_box import answer_box
 from ui.layout import columns, header, numbers_table
 from ui.params import Params
 
-VERDICTS = {"ok": "✅ agrees", "error": "❌ wrong", "omission": "⚠️ leaves something out",
-            "notation": "📝 notation"}
+VERDICTS = {"ok": "✓ agrees", "error": "✗ wrong", "omission": "⚠ leaves something out",
+            "notation": "✎ notation"}
+CASE_LABELS = {"single_layer": "no hidden layer", "mlp": "one hidden layer (MLP)"}
 CASES = tuple(NOTES_CASES)
 MAX_EPOCHS = 1000
 
@@ -42,7 +43,8 @@ with st.sidebar:
     key = st.selectbox("look closely at", keys, format_func=lambda k: by_key[k].title or k,
                        key=p.bind("rec", p.get_choice("rec", "where_dy_dz", keys)))
     st.subheader("Training run")
-    case = st.radio("network", CASES, key=p.bind("case", p.get_choice("case", "mlp", CASES)))
+    case = st.radio("network", CASES, format_func=lambda c: CASE_LABELS.get(c, c),
+                    key=p.bind("case", p.get_choice("case", "mlp", CASES)))
     epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50,
                        key=p.bind("epochs", p.get_int("epochs", 200, 50, MAX_EPOCHS)))
     lr = st.slider("learning rate η", 0.1, 5.0, step=0.1,

@@ -20,14 +20,14 @@ def test_formulas_and_numbers_match_nn_core():
         assert has_latex(at, forms[key]), key
     X, Y = _linear_data()
     eta_max = critical_lr(X, [True, False])
-    path = descent_path(X, Y, [-3.0, 0.5], 0.0, "linear", 0.5 * eta_max, 20, [True, False])
+    path = descent_path(X, Y, [-3.0, 0.5], 0.0, "linear", 0.3 * eta_max, 20, [True, False])
     t = table(at)
     assert t["η_max = 2/λ_max"] == pytest.approx(eta_max)
-    assert t["learning rate η"] == pytest.approx(0.5 * eta_max)
+    assert t["learning rate η"] == pytest.approx(0.3 * eta_max)
     assert t["loss at start"] == pytest.approx(path.losses[0])
     assert t["loss at the end"] == pytest.approx(path.losses[-1])
     assert t["w₁ at the end"] == pytest.approx(path.weights[-1][0])
-    assert has_latex(at, F.update_numbers(-3.0, 0.5 * eta_max, path.grads[0][0],
+    assert has_latex(at, F.update_numbers(-3.0, 0.3 * eta_max, path.grads[0][0],
                                           path.weights[1][0]))
     assert [s.value for s in at.success]
 

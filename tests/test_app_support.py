@@ -116,10 +116,11 @@ def test_threshold_z_is_where_the_sigmoid_equals_theta():
 
 def test_number_substitution_prints_the_same_arithmetic():
     text = F.weighted_sum_numbers([0.5, -1.0], [1.2, 0.3], 0.1, 0.4)
-    assert text == r"z = 0.5 \cdot 1.2 - 1.0 \cdot 0.3 + 0.1 = 0.4"
-    assert F.activation_numbers("sigmoid", 0.4, 0.5987) == (
-        r"\hat{y} = \frac{1}{1 + e^{-0.4}} = 0.5987")
-    assert F.update_numbers(0.5, 0.1, -0.3, 0.53) == r"w \gets 0.5 - 0.1 \left(-0.3\right) = 0.53"
+    assert text == (r"\begin{aligned} z &= 0.5 \cdot 1.2 - 1.0 \cdot 0.3 + 0.1 \\ &= 0.4 "
+                    r"\end{aligned}")
+    assert r"\hat{y} &= \frac{1}{1 + e^{-0.4}} \\ &= 0.5987" in F.activation_numbers(
+        "sigmoid", 0.4, 0.5987)
+    assert r"&= 0.5 - 0.1 \left(-0.3\right) \\ &= 0.53" in F.update_numbers(0.5, 0.1, -0.3, 0.53)
 
 
 def test_activation_formulas_match_nn_core():

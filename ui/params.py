@@ -156,7 +156,7 @@ class Params:
     def show_notices(self) -> None:
         """One small notice per bad link value (the page still opens, on defaults)."""
         for text in self.notices:
-            st.info(text, icon="🔗")
+            st.info(text, icon=":material/link:")
 
     def set(self, **values: Any) -> None:
         """Write values into the link, touching only the ones that changed."""
