@@ -121,9 +121,14 @@ with st.sidebar:
 
 x = np.array([x1, x2])
 y = encode([label], 3, "notes_2neuron")[0]
-result = _step(tuple(map(tuple, (w.tolist() for w in weights))),
-               tuple(tuple(b.tolist()) for b in biases), tuple(x), tuple(y), int(layer),
-               int(i), int(j), param, float(lr))
+try:
+    result = _step(tuple(map(tuple, (w.tolist() for w in weights))),
+                   tuple(tuple(b.tolist()) for b in biases), tuple(x), tuple(y), int(layer),
+                   int(i), int(j), param, float(lr))
+except ValueError as err:
+    p.show_notices()
+    st.error(f"This step-through cannot be built: {err}")
+    st.stop()
 rule = _rule(sizes, int(layer), int(i), int(j), param)
 n_steps = len(result.terms) + 1  # every factor, then the update
 
@@ -189,6 +194,10 @@ if step < n_steps - 1:
         ok = term.rel_err <= TOLERANCE or term.abs_err <= 1e-12
         (st.success if ok else st.error)(
             f"{'✓' if ok else '✗'} equals {term.check_source} (error {term.abs_err:.1e})")
+        whole = result.rel_err <= TOLERANCE and result.rel_err_backprop <= TOLERANCE
+        st.caption(f"{'✓' if whole else '✗'} The whole ∂E/∂w this chain builds agrees with "
+                   f"nn_core's backprop (error {result.abs_err_backprop:.1e}) and a finite "
+                   f"difference (error {result.abs_err:.1e}).")
         if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
             numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
                           + [("sum over paths", sum(pa.product for pa in result.paths))])

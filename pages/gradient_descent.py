@@ -88,7 +88,11 @@ elif model == "linear":
     lr = LINEAR_PRESETS[rate] * eta_max
 else:
     lr = SIGMOID_PRESETS[rate]
-path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
+try:
+    path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
 surface = _landscape(model, bool(two), float(w2_0))
 done = progress(path, surface)
 forms = F.gradient_descent_formulas()

@@ -60,7 +60,13 @@ with st.sidebar:
 p.show_notices()
 
 st.header("Two classes: one neuron")
-bdata, bres = _binary(int(n_points), float(noise), int(seed), int(epochs), float(lr))
+try:
+    bdata, bres = _binary(int(n_points), float(noise), int(seed), int(epochs), float(lr))
+    data, results = _compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
+                             int(neither))
+except ValueError as err:  # e.g. a learning rate that makes training diverge
+    st.error(f"Training failed: {err}")
+    st.stop()
 f_col, n_col, c_col = columns()
 with f_col:
     forms = F.encoding_formulas("binary", 2)
@@ -76,8 +82,6 @@ with c_col:
                                    title="1 neuron, threshold ½"), key="ova_binary")
 
 st.header("Three classes: the notes' 2 neurons vs 3 neurons vs softmax")
-data, results = _compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
-                         int(neither))
 f_col, n_col, c_col = columns()
 with f_col:
     for enc in SCHEMES:
