@@ -114,3 +114,14 @@ def test_bad_and_stale_link_values():
     assert "Next" in at.button(key="bp_next").label and at.button(key="bp_next").disabled
     at = page("backprop_steps", {"hand": "1", "wts": "1,2,nan"})
     assert any("wts" in n for n in notices(at))
+
+
+def test_your_turn_box_checks_the_current_factor():
+    at = page("backprop_steps")
+    key = "bp.mlp.1.0.0.weight.0"  # ∂E₁/∂ŷ₁ of the first hidden weight
+    at.text_input(key=key + "__text").set_value("yhat1 - y1").run()
+    at.button(key=key + "__check").click().run()
+    assert any("Correct" in s.value for s in at.success)
+    at.text_input(key=key + "__text").set_value("y1 - yhat1").run()
+    at.button(key=key + "__check").click().run()
+    assert any("negative of the right one" in w.value for w in at.warning)

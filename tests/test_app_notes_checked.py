@@ -45,3 +45,10 @@ def test_bad_link_value_notice():
     at = page("notes_checked", {"rec": "no_such_formula", "epochs": "100"})
     assert any("rec='no_such_formula'" in n for n in notices(at))
     assert at.selectbox(key="notes.rec").value == "where_dy_dz"
+
+
+def test_your_turn_box_on_a_where_line():
+    at = page("notes_checked", {"rec": "where_dy_dz", "epochs": "50"})
+    at.text_input(key="notes.where_dy_dz__text").set_value("yhati*(1 - yhati)").run()
+    at.button(key="notes.where_dy_dz__check").click().run()
+    assert any("Correct" in s.value for s in at.success)
