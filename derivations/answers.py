@@ -6,9 +6,9 @@
    ``derivations.parser`` or by the page, never on text): obviously different answers get a
    counter-example at once, and "the negative" or "c times" the right answer is spotted.
 2. A proof: ``simplify(student − expected) == 0`` in a separate worker process with a time limit
-   (``signal.alarm`` does not work in Streamlit's script thread); a small pool of persistent
-   workers, started on first use. The worker is killed on timeout
-   and the verdict says "too complex to check" instead of hanging the server.
+   (``signal.alarm`` does not work in Streamlit's script thread). Up to ``_POOL_SIZE``
+   persistent workers start on first use; one that runs past the limit is killed, and the
+   verdict says "too complex to check" instead of hanging the server.
 3. Hints from the chain-rule factors: the expected product with a factor dropped, a single
    output path instead of the sum over the output neurons, σ′ written as 1 − y (the notes'
    hidden-layer slip) or as −y(1 − y) (the notes' sign slip), the wrong sign, a constant factor.
@@ -74,7 +74,7 @@ class Verdict:
 
 
 # --------------------------------------------------------------------------------------------
-# The proof worker: a small pool of spawned processes, reused; killed on timeout.
+# The proof workers: separate Python processes, reused; killed on timeout.
 
 
 def _prove_zero(diff: sympy.Expr) -> str:
