@@ -162,6 +162,9 @@ fp = net.forward_pass(x.reshape(1, -1))
 highlight = [(layer, i, j)] if param == "weight" else [(layer, j)]
 
 st.latex(result.chain_latex)
+if step == n_steps - 1:
+    st.latex(f"\\frac{{\\partial E_{{total}}}}{{\\partial {result.weight_latex}}} = "
+             f"{result.gradient_latex}")
 f_col, n_col, c_col = columns()
 if step < n_steps - 1:
     term = result.terms[step]
@@ -207,9 +210,6 @@ if step < n_steps - 1:
                    factor.general, typed_symbols(factor.general), progress_key="bp_progress")
 else:
     with f_col:
-        st.subheader("The gradient")
-        st.latex(f"\\frac{{\\partial E_{{total}}}}{{\\partial {result.weight_latex}}} = "
-                 f"{result.gradient_latex}")
         st.subheader("The update")
         st.latex(rf"{result.weight_latex} \gets {result.weight_latex} - \eta "
                  rf"\frac{{\partial E_{{total}}}}{{\partial {result.weight_latex}}}")

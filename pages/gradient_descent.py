@@ -144,7 +144,9 @@ with c_col:
     else:
         st.plotly_chart(descent_curve(GRID, surface, path.weights[:, 0], path.losses,
                                       title="Loss E(w₁) and the steps"), key="gd_curve")
-    st.plotly_chart(loss_curves({"loss after each step": list(path.losses)},
-                                title="Loss per step", log_y=True), key="gd_steps")
+    steps_fig = loss_curves({"loss": list(path.losses)}, title="Loss per step", log_y=True,
+                            x=range(len(path.losses)))
+    steps_fig.update_layout(xaxis_title="step")
+    st.plotly_chart(steps_fig, key="gd_steps")
 
 p.write_back()

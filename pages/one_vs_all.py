@@ -108,6 +108,8 @@ with c_col:
     st.plotly_chart(loss_curves({SCHEME_LABELS[e]: results[e].history.train_loss
                                  for e in SCHEMES}, title="Training loss", log_y=True),
                     key="ova_loss")
+    st.caption("The sigmoid schemes train on the squared error, softmax on cross-entropy: "
+               "compare how fast each settles, not the heights.")
 
 notes = results["notes_2neuron"]
 worst = min(range(3), key=lambda c: notes.recall[c])

@@ -64,6 +64,10 @@ def test_hidden_weight_every_step_matches_nn_core():
     moved.weights[0][0, 0] -= 0.5 * grad
     assert last["loss after"] == pytest.approx(moved.loss(x.reshape(1, -1), y.reshape(1, -1)))
     assert at.query_params["step"] == str(n_steps - 1)
+    from derivations import step_through
+
+    st_ = step_through(net, x, y, 1, 0, 0, "squared_error", 0.5, "weight")
+    assert has_latex(at, st_.gradient_latex) and has_latex(at, st_.update_latex)
     # and back again, one step at a time, to the first factor
     for _ in range(n_steps - 1):
         at.button(key="bp_prev").click().run()
