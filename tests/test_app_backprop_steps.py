@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from app_helpers import has_latex, notices, page, table
 
-from derivations import notes_network
+from derivations import chain_rule, notes_network, step_through
 from nn_core import Network, encode, get_activation, get_loss
 
 
@@ -36,8 +36,6 @@ def _walk(at, n_steps):
 def test_hidden_weight_every_step_matches_nn_core():
     at = page("backprop_steps")
     net, x, y, _ = notes_network("mlp", 0)
-    from derivations import chain_rule
-
     rule = chain_rule((2, 3, 2), ("sigmoid", "sigmoid"), "squared_error", 1, 0, 0, "weight")
     n_steps = len(rule.factors) + 1
     assert n_steps == 9  # 2 paths × 3 factors + 2 shared factors + the update
@@ -64,8 +62,6 @@ def test_hidden_weight_every_step_matches_nn_core():
     moved.weights[0][0, 0] -= 0.5 * grad
     assert last["loss after"] == pytest.approx(moved.loss(x.reshape(1, -1), y.reshape(1, -1)))
     assert at.query_params["step"] == str(n_steps - 1)
-    from derivations import step_through
-
     st_ = step_through(net, x, y, 1, 0, 0, "squared_error", 0.5, "weight")
     assert has_latex(at, st_.gradient_latex) and has_latex(at, st_.update_latex)
     # and back again, one step at a time, to the first factor
