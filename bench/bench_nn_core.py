@@ -19,6 +19,7 @@ above 1 means nn_core is faster. Run alone: ``python -m bench.bench_nn_core --he
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import time
@@ -93,7 +94,8 @@ def sklearn_run(X, Y, net0: Network, epochs: int):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             mlp.fit(X, y)
-        assert mlp.n_iter_ == epochs, "sklearn stopped early: not the same work"
+        if mlp.n_iter_ != epochs:
+            raise RuntimeError(f"scikit-learn stopped after {mlp.n_iter_} epochs, not {epochs}")
         return mlp.loss_curve_[-1]
 
     return once
@@ -133,36 +135,83 @@ def _fmt(x: float | None, spec: str = ".3f") -> str:
     return "—" if x is None else format(x, spec)
 
 
-def run(sizes=SIZES, epochs: int = EPOCHS, repeats: int = REPEATS, threads: int = 1,
-        dtypes=DTYPES) -> list[dict]:
-    """Print the timing table; return its rows (for notes and ad-hoc analysis)."""
-    from threadpoolctl import threadpool_info, threadpool_limits
+def _thread_limits(threads: int):
+    """Limit BLAS/OpenMP pools to ``threads`` (threadpoolctl comes with scikit-learn)."""
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext(), lambda: "threadpoolctl not installed (pools unlimited)"
 
+    def describe():
+        return ", ".join(f"{p['internal_api']} {p.get('version') or '?'} ({p['prefix']}): "
+                         f"{p['num_threads']} thread(s)" for p in threadpool_info())
+
+    return threadpool_limits(limits=threads), describe
+
+
+def _versions(threads: int) -> str:
+    notes = [f"Python {platform.python_version()}", f"NumPy {np.__version__}",
+             f"{os.cpu_count()} CPU(s)"]
+    try:
+        import sklearn
+
+        notes.append(f"scikit-learn {sklearn.__version__} (log-loss, pre-update loss)")
+    except ImportError:
+        notes.append("scikit-learn not installed")
     try:
         import torch
 
         torch.set_num_threads(threads)
-        torch_note = f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+        notes.append(f"torch {torch.__version__} ({torch.get_num_threads()} thread(s))")
     except ImportError:
-        torch_note = "torch not installed (pip install torch to compare)"
-    try:
-        import sklearn
+        notes.append("torch not installed")
+    return ", ".join(notes)
 
-        sklearn_note = f"scikit-learn {sklearn.__version__} (log-loss, pre-update loss)"
-    except ImportError:
-        sklearn_note = "scikit-learn not installed"
 
+def _target_summary(rows: list[dict]) -> None:
+    """The issue's target: nn_core ≥ 2× faster than both at N ≤ 1000, ≥ 1.2× at N = 10,000."""
+    print("\nTarget (competitor s / nn_core s): ≥ 2 at N ≤ 1,000, ≥ 1.2 at N ≥ 10,000.")
+    for dtype in dict.fromkeys(r["dtype"] for r in rows):
+        same = [r for r in rows if r["dtype"] == dtype]
+        parts = []
+        for r in same:
+            ratios = [x for x in (r["sklearn_ratio"], r["torch_ratio"]) if x is not None]
+            if ratios:
+                need = 2.0 if r["n"] <= 1000 else 1.2
+                verdict = "ok" if min(ratios) >= need else "MISSED"
+                parts.append(f"N={r['n']}: {min(ratios):.2f} {verdict}")
+        print(f"  {dtype} vs {dtype}: slowest ratio " + "; ".join(parts))
+    # Each library at its fastest dtype (torch's default is float32, scikit-learn's float64).
+    parts = []
+    for n in dict.fromkeys(r["n"] for r in rows):
+        at_n = [r for r in rows if r["n"] == n]
+        nn = min(r["nn_core"] for r in at_n)
+        for name in ("sklearn", "torch"):
+            times = [r[name] for r in at_n if r[name] is not None]
+            if times:
+                parts.append(f"N={n} {name} {min(times) / nn:.2f}")
+    if parts:
+        print("  each at its fastest dtype: " + "; ".join(parts))
+
+
+def run(sizes=SIZES, epochs: int = EPOCHS, repeats: int = REPEATS, threads: int = 1,
+        dtypes=DTYPES) -> list[dict]:
+    """Print the timing table; return its rows."""
+    print(f"nn_core training: 2-{'-'.join(map(str, HIDDEN))}-1, tanh hidden, sigmoid out, "
+          f"squared error, lr {LR}, full batch, {epochs} epochs, moons; best of {repeats}, "
+          f"competitors taking turns.")
+    print(_versions(threads))
     rows = []
-    with threadpool_limits(limits=threads):
-        print(f"nn_core training: 2-{'-'.join(map(str, HIDDEN))}-1, tanh hidden, sigmoid out, "
-              f"squared error, lr {LR}, full batch, {epochs} epochs, moons; best of {repeats}.")
-        print(f"Python {platform.python_version()}, NumPy {np.__version__}, "
-              f"{os.cpu_count()} CPU(s); {sklearn_note}; {torch_note}.")
-        pools = ", ".join(f"{p['internal_api']} {p.get('version') or ''} "
-                          f"{p['num_threads']} thread(s)".replace("  ", " ")
-                          for p in threadpool_info())
+    limits, describe = _thread_limits(threads)
+    with limits:
         openblas_env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")}
-        print(f"threadpoolctl: {pools}; env {openblas_env or 'none'}")
+        print(f"threadpoolctl: {describe()}; environment {openblas_env or 'no OPENBLAS_*'}")
+        # Warm up (imports, first-call allocations, torch's lazy set-up) outside the timings.
+        for dtype in dtypes:
+            for make in (nn_core_run, sklearn_run, torch_run):
+                fn = make(*_problem(50, dtype), 3)
+                if fn is not None:
+                    fn()
         header = (f"{'N':>7} {'dtype':>7} {'nn_core s':>10} {'sklearn s':>10} {'torch s':>9} "
                   f"{'sklearn/nn':>10} {'torch/nn':>9} {'loss nn':>9} {'loss torch':>10}")
         print(header)
@@ -179,17 +228,17 @@ def run(sizes=SIZES, epochs: int = EPOCHS, repeats: int = REPEATS, threads: int 
                 row = {
                     "n": n, "dtype": np.dtype(dtype).name, "nn_core": t_nn, "loss_nn": loss_nn,
                     "sklearn": sk and sk[0], "torch": th and th[0], "loss_torch": th and th[1],
+                    "sklearn_ratio": sk and sk[0] / t_nn, "torch_ratio": th and th[0] / t_nn,
                 }
-                row["sklearn_ratio"] = sk and sk[0] / t_nn
-                row["torch_ratio"] = th and th[0] / t_nn
                 rows.append(row)
                 print(f"{n:>7} {row['dtype']:>7} {t_nn:>10.3f} {_fmt(row['sklearn']):>10} "
                       f"{_fmt(row['torch']):>9} {_fmt(row['sklearn_ratio'], '.2f'):>10} "
                       f"{_fmt(row['torch_ratio'], '.2f'):>9} {loss_nn:>9.5f} "
                       f"{_fmt(row['loss_torch'], '.5f'):>10}", flush=True)
-    print("Ratios are competitor seconds / nn_core seconds (above 1: nn_core faster). nn_core's "
-          "loss is after the last update,\ntorch's before it (same squared error, same initial "
-          "weights, so they differ by one step).")
+    print("Ratios are competitor seconds / nn_core seconds (above 1: nn_core faster); '—': not "
+          "installed.\nnn_core's loss is after the last update, torch's before it (same squared "
+          "error and initial weights).")
+    _target_summary(rows)
     return rows
 
 

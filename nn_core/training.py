@@ -16,6 +16,7 @@ also the next epoch's forward pass (the weights have not changed in between).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -162,7 +163,7 @@ def train(
                 # The loss of the weights after this epoch's steps (for full batch, this forward
                 # pass is also the next epoch's).
                 train_loss = full.forward(params)
-                if not (np.isfinite(train_loss) and np.isfinite(params.values).all()):
+                if not (math.isfinite(train_loss) and np.isfinite(params.values).all()):
                     raise DivergenceError(epoch, lr, history.train_loss[-1] if history else None)
                 history.epoch.append(epoch)
                 history.train_loss.append(train_loss)
