@@ -59,8 +59,10 @@ def nav_links(page) -> list[dict]:
     if more.count() and "more" in more.first.inner_text().lower():
         more.first.click()
     links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
+    # The link text starts with the icon's ligature ("home"); the title is in span[label].
     return [
-        {"label": links.nth(i).inner_text().strip(), "href": links.nth(i).get_attribute("href")}
+        {"label": links.nth(i).locator("span[label]").first.get_attribute("label").strip(),
+         "href": links.nth(i).get_attribute("href")}
         for i in range(links.count())
     ]
 
@@ -68,7 +70,7 @@ def nav_links(page) -> list[dict]:
 def go_to(page, label: str) -> None:
     """Click the sidebar link whose text is `label`, as a person would, and wait."""
     links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
-    link = links.filter(has_text=label).first
+    link = links.filter(has=page.locator(f'span[label="{label}"]')).first
     href = link.get_attribute("href") or ""
     link.click()
     if href:
@@ -86,17 +88,46 @@ def tex_sources(page) -> list[str]:
     return page.locator('.katex annotation[encoding="application/x-tex"]').all_text_contents()
 
 
-def drawn_plotly_charts(page) -> int:
-    """Plotly charts whose SVG was drawn with at least one trace or shape in it."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('.js-plotly-plot')].filter(el => {
-             const svg = el.querySelector('svg.main-svg');
-             const r = el.getBoundingClientRect();
-             const marks = el.querySelectorAll(
-               '.scatterlayer .trace, .heatmaplayer image, .contourlayer path, .barlayer .point,'
-               + ' .imagelayer image, g.trace, .layer-above path, .shapelayer path');
-             return svg && r.width > 50 && r.height > 50 && marks.length > 0;
-           }).length"""
+_CHART_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(el => {
+  const plot = el.querySelector('.js-plotly-plot');
+  const svg = plot && plot.querySelector('svg.main-svg');
+  const r = (plot || el).getBoundingClientRect();
+  const marks = plot ? plot.querySelectorAll(
+    '.scatterlayer .trace, .heatmaplayer image, .contourlayer path, .barlayer .point,'
+    + ' .imagelayer image, g.trace, .shapelayer path, .layer-above path') : [];
+  return {drawn: !!svg && r.width > 50 && r.height > 50, marks: marks.length};
+})"""
+
+
+def plotly_charts(page) -> list[dict]:
+    """One {'drawn': SVG drawn at a real size, 'marks': traces/shapes in it} per chart."""
+    return page.evaluate(_CHART_JS)
+
+
+def drawn_plotly_charts(page, at_least: int = 0, timeout: float = 20.0) -> tuple[int, int]:
+    """(charts on the page, charts drawn with at least one trace or shape), once every chart
+    (and at least `at_least` with marks) had its chance to draw: Plotly's code loads lazily
+    and draws after the script run ends."""
+    deadline = time.monotonic() + timeout
+    while True:
+        charts = plotly_charts(page)
+        total = len(charts)
+        with_marks = sum(c["drawn"] and c["marks"] > 0 for c in charts)
+        all_drawn = all(c["drawn"] for c in charts)
+        if (all_drawn and with_marks >= at_least) or time.monotonic() > deadline:
+            return total, with_marks if all_drawn else -1
+        page.wait_for_timeout(150)
+
+
+def plotly_data(page, index: int = 0, key: str | None = None) -> list[dict]:
+    """The traces Plotly drew in one chart (its graph div keeps them in `.data`)."""
+    # Streamlit marks a keyed element's container with the class st-key-<key, "." → "-">.
+    sel = (f".st-key-{key_class(key)} .js-plotly-plot" if key
+           else '[data-testid="stPlotlyChart"] .js-plotly-plot')
+    return page.locator(sel).nth(0 if key else index).evaluate(
+        "el => el.data.map(t => ({type: t.type || 'scatter', name: t.name || '',"
+        " x: Array.from(t.x || []), y: Array.from(t.y || []),"
+        " z: t.z ? JSON.stringify(Array.from(t.z, r => Array.from(r))) : null}))"
     )
 
 
@@ -126,6 +157,10 @@ def alerts(page, kind: str | None = None) -> list[str]:
         if kind is None or box.locator(f'[data-testid="stAlertContent{kind.title()}"]').count():
             out.append(box.inner_text())
     return out
+
+
+def key_class(key: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
 def slug(text: str) -> str:
