@@ -72,7 +72,10 @@ class Network:
         acts = _activation_list(activations, len(weights))
         for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
             if w.shape[0] == 0 or w.shape[1] == 0:
-                raise ValueError(f"Layer {i + 1} is empty (weights of shape {w.shape}).")
+                raise ValueError(
+                    f"Layer {i + 1} is empty (weights of shape {w.shape}): every layer needs at "
+                    "least one input and one neuron."
+                )
             if b.shape != (w.shape[1],):
                 raise ValueError(
                     f"biases[{i}] has {b.size} entries but layer {i + 1} has {w.shape[1]} "

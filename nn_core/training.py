@@ -116,17 +116,20 @@ def train(
         X_test = net._check_X(X_test)
         Y_test = net._check_Y(Y_test, np.empty((X_test.shape[0], net.sizes[-1])))
         has_test = X_test.shape[0] > 0  # an empty test set is no test set (its mean is NaN)
-    lr, epochs = float(lr), int(epochs)
-    if not (np.isfinite(lr) and lr > 0):
+    lr = _number(lr, float, "The learning rate η must be a positive number")
+    if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    epochs = _number(epochs, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
     if not 0 <= epochs <= MAX_EPOCHS:
         raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
-    if not (np.isfinite(l2) and l2 >= 0):
+    l2 = _number(l2, float, "The L2 strength λ must be 0 or positive")
+    if not (math.isfinite(l2) and l2 >= 0):
         raise ValueError(f"The L2 strength λ must be 0 or positive (got {l2}).")
+    seed = _number(seed, int, "The seed must be a whole number")
     n = X.shape[0]
-    if batch_size is None or batch_size >= n:
+    if batch_size is None:
         batch_size = n
-    batch_size = int(batch_size)
+    batch_size = min(_number(batch_size, int, "The batch size must be a whole number ≥ 1"), n)
     if batch_size < 1:
         raise ValueError(f"The batch size must be at least 1 (got {batch_size}).")
     loss_fn = net._loss(loss)
@@ -185,6 +188,13 @@ def train(
     finally:
         params.store(net)
     return history
+
+
+def _number(value, kind, message: str):
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{message} (got {value!r}).") from None
 
 
 class _Params:

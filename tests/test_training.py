@@ -248,6 +248,12 @@ def small():
     ({"l2": -1.0}, "L2"),
     ({"loss": "hinge"}, "Unknown loss"),
     ({"encoding": "gray_code"}, "Unknown encoding"),
+    ({"lr": "fast"}, "learning rate η must be a positive number"),
+    ({"epochs": "many"}, "Epochs must be a whole number"),
+    ({"epochs": float("inf")}, "Epochs must be a whole number"),
+    ({"l2": None}, "L2 strength"),
+    ({"batch_size": "half"}, "batch size must be a whole number"),
+    ({"seed": None}, "seed must be a whole number"),
 ])
 def test_bad_settings_raise_clear_errors(small, kwargs, message):
     net, X, Y = small
