@@ -235,3 +235,9 @@ def typed_name(symbol: sp.Symbol) -> str:
 def typed_symbols(expr) -> dict[str, sp.Symbol]:
     """name → symbol for every free symbol of ``expr`` (see ``typed_name``)."""
     return {typed_name(s): s for s in sorted(expr.free_symbols, key=sp.default_sort_key)}
+
+
+def paths_total(step) -> float:
+    """Σ over the output neurons of the path products of a ``StepThrough`` (a hidden weight's
+    sum before the shared factors)."""
+    return float(sum(path.product for path in step.paths))

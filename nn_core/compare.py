@@ -48,6 +48,11 @@ class SchemeResult:
     ambiguous_fraction: float  # points where more than one neuron fires (≥ threshold)
     none_fraction: float  # points where no neuron fires
 
+    @property
+    def weakest_class(self) -> int:
+        """The class this scheme recalls worst on the training points."""
+        return int(np.nanargmin(self.recall))
+
 
 def relabel(labels: np.ndarray, neither: int, n_classes: int = 3) -> np.ndarray:
     """Labels permuted so that class ``neither`` becomes the last class (the notes' (0, 0))."""
@@ -112,3 +117,22 @@ def with_neither(data: Dataset, neither: int) -> Dataset:
         return data
     return Dataset(data.name, data.X_train, relabel(data.y_train, neither, data.n_classes),
                    data.X_test, relabel(data.y_test, neither, data.n_classes), data.n_classes)
+
+
+@dataclass
+class NeuronPoint:
+    """One sigmoid neuron's numbers for a chosen data point, and its accuracy with threshold θ."""
+
+    z: float  # weighted sum
+    y_hat: float  # σ(z)
+    predicted: int  # 1 if ŷ ≥ θ
+    accuracy: float  # over all points, with the same threshold
+
+
+def neuron_point(net: Network, X, labels, point: int, theta: float) -> NeuronPoint:
+    if not 0 < theta < 1:
+        raise ValueError(f"The threshold θ must be between 0 and 1 (got {theta}).")
+    fp = net.forward_pass(X)
+    pred = decode(fp.ys[-1], "binary", threshold=theta)
+    return NeuronPoint(float(fp.zs[-1][point, 0]), float(fp.ys[-1][point, 0]), int(pred[point]),
+                       float(np.mean(pred == np.asarray(labels))))

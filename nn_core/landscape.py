@@ -127,3 +127,22 @@ def progress(path: DescentPath, losses_seen) -> float:
     floor = min(float(np.nanmin(losses_seen)), float(np.nanmin(path.losses)))
     drop = float(path.losses[0]) - floor
     return 1.0 if drop <= 0 else (float(path.losses[0]) - float(path.losses[-1])) / drop
+
+
+# Learning-rate presets: for the linear neuron as fractions of η_max = 2/λ_max; for the sigmoid
+# neuron fixed values (its squared-error loss is bounded, so it never runs off to infinity).
+LINEAR_PRESETS = {"small": 0.004, "good": 0.3, "large": 1.08}
+SIGMOID_PRESETS = {"small": 0.2, "good": 5.0, "large": 80.0}
+
+
+def preset_lr(preset: str, activation: str, X, learn=None) -> float:
+    """The learning rate of a named preset ("small", "good", "large") for this neuron and data."""
+    table = LINEAR_PRESETS if activation == "linear" else SIGMOID_PRESETS
+    if preset not in table:
+        raise ValueError(f"Unknown preset {preset!r}: choose one of {', '.join(table)}.")
+    return table[preset] * critical_lr(X, learn) if activation == "linear" else table[preset]
+
+
+def lr_ratio(lr: float, X, learn=None) -> float:
+    """η / η_max for a linear neuron: above 1 the steps diverge."""
+    return float(lr) / critical_lr(X, learn)

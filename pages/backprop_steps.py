@@ -7,7 +7,7 @@ import streamlit as st
 
 from charts.network import network_diagram
 from derivations import NOTES_CASES, chain_rule, notes_network, step_through
-from derivations.formulas import equation_lines, typed_symbols
+from derivations.formulas import equation_lines, paths_total, typed_symbols
 from nn_core import Network, encode
 from ui.answer_box import answer_box
 from ui.layout import columns, header, notes_quote, numbers_table
@@ -203,7 +203,7 @@ if step < n_steps - 1:
                    f"difference (error {result.abs_err:.1e}).")
         if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
             numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
-                          + [("sum over paths", sum(pa.product for pa in result.paths))])
+                          + [("sum over paths", paths_total(result))])
     with c_col:
         st.plotly_chart(network_diagram(net, fp, 0, highlight), key="bp_diagram")
         answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,

@@ -14,6 +14,8 @@ from nn_core.landscape import (
     descent_path,
     loss_curve,
     loss_surface,
+    lr_ratio,
+    preset_lr,
     progress,
 )
 from ui.layout import columns, formula, header, notes_quote, numbers_table
@@ -29,10 +31,6 @@ RATES = {
     "large": "too large",
     "custom": "custom",
 }
-# The presets as fractions of η_max = 2/λ_max for the linear neuron; fixed values for the
-# sigmoid neuron, whose squared-error loss is bounded and so never runs off to infinity.
-LINEAR_PRESETS = {"small": 0.004, "good": 0.3, "large": 1.08}
-SIGMOID_PRESETS = {"small": 0.2, "good": 5.0, "large": 80.0}
 GRID = np.linspace(-4.0, 4.0, 81)
 N_POINTS = 80
 
@@ -82,12 +80,7 @@ p.show_notices()
 X, Y = _data(model)
 learn = [True, bool(two)]
 eta_max = critical_lr(X, learn) if model == "linear" else None
-if rate == "custom":
-    lr = float(custom)
-elif model == "linear":
-    lr = LINEAR_PRESETS[rate] * eta_max
-else:
-    lr = SIGMOID_PRESETS[rate]
+lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
 try:
     path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
 except ValueError as err:
@@ -121,7 +114,7 @@ with n_col:
     rows = [("learning rate η", lr)]
     if eta_max is not None:
         rows.append(("η_max = 2/λ_max", eta_max))
-        rows.append(("η / η_max", lr / eta_max))
+        rows.append(("η / η_max", lr_ratio(lr, X, learn)))
     rows += [("loss at start", path.losses[0]), ("loss at the end", path.losses[-1]),
              ("steps taken", len(path.weights) - 1), ("w₁ at the end", path.weights[-1][0])]
     if two:

@@ -5,7 +5,8 @@ import streamlit as st
 
 from charts.neuron import activation_curve, neuron_plane
 from derivations import formulas as F
-from nn_core import Network, decode, get_activation, make_dataset
+from nn_core import Network, get_activation, make_dataset
+from nn_core.compare import neuron_point
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
 
@@ -52,11 +53,9 @@ p.show_notices()
 data = _data(int(seed), float(noise))
 X, labels = data.X_train, data.y_train
 net = Network.from_weights([[[w1], [w2]]], [[b]], ["sigmoid"])
-fp = net.forward_pass(X)
 x_i = X[point]
-z_i, y_i = float(fp.zs[0][point, 0]), float(fp.ys[1][point, 0])
-cls_i = int(decode(fp.ys[1][point:point + 1], "binary", threshold=theta)[0])
-pred = decode(fp.ys[1], "binary", threshold=theta)
+nums = neuron_point(net, X, labels, int(point), float(theta))
+z_i, y_i, cls_i = nums.z, nums.y_hat, nums.predicted
 z_theta = F.threshold_z_value(theta)
 forms = F.neuron_formulas(2)
 
@@ -82,7 +81,7 @@ with n_col:
         st.latex(F.threshold_numbers(theta, y_i, cls_i))
         st.latex(F.threshold_z_numbers(theta, z_theta))
         rows += [("predicted class", cls_i), ("true class", int(labels[point])),
-                 ("z_θ", z_theta), ("accuracy on all points", float((pred == labels).mean()))]
+                 ("z_θ", z_theta), ("accuracy on all points", nums.accuracy)]
     numbers_table(rows)
 with c_col:
     fig = neuron_plane(lambda pts: (lambda f: (f.zs[0][:, 0], f.ys[1][:, 0]))(

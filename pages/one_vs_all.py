@@ -112,7 +112,7 @@ with c_col:
                "compare how fast each settles, not the heights.")
 
 notes = results["notes_2neuron"]
-worst = min(range(3), key=lambda c: notes.recall[c])
+worst = notes.weakest_class
 st.subheader("Where the notes' 2-neuron code struggles")
 st.markdown(
     f"- Class {neither} has no neuron of its own: it is whatever is left when neither neuron "

@@ -142,3 +142,31 @@ def test_activation_formulas_match_nn_core():
 def test_typed_names():
     syms = F.typed_symbols(sp.Symbol(r"\hat{y}_{1}") * sp.Symbol("w_{h_{11} z_{1}}"))
     assert set(syms) == {"yhat1", "wh11z1"}
+
+
+def test_page_support_helpers():
+    from derivations import notes_network, step_through
+    from nn_core.compare import neuron_point
+    from nn_core.landscape import lr_ratio, preset_lr
+
+    data = make_dataset("linear", 30, noise=0.1, test_fraction=0.0, seed=0)
+    net = Network.from_weights([[[-1.0], [2.0]]], [[0.2]], ["sigmoid"])
+    nums = neuron_point(net, data.X_train, data.y_train, 4, 0.7)
+    out = net.forward(data.X_train)[:, 0]
+    assert nums.y_hat == pytest.approx(out[4]) and nums.predicted == int(out[4] >= 0.7)
+    assert nums.accuracy == pytest.approx(np.mean((out >= 0.7) == data.y_train))
+    with pytest.raises(ValueError, match="threshold"):
+        neuron_point(net, data.X_train, data.y_train, 0, 1.0)
+    X = make_dataset("regression", 30, test_fraction=0.0).X_train
+    assert lr_ratio(preset_lr("large", "linear", X), X) == pytest.approx(1.08)
+    assert preset_lr("good", "sigmoid", X) == 5.0
+    with pytest.raises(ValueError, match="preset"):
+        preset_lr("huge", "linear", X)
+    case = notes_network("mlp", 0)
+    st_ = step_through(case.net, case.x, case.y, 1, 0, 0)
+    # the sum over paths times the shared factors is the gradient
+    shared = st_.terms[-2].value * st_.terms[-1].value
+    assert F.paths_total(st_) * shared == pytest.approx(st_.gradient)
+    r = fit_scheme(make_dataset("blobs3", 60, noise=0.8, test_fraction=0.0), "notes_2neuron",
+                   epochs=50)
+    assert r.recall[r.weakest_class] == min(r.recall)
