@@ -157,6 +157,8 @@ class Params:
         """One small notice per bad link value (the page still opens, on defaults)."""
         for text in self.notices:
             st.info(text, icon=":material/link:")
+        st.sidebar.caption("To share this exact view, copy the address bar: the page's "
+                           "settings are in the link.")
 
     def set(self, **values: Any) -> None:
         """Write values into the link, touching only the ones that changed."""
