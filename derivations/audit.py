@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from .chain import _is_zero, chain_rule
+from .chain import _is_zero, abbreviate, chain_rule
 from .symbolic import activation_derivative_at, activation_expr, loss_term, sym, symbolic_network
 
 
@@ -287,16 +287,6 @@ def _definition_records() -> list[AuditRecord]:
     return recs
 
 
-def _abbreviate(expr: sp.Expr, net) -> sp.Expr:
-    """Show composed expressions with each weighted sum as its symbol z (display only)."""
-    subs = {}
-    for layer in range(net.n_layers, 0, -1):
-        for m, zf in enumerate(net.z_full[layer]):
-            subs[zf] = net.z[layer][m]
-            subs[-zf] = -net.z[layer][m]
-    return expr.xreplace(subs)
-
-
 def _split_records() -> list[AuditRecord]:
     recs = []
     cases = (("single", (2, 2), ("sigmoid",), 1, "w_{x_1z_1}", "Chain rule, no hidden layer"),
@@ -322,8 +312,8 @@ def _split_records() -> list[AuditRecord]:
                 "differentiates the whole composed error and the product of the factors, and "
                 "they are identical. (The notes write y_1 for the prediction ŷ_1 here.)",
                 title=title, quote=how)
-            rec.stated_latex = _latex(_abbreviate(stated, net))
-            rec.derived_latex = _latex(_abbreviate(derived, net))
+            rec.stated_latex = _latex(abbreviate(stated, net))
+            rec.derived_latex = _latex(abbreviate(derived, net))
             recs.append(rec)
     rule = chain_rule((2, 3, 2), ("sigmoid", "sigmoid"), "squared_error", 1, 0, 0, "weight")
     subs = rule.net.full_subs()
@@ -337,8 +327,8 @@ def _split_records() -> list[AuditRecord]:
         title="Chain rule, input → hidden weight (sum over output neurons)",
         quote=r"\sum_i\Big(\frac{\partial E_i}{\partial y_i}\frac{\partial y_i}{\partial z_i}"
               r"\frac{\partial z_i}{\partial y_{h_{11}}}\Big)\dots")
-    rec.stated_latex = _latex(_abbreviate(stated, rule.net))
-    rec.derived_latex = _latex(_abbreviate(rule.gradient, rule.net))
+    rec.stated_latex = _latex(abbreviate(stated, rule.net))
+    rec.derived_latex = _latex(abbreviate(rule.gradient, rule.net))
     recs.append(rec)
     return recs
 
