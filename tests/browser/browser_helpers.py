@@ -124,10 +124,13 @@ def plotly_data(page, index: int = 0, key: str | None = None) -> list[dict]:
     # Streamlit marks a keyed element's container with the class st-key-<key, "." → "-">.
     sel = (f".st-key-{key_class(key)} .js-plotly-plot" if key
            else '[data-testid="stPlotlyChart"] .js-plotly-plot')
+    # Plotly keeps the figure's traces in `.data` (arrays may arrive base64-packed, so they are
+    # compared as JSON) and the point count it drew in `._fullData[i]._length`.
     return page.locator(sel).nth(0 if key else index).evaluate(
-        "el => el.data.map(t => ({type: t.type || 'scatter', name: t.name || '',"
-        " x: Array.from(t.x || []), y: Array.from(t.y || []),"
-        " z: t.z ? JSON.stringify(Array.from(t.z, r => Array.from(r))) : null}))"
+        """el => el.data.map((t, i) => ({
+             type: t.type || 'scatter', name: t.name || '',
+             n: (el._fullData && el._fullData[i] && el._fullData[i]._length) || 0,
+             xy: JSON.stringify([t.x ?? null, t.y ?? null]), z: JSON.stringify(t.z ?? null)}))"""
     )
 
 

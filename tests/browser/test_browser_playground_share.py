@@ -1,0 +1,102 @@
+"""The training playground as a class uses it: Play, wait, Pause (epochs, loss curve and decision
+boundary all move on), and a shared link that rebuilds the same settings in a fresh browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_helpers import (
+    drawn_plotly_charts,
+    key_class,
+    open_app,
+    plotly_data,
+    problems,
+    screenshot,
+    wait_for_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _epoch(page) -> int:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Epoch").first
+    return int(re.sub(r"\D", "", metric.locator('[data-testid="stMetricValue"]').inner_text()))
+
+
+def _loss_points(page) -> int:
+    return sum(t["n"] for t in plotly_data(page, key="pg.loss_chart"))
+
+
+def _boundary(page) -> str:
+    return repr([(t["z"], t["xy"]) for t in plotly_data(page, key="pg.boundary_view")])
+
+
+def _select(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key_class(key)} [role='combobox']").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_idle(page)
+
+
+def _fill_number(page, key: str, value: str) -> None:
+    box = page.locator(f".st-key-{key_class(key)} input")
+    box.fill(value)
+    box.press("Enter")
+    wait_for_idle(page)
+
+
+def test_play_wait_pause_moves_epoch_loss_and_boundary(page, app_url, screenshot_dir):
+    open_app(page, f"{app_url}/playground", "ds=linear&n=60&hidden=3&act=tanh")
+    drawn_plotly_charts(page, at_least=2)
+    epoch0, points0, boundary0 = _epoch(page), _loss_points(page), _boundary(page)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+             .some(m => m.innerText.includes('Epoch')
+                   && parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText) >= 5)""",
+        timeout=60_000,
+    )
+    page.get_by_role("button", name="Pause").click()
+    wait_for_idle(page, settle=1.0)
+    page.get_by_role("button", name="Play").wait_for()
+    drawn_plotly_charts(page, at_least=2)
+    epoch1 = _epoch(page)
+    assert epoch1 >= epoch0 + 5
+    assert _loss_points(page) > points0, "the loss chart gained no points while playing"
+    assert _boundary(page) != boundary0, "the decision boundary was not redrawn"
+    assert problems(page) == []
+    screenshot(page, screenshot_dir, "playground-trained")
+    # Paused means paused: the epoch stays put.
+    page.wait_for_timeout(1500)
+    assert _epoch(page) == epoch1
+
+
+def test_shared_link_restores_settings_in_a_fresh_browser(browser, page, app_url):
+    open_app(page, f"{app_url}/playground")
+    _select(page, "pg.dataset", "moons")
+    _fill_number(page, "pg.lr", "0.05")
+    _fill_number(page, "pg.seed", "7")
+    link = page.url
+    assert "ds=moons" in link and "lr=0.05" in link and "seed=7" in link
+    drawn_plotly_charts(page, at_least=2)
+    untrained = _boundary(page)
+    page.get_by_role("button", name="Step").click()
+    wait_for_idle(page)
+    assert _epoch(page) == 1
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = fresh.new_page()
+        open_app(other, link)
+        drawn_plotly_charts(other, at_least=2)
+        assert other.locator(".st-key-pg-dataset [role='combobox']").input_value() == "moons"
+        assert float(other.locator(".st-key-pg-lr input").input_value()) == 0.05
+        assert other.locator(".st-key-pg-seed input").input_value() == "7"
+        # The link carries settings, not the trained weights: a fresh start at epoch 0 with the
+        # same data, so the boundary drawn is the same as the sharer's before training.
+        assert _epoch(other) == 0
+        assert _boundary(other) == untrained
+        assert problems(other) == []
+        assert other.url.split("?")[1] == link.split("?")[1]
+    finally:
+        fresh.close()
