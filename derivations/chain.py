@@ -98,7 +98,8 @@ class ChainRule:
     def evaluate(self, args: np.ndarray) -> dict:
         """Numbers at ``args`` (in ``net.primary`` order): every intermediate symbol's value,
         every factor's value (paths first, then shared), the gradient and E_total."""
-        with np.errstate(over="ignore", under="ignore"):
+        # Saturated sigmoids overflow e^{-z}; step_through decides what to do with inf/NaN.
+        with np.errstate(all="ignore"):
             out = self._fn(*args)
         out = [float(v) for v in out]
         inter_syms = _intermediate_symbols(self.net)

@@ -34,6 +34,9 @@ class ChainTerm:
     abs_err: float
     rel_err: float
     check_source: str = ""  # what check_value is, in words
+    #: nn_core's error term δ = ∂E/∂z when the running product has just become one (after an
+    #: activation factor: δ_k of an output neuron on its path, or δ of the weight's neuron)
+    delta_check: float | None = None
 
 
 @dataclass
@@ -168,6 +171,12 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
                                  int(layer), int(i), int(j), param)
     ev = rule.evaluate(primary_values(net, x, y))
     values, fvals = ev["values"], ev["factors"]
+    if not all(np.isfinite(fvals)):
+        raise ValueError(
+            "Some weighted sums are so large that the activations saturate to exactly 0 or 1 in "
+            "floating point, so a chain-rule factor (e.g. ∂E/∂ŷ for cross-entropy) is infinite. "
+            "Use smaller weights or inputs (or squared error) to step through this network."
+        )
     names = {s: number_latex(v) for s, v in values.items()}
 
     X, Y = x.reshape(1, -1), y.reshape(1, -1)
@@ -177,6 +186,12 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
     bp_grad = float(dW[i, j] if param == "weight" else db[j])
     fd_grad = finite_difference(net, x, y, layer, i, j, param, loss_fn)
     gradient = ev["gradient"]
+    notes = []
+    if not np.isfinite(gradient):  # e^{-z} overflowed in the composed form: use the factors
+        gradient = _product_of_factors(rule, fvals)
+        notes.append("The composed derivative overflowed (a saturated sigmoid); the gradient "
+                     "shown is the product of the chain-rule factors, proved equal to it.")
+    old_loss = ev["loss"] if np.isfinite(ev["loss"]) else net.loss(X, Y, loss_fn)
 
     terms: list[ChainTerm] = []
     paths: list[PathSummary] = []
@@ -185,7 +200,10 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         running = 1.0
         for f in factors:
             running *= fvals[idx]
-            terms.append(_term(f, fvals[idx], running, p, names, fp, net, loss_fn, y))
+            term = _term(f, fvals[idx], running, p, names, fp, net, loss_fn, y)
+            if f.kind == "activation" and f.layer == net.n_layers:
+                term.delta_check = float(bp.deltas[-1][0, f.neuron])
+            terms.append(term)
             idx += 1
         paths.append(PathSummary(k=route[-1], product=running, share=0.0, route=route))
     running = sum(pa.product for pa in paths) if paths else 1.0
@@ -195,7 +213,10 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         pa.magnitude_share = abs(pa.product) / total_abs if total_abs > 0 else 0.0
     for f in rule.shared:
         running *= fvals[idx]
-        terms.append(_term(f, fvals[idx], running, None, names, fp, net, loss_fn, y))
+        term = _term(f, fvals[idx], running, None, names, fp, net, loss_fn, y)
+        if f.kind == "activation":
+            term.delta_check = float(bp.deltas[f.layer - 1][0, f.neuron])
+        terms.append(term)
         idx += 1
 
     old = get_param(net, layer, i, j, param)
@@ -204,7 +225,6 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
     w_latex = sp.latex(rule.param_symbol)
     update = (rf"{w_latex} \leftarrow {number_latex(old)} - {number_latex(lr)} \cdot "
               rf"{number_latex(gradient)} = {number_latex(new)}")
-    notes = []
     if "relu" in net.activation_names and any(
             abs(z) < 2 * FD_STEP * (1 + np.abs(x).max()) for zs in fp.zs for z in zs.ravel()):
         notes.append("A ReLU weighted sum is within the finite-difference step of its kink at 0; "
@@ -215,10 +235,21 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         rel_err=rel_error(gradient, fd_grad), abs_err_backprop=abs(gradient - bp_grad),
         rel_err_backprop=rel_error(gradient, bp_grad), weight_latex=w_latex,
         gradient_latex=sp.latex(rule.general), old_value=old, new_value=new, lr=lr,
-        old_loss=ev["loss"], new_loss=new_loss, chain_latex=rule.chain_latex,
+        old_loss=old_loss, new_loss=new_loss, chain_latex=rule.chain_latex,
         update_latex=update, proved=rule.proof(), layer=int(layer), i=int(i), j=int(j),
         param=param, loss=loss_fn.name, notes=notes,
     )
+
+
+def _product_of_factors(rule: ChainRule, fvals: list[float]) -> float:
+    n_path = sum(len(p) for p in rule.path_factors)
+    total = 1.0
+    if rule.path_factors:
+        idx, total = 0, 0.0
+        for path in rule.path_factors:
+            total += float(np.prod(fvals[idx:idx + len(path)]))
+            idx += len(path)
+    return total * float(np.prod(fvals[n_path:]))
 
 
 def _term(f: Factor, value, running, path, names, fp, net, loss_fn, y) -> ChainTerm:

@@ -77,6 +77,10 @@ def test_symbolic_fd_and_backprop_agree(case):
     assert s.proved
     for t in s.terms:  # each factor against the matching nn_core number
         assert _close(t.value, t.check_value, rel=1e-9), (t.symbol_latex, t.check_source)
+    deltas = [t for t in s.terms if t.delta_check is not None]
+    assert deltas  # the error term δ appears along the way, and is nn_core's
+    for t in deltas:
+        assert _close(t.running_product, t.delta_check, rel=1e-9)
     # The last running product is the whole gradient.
     assert _close(s.terms[-1].running_product, s.gradient, rel=1e-9)
     assert np.isfinite(s.new_loss) and np.isfinite(s.new_value)
@@ -225,6 +229,18 @@ def test_unsupported_networks_say_what_to_change():
         d.step_through(big, x, y, 1, 0, 0)
     with pytest.raises(ValueError, match="Unknown case"):
         d.notes_network("deep")
+
+
+def test_saturated_networks_stay_finite_or_say_why():
+    net = Network.from_weights([np.array([[400.0, -400.0]]), np.array([[1.0], [2.0]])], None,
+                               ["sigmoid", "sigmoid"])
+    x, y = np.array([2.0]), np.array([1.0])
+    s = d.step_through(net, x, y, 1, 0, 1)  # e^{800} overflows in the composed derivative
+    assert np.isfinite(s.gradient) and s.gradient == pytest.approx(s.backprop_gradient, abs=1e-300)
+    assert s.notes and all(np.isfinite(t.value) for t in s.terms)
+    net1 = Network.from_weights([np.array([[400.0]])], None, ["sigmoid"])
+    with pytest.raises(ValueError, match="smaller weights"):
+        d.step_through(net1, np.array([-2.0]), y, 1, 0, 0, loss="cross_entropy")
 
 
 def test_no_streamlit_in_derivations():
