@@ -1,4 +1,4 @@
-"""derivations: SymPy derives every derivative the dashboard shows, and checks it.
+r"""derivations: SymPy derives every derivative the dashboard shows, and checks it.
 
 Nothing a student sees as a formula is typed in by hand: SymPy differentiates the network's
 composed error, splits the derivative into the notes' chain-rule factors, proves the split equal
@@ -12,6 +12,7 @@ Public API::
     rec.agrees, rec.counterexample, rec.consequence, rec.kind ("formula" | "prose"),
     rec.title, rec.severity ("ok" | "error" | "omission" | "notation"), rec.quote,
     rec.ratio_latex (stated ÷ derived), rec.demo (numbers behind the consequence)
+    rec.at({r"\hat{y}_{i}": 0.7})  # (stated, derived) at live numbers, by symbol name
     audit_by_key()["where_dy_dz"]  # the same records by key
 
     net, x, y, label = notes_network("mlp", seed=0)   # or "single_layer" (see NOTES_CASES)
@@ -23,7 +24,9 @@ Public API::
     st.gradient, st.fd_gradient, st.backprop_gradient, st.abs_err, st.rel_err (vs FD),
     st.abs_err_backprop, st.rel_err_backprop, st.weight_latex, st.gradient_latex,
     st.chain_latex, st.update_latex, st.old_value, st.new_value, st.lr, st.old_loss,
-    st.new_loss, st.proved
+    st.new_loss, st.proved, st.delta_latex (output error term δ_k), st.activation_cancels,
+    st.notes (caveats: ReLU kink, overflow); ChainTerm.delta_check: nn_core's δ where the
+    running product has just become an error term
 
     curves = train_with_notes_formula("where_dy_dz", case="mlp", epochs=200)
     curves.derived_loss, curves.stated_loss   # side by side: as derived vs as the notes state
@@ -32,6 +35,7 @@ Public API::
     rule.factors, rule.general, rule.gradient, rule.proof(), rule.evaluate(args)
     activation_derivative("sigmoid").y_form       # y(1 − y), derived and proved
     error_term("sigmoid", "binary_cross_entropy")  # (∂E/∂ŷ, ∂ŷ/∂z, δ = ŷ − y: σ' cancels)
+    activation_cancels("sigmoid", "binary_cross_entropy")  # True
 
 Running terms: along a path (hidden weights) the running product restarts at each path; after
 the paths, the shared factors continue from the sum over paths, ending at the gradient.
@@ -54,6 +58,7 @@ from .notes import (
 )
 from .step import ChainTerm, PathSummary, StepThrough, finite_difference, rel_error, step_through
 from .symbolic import (
+    activation_cancels,
     activation_derivative,
     error_term,
     symbolic_network,
@@ -62,7 +67,7 @@ from .symbolic import (
 __all__ = [
     "MAX_PARAMS", "MAX_PATHS", "NOTES_CASES", "TRAINABLE", "AuditRecord", "ChainRule",
     "ChainTerm", "Factor", "NotesCase", "NotesTraining", "PathSummary", "StepThrough",
-    "activation_derivative", "audit_by_key", "audit_notes", "chain_rule",
+    "activation_cancels", "activation_derivative", "audit_by_key", "audit_notes", "chain_rule",
     "check_against_nn_core", "error_term", "finite_difference", "notes_network", "rel_error",
     "step_through", "symbolic_network", "train_with_notes_formula",
 ]

@@ -42,6 +42,16 @@ class AuditRecord:
     ratio_latex: str = ""  # stated ÷ derived, simplified, where that says more than a verdict
     demo: dict = field(default_factory=dict)  # numbers behind the consequence
 
+    def at(self, point: dict[str, float]) -> tuple[float, float]:
+        """(stated, derived) at numbers given by symbol name, e.g. {r"\\hat{y}_{i}": 0.7};
+        every free symbol needs a value (names as in ``counterexample``)."""
+        values = {sym(name): float(v) for name, v in point.items()}
+        stated, derived = self.stated.xreplace(ALIASES), self.derived
+        missing = {s.name for s in stated.free_symbols | derived.free_symbols} - set(point)
+        if missing:
+            raise ValueError(f"Give a value for {', '.join(sorted(missing))}.")
+        return float(stated.xreplace(values)), float(derived.xreplace(values))
+
 
 # --------------------------------------------------------------------- the notes' symbols
 y_hat_i, y_i, z_i = sym(r"\hat{y}_{i}"), sym("y_{i}"), sym("z_{i}")

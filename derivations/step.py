@@ -17,7 +17,7 @@ import sympy as sp
 from nn_core import Network, get_loss
 
 from .chain import ChainRule, Factor, chain_rule
-from .symbolic import ELEMENTWISE, number_latex
+from .symbolic import ELEMENTWISE, activation_cancels, error_term, number_latex
 
 FD_STEP = 1e-3  # 4th-order stencil: truncation ~h⁴, rounding ~ε/h, both far below 1e-9
 
@@ -75,6 +75,9 @@ class StepThrough:
     param: str = "weight"
     loss: str = "squared_error"
     notes: list[str] = field(default_factory=list)  # caveats for the page (e.g. ReLU kink)
+    #: the output error term δ_k = ∂E_k/∂z_k for this output activation and loss, simplified
+    delta_latex: str = ""
+    activation_cancels: bool = False  # True for sigmoid + cross-entropy: δ_k = ŷ_k − y_k
 
 
 def rel_error(a: float, b: float) -> float:
@@ -238,6 +241,8 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         old_loss=old_loss, new_loss=new_loss, chain_latex=rule.chain_latex,
         update_latex=update, proved=rule.proof(), layer=int(layer), i=int(i), j=int(j),
         param=param, loss=loss_fn.name, notes=notes,
+        delta_latex=sp.latex(error_term(net.activation_names[-1], loss_fn.name)[2]),
+        activation_cancels=activation_cancels(net.activation_names[-1], loss_fn.name),
     )
 
 

@@ -115,15 +115,24 @@ def loss_term(loss: str, y_hat: sp.Expr, y: sp.Expr) -> sp.Expr:
 
 @cache
 def error_term(output_activation: str, loss: str) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
-    """(∂E_k/∂ŷ_k, ∂ŷ_k/∂z_k, their product simplified: the error term δ_k = ∂E_k/∂z_k).
+    """(∂E_k/∂ŷ_k, ∂ŷ_k/∂z_k, their product: the error term δ_k = ∂E_k/∂z_k), in ŷ_k and y_k.
 
-    In ŷ_k and y_k. With sigmoid and cross-entropy the σ' factor cancels: δ_k = ŷ_k − y_k.
+    δ_k is simplified when that makes it shorter: with sigmoid and cross-entropy the σ' factor
+    cancels and δ_k = ŷ_k − y_k; with squared error it stays (ŷ_k − y_k) ŷ_k (1 − ŷ_k).
     """
     y_hat, y = sym(r"\hat{y}_{k}"), sym("y_{k}")
     z = sym("z_{k}")
     d_loss = sp.diff(loss_term(loss, y_hat, y), y_hat)
     d_act = activation_derivative_at(output_activation, z, y_hat)
-    return d_loss, d_act, sp.simplify(d_loss * d_act)
+    product = d_loss * d_act
+    simpler = sp.simplify(product)
+    return d_loss, d_act, simpler if sp.count_ops(simpler) < sp.count_ops(product) else product
+
+
+def activation_cancels(output_activation: str, loss: str) -> bool:
+    """True when the loss's slope has a denominator that the activation's slope cancels."""
+    d_loss, _, delta = error_term(output_activation, loss)
+    return sp.denom(sp.together(d_loss)) != 1 and sp.denom(sp.together(delta)) == 1
 
 
 # --------------------------------------------------------------------- the network

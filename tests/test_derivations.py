@@ -191,6 +191,18 @@ def test_sigmoid_and_cross_entropy_cancel():
     assert sp.simplify(delta_se - (y_hat - y)) != 0  # with squared error σ' stays
 
 
+def test_step_through_shows_the_cancellation():
+    net, x, y, _ = d.notes_network("mlp", seed=0)
+    se = d.step_through(net, x, y, 2, 0, 0)
+    ce = d.step_through(net, x, y, 2, 0, 0, loss="cross_entropy")
+    assert not se.activation_cancels and ce.activation_cancels
+    assert ce.delta_latex == r"\hat{y}_{k} - y_{k}"
+    # With cross-entropy the running product after σ' is ŷ − y itself.
+    y_hat = net.forward(x)[0, 0]
+    assert ce.terms[1].running_product == pytest.approx(y_hat - y[0], rel=1e-12)
+    assert ce.rel_err_backprop < 1e-12
+
+
 def test_derivation_is_cached_per_architecture_not_per_number():
     net, x, y, _ = d.notes_network("mlp", seed=0)
     chain_rule.cache_clear()

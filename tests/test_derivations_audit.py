@@ -84,6 +84,13 @@ def test_sign_error_in_sigmoid_slope():
     assert demo["loss_after_stated"] > demo["loss_before"] > demo["loss_after_derived"]
 
 
+def test_record_at_live_numbers():
+    r = d.audit_by_key()["where_dyh_dzh"]
+    assert r.at({"y_{h_{11}}": 0.25}) == pytest.approx((0.75, 0.1875))
+    with pytest.raises(ValueError, match="Give a value"):
+        r.at({})
+
+
 def test_hidden_slope_overstated_by_one_over_activation():
     r = d.audit_by_key()["where_dyh_dzh"]
     y_h = sym("y_{h_{11}}")
