@@ -111,6 +111,14 @@ with c_col:
     st.caption("The sigmoid schemes train on the squared error, softmax on cross-entropy: "
                "compare how fast each settles, not the heights.")
 
+st.subheader("The three side by side")
+for col, enc in zip(st.columns(len(SCHEMES)), SCHEMES, strict=True):
+    with col:
+        fig = scheme_regions(results[enc].net.forward, data.X_train, data.y_train, 3, enc,
+                             title=SCHEME_LABELS[enc], resolution=50)
+        fig.update_layout(height=340, showlegend=False)
+        st.plotly_chart(fig, key=f"ova_side_{enc}")
+
 notes = results["notes_2neuron"]
 worst = notes.weakest_class
 st.subheader("Where the notes' 2-neuron code struggles")

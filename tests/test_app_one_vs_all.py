@@ -27,6 +27,11 @@ def test_formulas_present(at):
     assert has_latex(at, r"0 \mapsto \left[\begin{matrix}1\\0\end{matrix}\right]")
 
 
+def test_regions_drawn_for_every_scheme(at):
+    # binary, the chosen scheme, the loss curves, and the three schemes side by side
+    assert len(at.get("plotly_chart")) == 6
+
+
 def test_numbers_equal_nn_core(at):
     for idx, enc in enumerate(("notes_2neuron", "one_vs_rest", "softmax"), start=1):
         r = _expected(2, enc)
