@@ -38,7 +38,7 @@ class AuditRecord:
     kind: str  # "formula" | "prose"
     title: str = ""
     severity: str = "ok"  # "ok" | "error" | "omission" | "notation"
-    quote: str = ""  # where in the notes (a short quote)
+    quote: str = ""  # where in the notes: a short quote, as LaTeX (prose in \\text{…})
     ratio_latex: str = ""  # stated ÷ derived, simplified, where that says more than a verdict
     demo: dict = field(default_factory=dict)  # numbers behind the consequence
 
@@ -111,6 +111,11 @@ def _record(key, label, stated, derived, consequence, kind="formula", title="", 
         kind=kind, title=title, severity=severity or ("ok" if ok else "error"), quote=quote,
         ratio_latex=ratio_latex, demo=demo or {},
     )
+
+
+def _text(words: str) -> str:
+    """A prose quote as LaTeX (every quote is LaTeX, so the page can st.latex it)."""
+    return rf"\text{{{words}}}"
 
 
 def _partial(num, den) -> str:
@@ -245,6 +250,8 @@ def _where_records() -> list[AuditRecord]:
         title="The hidden-weight gradient from the where block", ratio=True, demo=demo_all,
         quote=r"\sum_i(\dots)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}"
               r"\frac{\partial z_{h_{11}}}{\partial w_{x_1h_{11}}}"))
+    for r in recs:  # quote the whole line: left side = right side
+        r.quote = f"{r.label} = {r.quote}"
     return recs
 
 
@@ -313,9 +320,9 @@ def _split_records() -> list[AuditRecord]:
         stated2 = d_act * d_in
         for n, (label, stated, derived, how) in enumerate((
                 (_partial("E_{total}", w_latex), stated1, rule.gradient,
-                 r"\frac{\partial E_{total}}{\partial y_1}\frac{\partial y_1}{\partial w}"),
+                 _partial("E_{total}", "y_1") + _partial("y_1", w_latex)),
                 (_partial("y_1", w_latex), stated2, sp.diff(y1_full, w),
-                 r"\frac{\partial y_1}{\partial z_1}\frac{\partial z_1}{\partial w}")), 1):
+                 _partial("y_1", "z_1") + _partial("z_1", w_latex))), 1):
             rec = _record(
                 f"chain_{name}_{n}", label, stated, derived,
                 "Right: only ŷ_1 depends on this weight, so the chain has a single path; SymPy "
@@ -340,6 +347,8 @@ def _split_records() -> list[AuditRecord]:
     rec.stated_latex = _latex(abbreviate(stated, rule.net))
     rec.derived_latex = _latex(abbreviate(rule.gradient, rule.net))
     recs.append(rec)
+    for r in recs:
+        r.quote = f"{r.label} = {r.quote}"
     return recs
 
 
@@ -356,17 +365,19 @@ def _prose_records() -> list[AuditRecord]:
                 "formula y_i = f_1(f_2(x_i)) f_2 is the weighted sum; the activation function "
                 "is f_1 (the sigmoid).", kind="prose", severity="notation", agrees=False,
                 title="f_2 is the weighted sum, not the activation",
-                quote="f_2 is called as a logic gate or activation function"),
+                quote=r"f_2" + _text(" is called as a logic gate or activation function")),
         _record("prose_f1_one", "f_1", sp.Integer(1), z,
                 "“f_1 is 1 for weighted sum” means the identity f_1(z) = z (the output is the "
                 "weighted sum itself, linear regression), not the constant 1, which would "
                 "ignore the input.", kind="prose", severity="notation",
-                title="f_1 “is 1”: the identity is meant", quote="f_1 is 1 for weighted sum"),
+                title="f_1 “is 1”: the identity is meant",
+                quote=r"f_1" + _text(" is ") + "1" + _text(" for weighted sum")),
         _record("prose_z_name", "z_i", wsum, wsum,
                 "z_i is first called “the predicted output”, then the “input” for Neuron i. Once "
                 "the sigmoid is added, z_i is the neuron's input (its weighted sum) and y_i = "
                 "σ(z_i) its output.", kind="prose", severity="notation", agrees=False,
-                title="z_i: predicted output or input?", quote="z_i is the predicted output"),
+                title="z_i: predicted output or input?",
+                quote=r"z_i" + _text(" is the predicted output")),
         _record("prose_y_meaning", _partial("E_i", "y_i"), sp.diff(E_i, y_i),
                 sp.diff(E_i, y_hat_i),
                 "y means the prediction in the background section (y_i = σ(z_i)) and the ground "
@@ -398,7 +409,7 @@ def _prose_records() -> list[AuditRecord]:
                 "for 3 classes is a different code, where the third class is “both say no” "
                 "(nn_core's notes_2neuron encoding).", kind="prose", severity="notation",
                 title="2 neurons for 3 classes is not one-vs-all",
-                quote="This is called as 1 vs All logical structure"),
+                quote=_text("This is called as 1 vs All logical structure")),
     ]
     return recs
 
