@@ -137,8 +137,13 @@ with c_col:
     else:
         st.plotly_chart(descent_curve(GRID, surface, path.weights[:, 0], path.losses,
                                       title="Loss E(w₁) and the steps"), key="gd_curve")
-    steps_fig = loss_curves({"loss": list(path.losses)}, title="Loss per step", log_y=True,
-                            x=range(len(path.losses)))
+    series = {f"{RATES[r]} (η = {preset_lr(r, model, X, learn):.3g})": list(descent_path(
+        X, Y, [w1_0, w2_0], 0.0, model, preset_lr(r, model, X, learn), int(steps), learn).losses)
+        for r in ("small", "good", "large")}
+    if rate == "custom":
+        series[f"custom (η = {lr:.3g})"] = list(path.losses)
+    steps_fig = loss_curves(series, title="Loss per step, every preset", log_y=True,
+                            x=range(int(steps) + 1))
     steps_fig.update_layout(xaxis_title="step")
     st.plotly_chart(steps_fig, key="gd_steps")
 
