@@ -22,6 +22,7 @@ def main() -> int:
             importlib.import_module(f"bench.{name}").run()
         except Exception:  # report and carry on: the other benchmarks still run
             traceback.print_exc()
+            sys.stderr.flush()
             failed.append(name)
         print(f"--- bench.{name}: {time.perf_counter() - start:.1f} s", flush=True)
     if failed:
