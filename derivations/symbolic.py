@@ -93,6 +93,10 @@ def activation_derivative(name: str) -> ActivationDerivative:
         # Proof that the rewrite is the same function: substitute y = f(z) back.
         proved = sp.simplify(y_form.subs(_Y, f) - z_form) == 0
         return ActivationDerivative(name, z_form, y_form, True, bool(proved))
+    if name == "relu":  # shown as cases (0 for z ≤ 0, else 1); proved equal to the Heaviside
+        y_form = z_form.rewrite(sp.Piecewise)
+        proved = sp.simplify((y_form - z_form).rewrite(sp.Piecewise)) == 0
+        return ActivationDerivative(name, z_form, y_form, False, bool(proved))
     return ActivationDerivative(name, z_form, z_form, False, True)
 
 
