@@ -168,10 +168,15 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
     """
     x, y, lr = _check_inputs(net, x, y, lr)
     loss_fn = get_loss(loss, net.activations[-1])
+    try:
+        layer, i, j = int(layer), int(i), int(j)
+    except (TypeError, ValueError):
+        raise ValueError(f"layer, i and j must be whole numbers (got {layer!r}, {i!r}, "
+                         f"{j!r}).") from None
     if param == "bias":
         i = 0
     rule: ChainRule = chain_rule(tuple(net.sizes), tuple(net.activation_names), loss_fn.name,
-                                 int(layer), int(i), int(j), param)
+                                 layer, i, j, param)
     ev = rule.evaluate(primary_values(net, x, y))
     values, fvals = ev["values"], ev["factors"]
     if not all(np.isfinite(fvals)):
@@ -239,7 +244,7 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         rel_err_backprop=rel_error(gradient, bp_grad), weight_latex=w_latex,
         gradient_latex=sp.latex(rule.general), old_value=old, new_value=new, lr=lr,
         old_loss=old_loss, new_loss=new_loss, chain_latex=rule.chain_latex,
-        update_latex=update, proved=rule.proof(), layer=int(layer), i=int(i), j=int(j),
+        update_latex=update, proved=rule.proof(), layer=layer, i=i, j=j,
         param=param, loss=loss_fn.name, notes=notes,
         delta_latex=sp.latex(error_term(net.activation_names[-1], loss_fn.name)[2]),
         activation_cancels=activation_cancels(net.activation_names[-1], loss_fn.name),

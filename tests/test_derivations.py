@@ -223,6 +223,8 @@ def test_derivation_is_cached_per_architecture_not_per_number():
     ({"lr": -1}, "learning rate"),
     ({"param": "slope"}, "param must be 'weight' or 'bias'"),
     ({"x": np.array([np.nan, 1.0])}, "finite"),
+    ({"layer": "first"}, "whole numbers"),
+    ({"loss": "hinge"}, "Unknown loss"),
 ])
 def test_bad_input_raises_clear_value_error(kwargs, message):
     net, x, y, _ = d.notes_network("mlp", seed=0)
