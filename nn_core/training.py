@@ -1,6 +1,7 @@
 """Gradient descent: w ← w − η ∂E/∂w, full batch, mini-batch or stochastic.
 
-``train`` takes the same steps, and records the same numbers, as this plain loop::
+``train`` takes the same steps, and records the same numbers (up to rounding, ~1e-15), as this
+plain loop::
 
     for epoch in range(epochs):
         for X_b, Y_b in batches:                        # full batch: one batch of all points
@@ -8,7 +9,7 @@
             net.apply_gradients(grads, lr, l2)          # w ← w − η ∂E/∂w
         history.train_loss.append(net.loss(X, Y, loss))  # the loss after this epoch's steps
 
-It is faster because it allocates nothing per epoch (a ``_Workspace`` per batch size keeps the
+It is faster because it reuses its arrays every epoch (a ``_Workspace`` per batch size keeps the
 weighted sums, activations and error terms), updates every weight and bias in one array
 operation (``_Params``), and, for full batch, the forward pass that records an epoch's loss is
 also the next epoch's forward pass (the weights have not changed in between).
