@@ -39,9 +39,12 @@ Public API::
 
 Running terms: along a path (hidden weights) the running product restarts at each path; after
 the paths, the shared factors continue from the sum over paths, ending at the gradient.
-Step-through supports any depth with elementwise activations (sigmoid, tanh, relu, linear) and
-squared error or (binary) cross-entropy; softmax outputs and networks with more than
-``MAX_PARAMS`` parameters or ``MAX_PATHS`` paths raise ValueError with what to change.
+Step-through supports any depth with hidden activations sigmoid, tanh, relu, linear; outputs
+sigmoid, tanh, relu, linear or softmax; squared error or cross-entropy (binary with sigmoid,
+categorical with softmax). With a softmax output every ŷ_m depends on every z_k, so the two
+output factors ∂E/∂ŷ_k · ∂ŷ_k/∂z_k become one, the error term δ_k = ∂E_total/∂z_k (factor kind
+"error_term"). Networks with more than ``MAX_PARAMS`` parameters or ``MAX_PATHS`` paths raise
+ValueError with what to change.
 Symbolic work is cached per (sizes, activations, loss, layer, i, j, param); a new number only
 re-runs one lambdified (cse=True) NumPy function.
 """

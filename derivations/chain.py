@@ -26,6 +26,7 @@ from .symbolic import (
     activation_derivative_at,
     kink_convention,
     partial_latex,
+    softmax_error_term,
     symbolic_network,
 )
 
@@ -91,7 +92,12 @@ class ChainRule:
             # Each composed weighted sum becomes its symbol z on both sides (sound: the same
             # sub-expression is replaced everywhere), which keeps cancel() small.
             difference = abbreviate(prod.xreplace(subs) - self.gradient, self.net)
-            rewrites_ok = all(activation_derivative(a).proved for a in self.net.activations)
+            acts = self.net.activations
+            rewrites_ok = all(activation_derivative(a).proved for a in acts if a != "softmax")
+            if acts[-1] == "softmax":
+                n_out = len(self.net.a[-1])
+                rewrites_ok &= all(softmax_error_term(n_out, self.net.loss, k)[2]
+                                   for k in range(n_out))
             self._proved = bool(rewrites_ok and _is_zero(difference))
         return self._proved
 
@@ -119,8 +125,8 @@ def abbreviate(expr: sp.Expr, net: SymbolicNetwork) -> sp.Expr:
     subs = {}
     for layer in range(1, net.n_layers + 1):
         for m, zf in enumerate(net.z_full[layer]):
-            subs[zf] = net.z[layer][m]
-            subs[-zf] = -net.z[layer][m]
+            for c in (1, -1, 2, -2):  # softmax's derivative brings e^{2z}
+                subs[c * zf] = c * net.z[layer][m]
     return expr.xreplace(subs)
 
 
@@ -131,8 +137,19 @@ def _is_zero(expr: sp.Expr) -> bool:
     one when the functions are put back). False means "not shown", never a guess."""
     if expr == 0 or sp.expand(expr) == 0:
         return True
-    atoms = sorted(expr.atoms(sp.exp, sp.tanh, sp.Heaviside, sp.log, sp.Max),
-                   key=sp.default_sort_key)
+    # e^{−z} and e^{2z} become powers of one symbol for e^{z}, so e^{z}·e^{−z} = 1 survives.
+    bases: dict = {}
+
+    def exp_power(e):
+        c, rest = e.args[0].as_coeff_Mul()
+        if not c.is_Integer:
+            c, rest = sp.Integer(1), e.args[0]
+        if rest.could_extract_minus_sign():
+            c, rest = -c, -rest
+        return bases.setdefault(rest, sp.Dummy()) ** c
+
+    expr = expr.replace(lambda e: isinstance(e, sp.exp), exp_power)
+    atoms = sorted(expr.atoms(sp.tanh, sp.Heaviside, sp.log, sp.Max), key=sp.default_sort_key)
     generic = expr.xreplace({a: sp.Dummy() for a in atoms})
     numerator, _ = sp.fraction(sp.together(generic))
     return sp.expand(numerator) == 0
@@ -154,6 +171,16 @@ def _weight_factor(net: SymbolicNetwork, layer: int, m: int, below: int) -> Fact
     z, a_below = net.z[layer][m], net.a[layer - 1][below]
     d = sp.diff(net.z_local[layer][m], a_below)
     return Factor(partial_latex(z, a_below), d, d, "weight", layer, m, below)
+
+
+def _output_factors(net: SymbolicNetwork, k: int, total: bool) -> list[Factor]:
+    """∂E/∂ŷ_k then ∂ŷ_k/∂z_k; with softmax (every ŷ_m depends on z_k) one factor, the error
+    term δ_k = ∂E_total/∂z_k."""
+    if net.activations[-1] != "softmax":
+        return [_loss_factor(net, k, total), _activation_factor(net, net.n_layers, k)]
+    z_form, y_form, _ = softmax_error_term(len(net.a[-1]), net.loss, k)
+    return [Factor(partial_latex("E_{total}", net.z[-1][k]), y_form, z_form, "error_term",
+                   net.n_layers, k)]
 
 
 def _loss_factor(net: SymbolicNetwork, k: int, total: bool) -> Factor:
@@ -209,14 +236,18 @@ def chain_rule(sizes: tuple[int, ...], activations: tuple[str, ...], loss: str,
     for route in routes:
         full = (j, *route)  # neuron index per layer from `layer` up to the output
         k = route[-1]
-        path = [_loss_factor(net, k, total=False)]
+        path = _output_factors(net, k, total=False)
         for q in range(L, layer, -1):
             m, below = full[q - layer], full[q - layer - 1]
-            path += [_activation_factor(net, q, m), _weight_factor(net, q, m, below)]
+            if q < L:
+                path.append(_activation_factor(net, q, m))
+            path.append(_weight_factor(net, q, m, below))
         path_factors.append(path)
 
-    shared = [] if routes else [_loss_factor(net, j, total=True)]
-    shared.append(_activation_factor(net, layer, j))
+    if routes:
+        shared = [_activation_factor(net, layer, j)]
+    else:
+        shared = _output_factors(net, j, total=True)
     d_input = sp.diff(net.z_local[layer][j], p)
     shared.append(Factor(partial_latex(net.z[layer][j], p), d_input, d_input, "input", layer, j,
                          i if param == "weight" else None))

@@ -17,7 +17,13 @@ import sympy as sp
 from nn_core import Network, get_loss
 
 from .chain import ChainRule, Factor, chain_rule
-from .symbolic import ELEMENTWISE, activation_cancels, error_term, number_latex
+from .symbolic import (
+    ELEMENTWISE,
+    activation_cancels,
+    error_term,
+    number_latex,
+    softmax_error_term,
+)
 
 FD_STEP = 1e-3  # 4th-order stencil: truncation ~h⁴, rounding ~ε/h, both far below 1e-9
 
@@ -89,12 +95,12 @@ def rel_error(a: float, b: float) -> float:
 def _check_inputs(net, x, y, lr):
     if not isinstance(net, Network):
         raise ValueError("net must be an nn_core Network (Network.from_weights or Network.init).")
-    for act in net.activation_names:
+    for act in net.activation_names[:-1]:
         if act not in ELEMENTWISE:
-            raise ValueError(
-                f"The step-through walks the chain rule neuron by neuron; {act} couples the "
-                "output neurons. Use sigmoid (or tanh, relu, linear) outputs."
-            )
+            raise ValueError(f"Hidden layers use {', '.join(ELEMENTWISE)} (got {act}).")
+    if net.activation_names[-1] not in (*ELEMENTWISE, "softmax"):
+        raise ValueError(f"No step-through for a {net.activation_names[-1]} output layer: use "
+                         f"{', '.join(ELEMENTWISE)} or softmax.")
     x = np.asarray(x, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
     if x.shape != (net.sizes[0],):
@@ -143,8 +149,11 @@ def finite_difference(net: Network, x, y, layer, i, j, param, loss, h: float = F
     return (-E(w + 2 * h) + 8 * E(w + h) - 8 * E(w - h) + E(w - 2 * h)) / (12 * h)
 
 
-def _factor_check(f: Factor, fp, net: Network, lossfn, y) -> tuple[float, str]:
+def _factor_check(f: Factor, bp, net: Network, lossfn, y) -> tuple[float, str]:
     """The nn_core number that should equal factor f."""
+    fp = bp.forward
+    if f.kind == "error_term":
+        return float(bp.deltas[-1][0, f.neuron]), "nn_core's error term δ (backprop)"
     if f.kind == "loss":
         return float(lossfn.der(fp.ys[-1], y.reshape(1, -1))[0, f.neuron]), "nn_core loss.der"
     if f.kind == "activation":
@@ -208,8 +217,8 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         running = 1.0
         for f in factors:
             running *= fvals[idx]
-            term = _term(f, fvals[idx], running, p, names, fp, net, loss_fn, y)
-            if f.kind == "activation" and f.layer == net.n_layers:
+            term = _term(f, fvals[idx], running, p, names, bp, net, loss_fn, y)
+            if f.kind in ("activation", "error_term") and f.layer == net.n_layers:
                 term.delta_check = float(bp.deltas[-1][0, f.neuron])
             terms.append(term)
             idx += 1
@@ -221,8 +230,8 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         pa.magnitude_share = abs(pa.product) / total_abs if total_abs > 0 else 0.0
     for f in rule.shared:
         running *= fvals[idx]
-        term = _term(f, fvals[idx], running, None, names, fp, net, loss_fn, y)
-        if f.kind == "activation":
+        term = _term(f, fvals[idx], running, None, names, bp, net, loss_fn, y)
+        if f.kind in ("activation", "error_term"):
             term.delta_check = float(bp.deltas[f.layer - 1][0, f.neuron])
         terms.append(term)
         idx += 1
@@ -246,9 +255,24 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         old_loss=old_loss, new_loss=new_loss, chain_latex=rule.chain_latex,
         update_latex=update, proved=rule.proof(), layer=layer, i=i, j=j,
         param=param, loss=loss_fn.name, notes=notes,
-        delta_latex=sp.latex(error_term(net.activation_names[-1], loss_fn.name)[2]),
-        activation_cancels=activation_cancels(net.activation_names[-1], loss_fn.name),
+        delta_latex=_delta_latex(rule, net, loss_fn.name),
+        activation_cancels=_cancels(net, loss_fn.name),
     )
+
+
+def _delta_latex(rule: ChainRule, net: Network, loss: str) -> str:
+    if net.activation_names[-1] == "softmax":
+        return sp.latex(softmax_error_term(net.sizes[-1], loss, 0)[1])  # δ_1, the others alike
+    return sp.latex(error_term(net.activation_names[-1], loss)[2])
+
+
+def _cancels(net: Network, loss: str) -> bool:
+    if net.activation_names[-1] != "softmax":
+        return activation_cancels(net.activation_names[-1], loss)
+    # Softmax: the Jacobian cancels when δ is linear in the ŷ (ŷ_k Σ y − y_k).
+    delta = softmax_error_term(net.sizes[-1], loss, 0)[1]
+    y_hats = [s for s in delta.free_symbols if s.name.startswith(r"\hat{y}")]
+    return sp.Poly(delta, *y_hats).total_degree() <= 1
 
 
 def _product_of_factors(rule: ChainRule, fvals: list[float]) -> float:
@@ -262,8 +286,8 @@ def _product_of_factors(rule: ChainRule, fvals: list[float]) -> float:
     return total * float(np.prod(fvals[n_path:]))
 
 
-def _term(f: Factor, value, running, path, names, fp, net, loss_fn, y) -> ChainTerm:
-    check, source = _factor_check(f, fp, net, loss_fn, y)
+def _term(f: Factor, value, running, path, names, bp, net, loss_fn, y) -> ChainTerm:
+    check, source = _factor_check(f, bp, net, loss_fn, y)
     return ChainTerm(
         symbol_latex=f.symbol_latex, general_latex=sp.latex(f.general),
         substituted_latex=sp.latex(f.general, symbol_names=names), value=value,

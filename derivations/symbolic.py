@@ -111,10 +111,44 @@ def loss_term(loss: str, y_hat: sp.Expr, y: sp.Expr) -> sp.Expr:
         return sp.Rational(1, 2) * (y - y_hat) ** 2
     if loss == "binary_cross_entropy":
         return -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat))
+    if loss == "categorical_cross_entropy":
+        return -y * sp.log(y_hat)
     raise ValueError(
         f"No symbolic form for loss {loss!r}: derivations support squared_error and "
-        "cross_entropy with sigmoid outputs."
+        "cross_entropy."
     )
+
+
+def softmax_exprs(zs: list[sp.Expr]) -> list[sp.Expr]:
+    """ŷ_k = e^{z_k} / Σ_m e^{z_m}: every output depends on every weighted sum."""
+    total = sp.Add(*(sp.exp(z) for z in zs))
+    return [sp.exp(z) / total for z in zs]
+
+
+@cache
+def softmax_error_term(n_out: int, loss: str, k: int) -> tuple[sp.Expr, sp.Expr, bool]:
+    """δ_k = ∂E_total/∂z_k through a softmax output layer, as (z_form, y_form, proved).
+
+    ``z_form`` is ``sympy.diff`` of E_total composed with softmax, in the z_k; ``y_form`` is the
+    same rewritten in the ŷ_k (each e^{z_m} as ŷ_m·S, then Σ_m ŷ_m = 1), proved equal by putting
+    the softmax back. One factor replaces ∂E/∂ŷ · ∂ŷ/∂z, because every ŷ_m depends on z_k.
+    """
+    zs = [sym(f"z_{{{m + 1}}}") for m in range(n_out)]
+    ys = [sym(f"y_{{{m + 1}}}") for m in range(n_out)]
+    yh = [sym(rf"\hat{{y}}_{{{m + 1}}}") for m in range(n_out)]
+    soft = softmax_exprs(zs)
+    E = sp.Add(*(loss_term(loss, soft[m], ys[m]) for m in range(n_out)))
+    z_form = sp.diff(E, zs[k])
+    S = sp.Symbol("S", positive=True)
+    y_form = sp.simplify(z_form.subs({sp.exp(zs[m]): yh[m] * S for m in range(n_out)}))
+    others = sp.Add(*(yh[m] for m in range(n_out) if m != k))
+    y_form = y_form.subs(sp.Add(*yh), 1).subs(others, 1 - yh[k])
+    y_form = sp.factor_terms(sp.collect(sp.expand(y_form), yh[k]))
+    back = y_form.xreplace(dict(zip(yh, soft, strict=True)))
+    proved = S not in y_form.free_symbols and sp.simplify(back - z_form) == 0
+    if not proved:  # keep the plain derivative rather than show an unproved rewrite
+        y_form = z_form
+    return z_form, y_form, bool(proved)
 
 
 @cache
@@ -223,7 +257,12 @@ def symbolic_network(sizes: tuple[int, ...], activations: tuple[str, ...],
                                for i in range(sizes[layer - 1]))) + b[layer][j])
             zf.append(sp.Add(*(a_full[layer - 1][i] * W[layer][i][j]
                                for i in range(sizes[layer - 1]))) + b[layer][j])
-            af.append(activation_expr(activations[layer - 1], zf[-1]))
+            if activations[layer - 1] != "softmax":
+                af.append(activation_expr(activations[layer - 1], zf[-1]))
+        if activations[layer - 1] == "softmax":
+            if layer != L:
+                raise ValueError("softmax can only be the output activation.")
+            af = softmax_exprs(zf)
         z_local.append(zl)
         z_full.append(zf)
         a_full.append(af)

@@ -37,6 +37,8 @@ ARCHS = [
     ((2, 2, 1), ("tanh", "sigmoid")),
     ((1, 2, 2), ("relu", "linear")),
     ((2, 2, 2), ("linear", "tanh")),
+    ((2, 3), ("softmax",)),
+    ((2, 2, 3), ("tanh", "softmax")),
 ]
 
 
@@ -44,7 +46,7 @@ ARCHS = [
 def cases(draw):
     sizes, acts = draw(st.sampled_from(ARCHS))
     loss = "squared_error"
-    if acts[-1] == "sigmoid" and draw(st.booleans()):
+    if acts[-1] in ("sigmoid", "softmax") and draw(st.booleans()):
         loss = "cross_entropy"
     floats = st.floats(-2, 2, allow_nan=False, allow_infinity=False)
     weights = [np.array(draw(st.lists(floats, min_size=a * b, max_size=a * b))).reshape(a, b)
@@ -233,14 +235,30 @@ def test_bad_input_raises_clear_value_error(kwargs, message):
         d.step_through(**args)
 
 
+def test_softmax_output_is_one_error_term_per_output():
+    net = Network.init([2, 2, 3], ["tanh", "softmax"], seed=5)
+    x, y = np.array([0.7, -0.2]), np.array([0.0, 0.0, 1.0])
+    s = d.step_through(net, x, y, 1, 0, 1, loss="cross_entropy")
+    # Softmax couples the outputs: ∂E/∂z_k is one factor (δ_k), not ∂E/∂ŷ_k · ∂ŷ_k/∂z_k.
+    firsts = [t for t in s.terms if t.symbol_latex.startswith(r"\frac{\partial E_{total}}")]
+    assert len(firsts) == 3 and len(s.paths) == 3
+    y_hat = net.forward(x)[0]
+    for k, t in enumerate(firsts):
+        assert t.value == pytest.approx(y_hat[k] - y[k], rel=1e-12)
+        total = r"\left(y_{1} + y_{2} + y_{3}\right)"
+        assert t.general_latex == rf"\hat{{y}}_{{{k + 1}}} {total} - y_{{{k + 1}}}"
+    assert s.activation_cancels and s.proved
+    assert s.rel_err_backprop < 1e-12 and s.rel_err < 1e-8
+
+
 def test_unsupported_networks_say_what_to_change():
     x, y = np.zeros(2), np.array([1.0, 0.0, 0.0])
-    soft = Network.init([2, 3], "softmax", seed=0)
-    with pytest.raises(ValueError, match="sigmoid"):
-        d.step_through(soft, x, y, 1, 0, 0, loss="cross_entropy")
     big = Network.init([2, 20, 20, 3], ["tanh", "sigmoid"], seed=0)
     with pytest.raises(ValueError, match="small networks"):
         d.step_through(big, x, y, 1, 0, 0)
+    wide = Network.init([2, 3, 5, 5, 3], ["tanh", "sigmoid"], seed=0)
+    with pytest.raises(ValueError, match="paths"):
+        d.step_through(wide, x, y, 1, 0, 0)
     with pytest.raises(ValueError, match="Unknown case"):
         d.notes_network("deep")
 
