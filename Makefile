@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench capacity browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.dev browser lint
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+# Students one server serves (simulated over the app's websocket; ~10 min; not a test).
+capacity: $(VENV)/.dev
+	$(BIN)/python -m bench.capacity
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

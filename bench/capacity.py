@@ -1,0 +1,330 @@
+"""Capacity benchmark: how many students one `streamlit run app.py` process serves.
+
+Run with `make capacity` (or `python -m bench.capacity --help`). Not part of `python -m bench`.
+
+Each simulated student speaks the app's own websocket protocol, as the browser does: it sends
+a rerun request (the page, and the widget that was clicked) and waits for the server's
+"script finished" message, having received every element of the updated page. That time is
+the "click to updated page" time, minus the browser's own drawing. A student opens Home, the
+backprop step-through (three clicks on Next), and the playground (three clicks on Step, i.e.
+three epochs of training), with a think time between clicks, twice over.
+
+For N = 1, 2, 4, 8, … students at once (a fresh server for each N), it prints the server's
+memory growth per session (VmRSS from /proc, after a warm-up student loaded every page), and the
+median and 95th percentile of the click-to-update time; it stops once the 95th percentile
+passes the target (1 s) or the time budget is spent. All traffic stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_P95 = 1.0  # seconds: past this a click feels slow to a class
+ACTION_TIMEOUT = 60.0  # a click that takes longer counts at this value
+
+
+# ----------------------------------------------------------------------------- the server
+class Server:
+    """`streamlit run app.py` on a free loopback port, with the hosted config."""
+
+    def __init__(self, log: Path):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.home = tempfile.mkdtemp(prefix="st-capacity-")
+        env = dict(os.environ, HOME=self.home, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        self._log = open(log, "wb")  # closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited ({self.proc.returncode}); see {log}")
+            try:
+                url = f"http://127.0.0.1:{self.port}/_stcore/health"
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy after 60 s; see {log}")
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/_stcore/stream"
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS in /proc status")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+# ----------------------------------------------------------------------------- a student
+@dataclass
+class Widget:
+    id: str
+    fragment_id: str = ""
+
+
+@dataclass
+class Student:
+    url: str
+    rng: random.Random
+    think: float
+    times: list[tuple[str, float]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # title → (hash, path)
+    buttons: dict[str, Widget] = field(default_factory=dict)  # label → widget on this page
+    page_hash: str = ""
+    page_path: str = ""
+    counters: dict[str, str] = field(default_factory=dict)  # "Epoch"/"Step" → shown text
+
+    async def run(self, rounds: int, stop_at: float) -> None:
+        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                      open_timeout=30, ping_interval=None) as ws:
+            self.ws = ws
+            for _ in range(rounds):
+                for step in SCENARIO:
+                    if time.monotonic() > stop_at:
+                        return
+                    await step(self)
+                    await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
+
+    async def _rerun(self, what: str, button: str | None = None) -> None:
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.SetInParent()
+        cs.page_script_hash = self.page_hash
+        cs.page_name = self.page_path
+        if button is not None:
+            w = self.buttons[button]
+            cs.widget_states.widgets.add(id=w.id, trigger_value=True)
+            if w.fragment_id:
+                cs.fragment_id = w.fragment_id
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        found: dict[str, Widget] = {}
+        try:
+            async with asyncio.timeout(ACTION_TIMEOUT):
+                while True:
+                    fwd = ForwardMsg()
+                    fwd.ParseFromString(await self.ws.recv())
+                    kind = fwd.WhichOneof("type")
+                    if kind == "navigation":
+                        self.pages = {p.page_name: (p.page_script_hash, p.url_pathname)
+                                      for p in fwd.navigation.app_pages}
+                    elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                        el = fwd.delta.new_element
+                        etype = el.WhichOneof("type")
+                        if etype == "exception":
+                            self.errors.append(f"{what}: {el.exception.type}")
+                        elif etype == "button":
+                            found[el.button.label] = Widget(el.button.id, fwd.delta.fragment_id)
+                        elif etype == "metric" and el.metric.label == "Epoch":
+                            self.counters["Epoch"] = el.metric.body
+                        elif etype == "progress" and el.progress.text.startswith("Step "):
+                            self.counters["Step"] = el.progress.text
+                    elif kind == "script_finished":
+                        if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                            continue
+                        break
+        except TimeoutError:
+            self.errors.append(f"{what}: no answer within {ACTION_TIMEOUT:.0f} s")
+        self.times.append((what, time.perf_counter() - start))
+        if button is None:  # a whole page arrived: its buttons are all there
+            self.buttons = found
+        else:  # a fragment rerun only resends its own part
+            self.buttons.update(found)
+
+    async def open(self, title: str) -> None:
+        if title not in self.pages and self.pages:
+            raise RuntimeError(f"no page {title!r} in the navigation: {sorted(self.pages)}")
+        self.page_hash, self.page_path = self.pages.get(title, ("", ""))
+        await self._rerun(f"open {title}")
+
+    async def click(self, label: str, counter: str) -> None:
+        if label not in self.buttons:
+            self.errors.append(f"no button {label!r} on {self.page_path or 'home'}")
+            return
+        before = self.counters.get(counter)
+        await self._rerun(f"click {label}", label)
+        # The click must have done its work (a step or an epoch further), not just rerun.
+        if self.counters.get(counter) == before:
+            self.errors.append(f"click {label}: {counter} stayed at {before!r}")
+
+
+async def _home(s: Student) -> None:
+    await s.open("Home")
+
+
+async def _backprop(s: Student) -> None:
+    await s.open("Backprop, step by step")
+
+
+async def _next(s: Student) -> None:
+    await s.click("Next ▶", "Step")
+
+
+async def _playground(s: Student) -> None:
+    await s.open("Training playground")
+
+
+async def _step(s: Student) -> None:
+    await s.click("Step", "Epoch")
+
+
+SCENARIO = [_home, _backprop, _next, _next, _next, _playground, _step, _step, _step]
+
+
+# ----------------------------------------------------------------------------- one level
+@dataclass
+class Level:
+    n: int
+    rss_base_mb: float
+    rss_peak_mb: float
+    times: list[float]
+    errors: list[str]
+    seconds: float
+
+    @property
+    def per_session_mb(self) -> float:
+        return (self.rss_peak_mb - self.rss_base_mb) / self.n
+
+
+def p50(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def p95(xs: list[float]) -> float:
+    if len(xs) < 2:
+        return xs[0] if xs else float("nan")
+    return statistics.quantiles(xs, n=20, method="inclusive")[-1]
+
+
+async def _level(server: Server, n: int, rounds: int, think: float, budget: float,
+                 seed: int) -> Level:
+    # Warm-up: one student loads every page, so imports and caches are not counted per session.
+    warm = Student(server.ws_url, random.Random(seed), 0.0)
+    await warm.run(1, time.monotonic() + 120)
+    await asyncio.sleep(1.0)
+    base = server.rss_mb()
+    peak = base
+    students = [Student(server.ws_url, random.Random(seed + k + 1), think) for k in range(n)]
+    start = time.monotonic()
+    stop_at = start + budget
+
+    async def sample() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, server.rss_mb())
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.create_task(sample())
+
+    async def staggered(k: int, s: Student) -> None:
+        await asyncio.sleep(k * min(0.1, 2.0 / n))  # a class does not click in the same ms
+        await s.run(rounds, stop_at)
+
+    results = await asyncio.gather(*(staggered(k, s) for k, s in enumerate(students)),
+                                   return_exceptions=True)
+    sampler.cancel()
+    errors = [f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
+    times = []
+    for s in students:
+        errors += s.errors
+        times += [t for what, t in s.times if not what.startswith("open Home")]
+    return Level(n, base, peak, times, errors, time.monotonic() - start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--max-students", type=int, default=128)
+    ap.add_argument("--rounds", type=int, default=2, help="scenario repeats per student")
+    ap.add_argument("--think", type=float, default=1.0, help="mean think time between clicks, s")
+    ap.add_argument("--budget", type=float, default=600.0, help="whole run, s")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "capacity.json")
+    args = ap.parse_args(argv)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+
+    print(f"capacity: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
+          f"think {args.think} s, {args.rounds} rounds of {len(SCENARIO)} actions per student")
+    print("| students | MB per session | median click→page (s) | p95 (s) | clicks | errors |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
+    started = time.monotonic()
+    levels: list[Level] = []
+    n = 1
+    while n <= args.max_students:
+        left = args.budget - (time.monotonic() - started)
+        if left < 30:
+            print(f"(time budget spent before N={n})")
+            break
+        server = Server(args.out.parent / f"capacity-server-{n}.log")
+        try:
+            level = asyncio.run(_level(server, n, args.rounds, args.think, left - 20, args.seed))
+        finally:
+            server.stop()
+        levels.append(level)
+        print(f"| {n} | {level.per_session_mb:.1f} | {p50(level.times):.3f} | "
+              f"{p95(level.times):.3f} | {len(level.times)} | {len(level.errors)} |", flush=True)
+        for e in sorted(set(level.errors))[:5]:
+            print(f"    error: {e}")
+        if p95(level.times) > TARGET_P95:
+            break
+        n *= 2
+
+    over = [lv.n for lv in levels if p95(lv.times) > TARGET_P95]
+    ok = [lv.n for lv in levels if p95(lv.times) <= TARGET_P95]
+    if over:
+        print(f"p95 passes {TARGET_P95:g} s at {over[0]} concurrent students "
+              f"(largest N within it: {max(ok) if ok else 'none'}).")
+    else:
+        print(f"p95 stayed within {TARGET_P95:g} s up to {levels[-1].n if levels else 0} "
+              "students.")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end; "
+          f"{time.monotonic() - started:.0f} s in all.")
+    args.out.write_text(json.dumps([
+        {"students": lv.n, "mb_per_session": lv.per_session_mb, "rss_base_mb": lv.rss_base_mb,
+         "rss_peak_mb": lv.rss_peak_mb, "median_s": p50(lv.times), "p95_s": p95(lv.times),
+         "clicks": len(lv.times), "errors": lv.errors[:20], "seconds": lv.seconds}
+        for lv in levels], indent=1))
+    print(f"written {args.out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
