@@ -144,13 +144,14 @@ def train(
     rng = np.random.default_rng(seed + start)
     params = _Params(net)
     # The full data set: its forward pass records the loss (and, for full batch, takes the steps).
-    full = _Workspace(net, loss_fn, X, Y, encoding, backward=batch_size == n)
-    test = _Workspace(net, loss_fn, X_test, Y_test, encoding, backward=False) if has_test else None
-    batches = {m: _Workspace(net, loss_fn, None, None, None, m=m)
-               for m in {batch_size, n % batch_size} - {0, n}}
+    full = _Workspace(net, loss_fn, n, backward=batch_size == n).load(X, Y, encoding)
+    test = None
+    if has_test:
+        test = _Workspace(net, loss_fn, len(X_test), backward=False).load(X_test, Y_test, encoding)
+    batches = {m: _Workspace(net, loss_fn, m) for m in {batch_size, n % batch_size} - {0, n}}
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            full.forward(params)
+            full.forward(params)  # at the starting weights: full batch's first backward pass
             for epoch in range(start + 1, start + epochs + 1):
                 if batch_size == n:
                     full.backward(params)
@@ -255,9 +256,7 @@ class _Workspace:
     last row, the constant 1 that multiplies the bias.
     """
 
-    def __init__(self, net: Network, loss_fn: Loss, X, Y, encoding, backward: bool = True,
-                 m: int | None = None):
-        m = m if X is None else X.shape[0]
+    def __init__(self, net: Network, loss_fn: Loss, m: int, backward: bool = True):
         dtype, sizes = net.dtype, net.sizes
         self.m, self.loss_fn, self.acts = m, loss_fn, net.activations
         self.out_act = net.activations[-1]
@@ -266,19 +265,23 @@ class _Workspace:
         self.z = [np.empty((k, m), dtype) for k in sizes[1:]]  # weighted sums
         self.target = np.empty((sizes[-1], m), dtype)
         self.diff = np.empty_like(self.target)
-        if X is not None:
-            self.y[0][...] = X.T
-            self.target[...] = Y.T
         self.backward_ready = backward
         if backward:
             self.delta = [np.empty((k, m), dtype) for k in sizes[1:]]  # error terms δ = ∂E/∂z
             self.der = [np.empty((k, m), dtype) for k in sizes[1:]]  # f'(z)
+        self.encoding = None
+
+    def load(self, X: np.ndarray, Y: np.ndarray, encoding: str | None) -> _Workspace:
+        """Hold the data set X, Y (and its class labels, for the accuracy)."""
+        self.y[0][...] = X.T
+        self.target[...] = Y.T
         self.encoding = encoding
         if encoding is not None:
             self.labels = decode(Y, encoding)
             if encoding == "binary":
                 self.labels = self.labels.astype(bool)
-            self.correct = np.empty(m, bool)
+            self.correct = np.empty(self.m, bool)
+        return self
 
     def take(self, full: _Workspace, idx: np.ndarray) -> None:
         """Load the points ``idx`` of ``full``'s data (a mini-batch)."""
