@@ -221,32 +221,44 @@ except ValueError as exc:
     st.stop()
 
 
+# ------------------------------------------------------------------ controls
+# Outside the fragment, with callbacks: a click lands even while the animation redraws, and
+# it reruns the whole page, which turns the fragment's timer on or off.
+def _on_play():
+    ss[K + "playing"] = not ss.get(K + "playing", False)
+
+
+def _on_step():
+    ss[K + "session"].step(1)
+
+
+def _on_reset():
+    ss[K + "session"].reset()
+    ss[K + "playing"] = False
+
+
+playing = ss.get(K + "playing", False)
+b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+b1.button("Pause" if playing else "Play", key=K + "play", type="primary", on_click=_on_play,
+          disabled=session.done and not playing)
+b2.button("Step", key=K + "step", on_click=_on_step, disabled=playing,
+          help="Train one epoch: one pass over the training points.")
+b3.button("Reset", key=K + "reset", on_click=_on_reset,
+          help="Back to the initial weights of this seed, epoch 0.")
+
+
 # ------------------------------------------------------------------ the live part
-@st.fragment(run_every=TICK_SECONDS if ss.get(K + "playing") else None)
+@st.fragment(run_every=TICK_SECONDS if playing else None)
 def live():
     if ss.pop(K + "needs_app_rerun", False):
         st.rerun(scope="app")
     sess = ss[K + "session"]
-    playing = ss.get(K + "playing", False)
-    b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
-    if b1.button("Pause" if playing else "Play", key=K + "play", type="primary",
-                 disabled=sess.done and not playing):
-        ss[K + "playing"] = not playing
-        st.rerun(scope="app")
-    if b2.button("Step", key=K + "step", disabled=playing,
-                 help="Train one epoch: one pass over the training points."):
-        sess.step(1)
-    if b3.button("Reset", key=K + "reset"):
-        sess.reset()
-        if playing:
-            ss[K + "playing"] = False
-            st.rerun(scope="app")
-    if playing:
+    if ss.get(K + "playing", False):
         sess.tick()
         if sess.done:
             ss[K + "playing"] = False
             st.rerun(scope="app")
-    b4.progress(min(sess.epoch / MAX_EPOCHS, 1.0),
+    st.progress(min(sess.epoch / MAX_EPOCHS, 1.0),
                 text=f"Epoch {sess.epoch} of at most {MAX_EPOCHS}")
     if sess.error:
         st.error(sess.error + " Training stopped; the weights are those before that epoch. "
