@@ -6,6 +6,10 @@ import re
 import time
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+VIEWPORT = {"width": 1400, "height": 1000}
+
 # Text that only appears when something went wrong (tracebacks, Streamlit's redacted error).
 ERROR_TEXT = re.compile(
     r"Traceback \(most recent call last\)|has encountered an error|Error running app"
@@ -41,6 +45,60 @@ def wait_for_idle(page, timeout: float = 45.0, settle: float = 0.3) -> None:
             idle_since = None
         page.wait_for_timeout(75)
     raise AssertionError(f"the app did not become idle within {timeout:.0f} s ({page.url})")
+
+
+_COUNT_RUNS_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!window.__stRuns) {
+    window.__stRuns = {n: 0};
+    // Any change of the script state means a run started (it may already be over).
+    new MutationObserver(records => { window.__stRuns.n += records.length; })
+      .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__stRuns.n;
+}"""
+
+
+def act_and_wait(page, action, timeout: float = 45.0) -> None:
+    """Do `action()` (a click, a key press) and wait for the rerun it starts to finish.
+
+    Counting script runs makes this safe on a loaded machine, where a rerun can start later
+    than any fixed settle time.
+    """
+    before = page.evaluate(_COUNT_RUNS_JS)
+    action()
+    try:
+        page.wait_for_function(f"() => window.__stRuns.n > {before}", timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # a widget set to its current value starts no rerun
+    wait_for_idle(page, timeout=timeout)
+
+
+def click(page, locator) -> None:
+    act_and_wait(page, locator.click)
+
+
+def pause(page, attempts: int = 3) -> None:
+    """Press the playground's Pause and wait until it is paused (Play shown, no rerun running).
+
+    While playing the page reruns on a timer, so a click can land on a button that is being
+    replaced; it is tried again then.
+    """
+    play = page.get_by_role("button", name="Play", exact=True)
+    for _ in range(attempts):
+        pause_button = page.get_by_role("button", name="Pause", exact=True)
+        if pause_button.count():
+            try:
+                pause_button.click(timeout=5_000)
+            except PlaywrightTimeout:
+                continue
+        try:
+            play.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    play.wait_for(timeout=1_000)
+    wait_for_idle(page, settle=1.0)
 
 
 def open_app(page, url: str, query: str = "") -> None:
@@ -83,9 +141,19 @@ def main_text(page) -> str:
     return (main if main.count() else page.locator("body")).first.inner_text()
 
 
-def tex_sources(page) -> list[str]:
-    """TeX of every formula KaTeX rendered (its MathML annotation keeps the source)."""
-    return page.locator('.katex annotation[encoding="application/x-tex"]').all_text_contents()
+def tex_sources(page, at_least: int = 1, timeout: float = 15.0) -> list[str]:
+    """TeX of every formula KaTeX rendered (its MathML annotation keeps the source), read once
+    at least `at_least` are there and the list held still for a moment (KaTeX loads lazily
+    and renders after the script run)."""
+    sel = '.katex annotation[encoding="application/x-tex"]'
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        now = page.locator(sel).all_text_contents()
+        if (now == last and len(now) >= at_least) or time.monotonic() > deadline:
+            return now
+        last = now
+        page.wait_for_timeout(250)
 
 
 _CHART_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(el => {
@@ -145,6 +213,11 @@ def problems(page) -> list[str]:
     for m in ERROR_TEXT.finditer(text):
         lo = max(0, m.start() - 80)
         found.append("error text: …" + text[lo : m.end() + 80].replace("\n", " ") + "…")
+    # A dialog such as "Page not found" (a link to a page that does not exist) blocks the page.
+    dialogs = page.locator('[role="dialog"]')
+    for i in range(dialogs.count()):
+        if dialogs.nth(i).is_visible():
+            found.append("dialog: " + dialogs.nth(i).inner_text()[:200].replace("\n", " "))
     for err in page.locator(".katex-error").all_text_contents():
         found.append("KaTeX could not parse: " + err[:200])
     found += ["JavaScript error: " + e for e in getattr(page, "js_errors", [])]

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_helpers import VIEWPORT
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -31,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def hosted_error_details() -> str:
@@ -185,3 +185,41 @@ def page(context):
     p.js_errors = []
     p.on("pageerror", lambda exc: p.js_errors.append(str(exc)))
     return p
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed browser test, save what each of its pages showed (test-artifacts/failures)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        from playwright.sync_api import Page
+
+        pages = []
+        for value in item.funcargs.values():
+            values = value if isinstance(value, tuple | list) else (value,)
+            pages += [v for v in values if isinstance(v, Page)]
+        folder = REPO / "test-artifacts" / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        for k, p in enumerate(pages):
+            try:
+                p.screenshot(path=str(folder / f"{item.name}-{k}.png"), full_page=True)
+            except Exception as exc:  # the page may be gone; the report matters more
+                report.sections.append(("screenshot", f"page {k}: {exc}"))
+    return report
+
+
+@pytest.fixture(scope="session")
+def page_urls(browser, app_url) -> dict[str, str]:
+    """Sidebar title → the page's address, read from the navigation (not hard-coded, so a
+    renamed url_path in app.py cannot leave a test opening a missing page)."""
+    from browser_helpers import nav_links, open_app
+
+    ctx = browser.new_context(viewport=VIEWPORT)
+    try:
+        p = ctx.new_page()
+        open_app(p, app_url)
+        urls = {link["label"]: link["href"].split("?")[0] for link in nav_links(p)}
+    finally:
+        ctx.close()
+    assert urls, "the app shows no sidebar navigation"
+    return urls

@@ -7,13 +7,15 @@ import re
 
 import pytest
 from browser_helpers import (
+    act_and_wait,
+    click,
     drawn_plotly_charts,
     key_class,
     open_app,
+    pause,
     plotly_data,
     problems,
     screenshot,
-    wait_for_idle,
 )
 
 pytestmark = pytest.mark.browser
@@ -34,31 +36,27 @@ def _boundary(page) -> str:
 
 def _select(page, key: str, option: str) -> None:
     page.locator(f".st-key-{key_class(key)} [role='combobox']").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_idle(page)
+    click(page, page.get_by_role("option", name=option, exact=True))
 
 
 def _fill_number(page, key: str, value: str) -> None:
     box = page.locator(f".st-key-{key_class(key)} input")
     box.fill(value)
-    box.press("Enter")
-    wait_for_idle(page)
+    act_and_wait(page, lambda: box.press("Enter"))
 
 
-def test_play_wait_pause_moves_epoch_loss_and_boundary(page, app_url, screenshot_dir):
-    open_app(page, f"{app_url}/playground", "ds=linear&n=60&hidden=3&act=tanh")
+def test_play_wait_pause_moves_epoch_loss_and_boundary(page, page_urls, screenshot_dir):
+    open_app(page, page_urls["Training playground"], "ds=linear&n=60&hidden=3&act=tanh")
     drawn_plotly_charts(page, at_least=2)
     epoch0, points0, boundary0 = _epoch(page), _loss_points(page), _boundary(page)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
              .some(m => m.innerText.includes('Epoch')
                    && parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText) >= 5)""",
         timeout=60_000,
     )
-    page.get_by_role("button", name="Pause").click()
-    wait_for_idle(page, settle=1.0)
-    page.get_by_role("button", name="Play").wait_for()
+    pause(page)
     drawn_plotly_charts(page, at_least=2)
     epoch1 = _epoch(page)
     assert epoch1 >= epoch0 + 5
@@ -71,8 +69,8 @@ def test_play_wait_pause_moves_epoch_loss_and_boundary(page, app_url, screenshot
     assert _epoch(page) == epoch1
 
 
-def test_shared_link_restores_settings_in_a_fresh_browser(browser, page, app_url):
-    open_app(page, f"{app_url}/playground")
+def test_shared_link_restores_settings_in_a_fresh_browser(browser, page, page_urls):
+    open_app(page, page_urls["Training playground"])
     _select(page, "pg.dataset", "moons")
     _fill_number(page, "pg.lr", "0.05")
     _fill_number(page, "pg.seed", "7")
@@ -80,8 +78,7 @@ def test_shared_link_restores_settings_in_a_fresh_browser(browser, page, app_url
     assert "ds=moons" in link and "lr=0.05" in link and "seed=7" in link
     drawn_plotly_charts(page, at_least=2)
     untrained = _boundary(page)
-    page.get_by_role("button", name="Step").click()
-    wait_for_idle(page)
+    click(page, page.get_by_role("button", name="Step", exact=True))
     assert _epoch(page) == 1
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})

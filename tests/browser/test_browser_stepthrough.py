@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import go_to, open_app, problems, screenshot, tex_sources, wait_for_idle
+from browser_helpers import click, go_to, open_app, problems, screenshot, tex_sources
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,11 @@ def test_click_through_every_step_to_the_update(page, app_url, screenshot_dir):
     go_to(page, "Backprop, step by step")
     step, n_steps = _progress(page)
     assert step == 1 and n_steps >= 3
-    next_button = page.get_by_role("button", name="Next ▶")
+    next_button = page.get_by_role("button", name="Next ▶", exact=True)
     seen = [tuple(tex_sources(page))]
     while step < n_steps:
         assert next_button.is_enabled()
-        next_button.click()
-        wait_for_idle(page)
+        click(page, next_button)
         new_step, _ = _progress(page)
         assert new_step == step + 1, f"Next went from step {step} to {new_step}"
         step = new_step
@@ -64,7 +63,6 @@ def test_click_through_every_step_to_the_update(page, app_url, screenshot_dir):
     assert page.get_by_text("One step on this weight alone").count() == 1
     screenshot(page, screenshot_dir, "backprop-last-step")
 
-    page.get_by_role("button", name="⟲ Restart").click()
-    wait_for_idle(page)
+    click(page, page.get_by_role("button", name="⟲ Restart", exact=True))
     assert _progress(page) == (1, n_steps)
     assert tuple(tex_sources(page)) == seen[0]
