@@ -103,7 +103,9 @@ def pause(page, attempts: int = 3) -> None:
 
 def open_app(page, url: str, query: str = "") -> None:
     page.goto(url + (("?" + query.lstrip("?")) if query else ""), wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stApp"]')
+    # Until the first run has sent elements the app can look idle; wait for them first.
+    first_element = '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]'
+    page.wait_for_selector(first_element, timeout=60_000)
     wait_for_idle(page)
 
 
