@@ -82,6 +82,11 @@ class Server:
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmRSS in /proc status")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used (independent of other load)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -219,6 +224,8 @@ class Level:
     times: list[float]
     errors: list[str]
     seconds: float
+    cpu_s: float = 0.0  # server CPU time used by the students' clicks
+    by_action: dict[str, float] = field(default_factory=dict)  # action → median seconds
 
     @property
     def per_session_mb(self) -> float:
@@ -243,6 +250,7 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
     await asyncio.sleep(1.0)
     base = server.rss_mb()
     peak = base
+    cpu0 = server.cpu_seconds()
     students = [Student(server.ws_url, random.Random(seed + k + 1), think) for k in range(n)]
     start = time.monotonic()
     stop_at = start + budget
@@ -262,12 +270,17 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
     results = await asyncio.gather(*(staggered(k, s) for k, s in enumerate(students)),
                                    return_exceptions=True)
     sampler.cancel()
+    cpu = server.cpu_seconds() - cpu0
     errors = [f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
     times = []
+    per_action: dict[str, list[float]] = {}
     for s in students:
         errors += s.errors
         times += [t for what, t in s.times if not what.startswith("open Home")]
-    return Level(n, base, peak, times, errors, time.monotonic() - start)
+        for what, t in s.times:
+            per_action.setdefault(what, []).append(t)
+    by_action = {what: p50(ts) for what, ts in per_action.items()}
+    return Level(n, base, peak, times, errors, time.monotonic() - start, cpu, by_action)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -283,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"capacity: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
           f"think {args.think} s, {args.rounds} rounds of {len(SCENARIO)} actions per student")
-    print("| students | MB per session | median click→page (s) | p95 (s) | clicks | errors |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
+    print("| students | MB per session | median click→page (s) | p95 (s) | clicks | errors "
+          "| server CPU per click (s) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
     started = time.monotonic()
     levels: list[Level] = []
     n = 1
@@ -299,14 +313,19 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
         levels.append(level)
+        clicks = len(level.times) + n * args.rounds  # the Home opens used CPU too
         print(f"| {n} | {level.per_session_mb:.1f} | {p50(level.times):.3f} | "
-              f"{p95(level.times):.3f} | {len(level.times)} | {len(level.errors)} |", flush=True)
+              f"{p95(level.times):.3f} | {len(level.times)} | {len(level.errors)} | "
+              f"{level.cpu_s / max(clicks, 1):.3f} |", flush=True)
         for e in sorted(set(level.errors))[:5]:
             print(f"    error: {e}")
         if p95(level.times) > TARGET_P95:
             break
         n *= 2
 
+    if levels:
+        print("median per action at the last N: " + ", ".join(
+            f"{what} {t:.3f} s" for what, t in sorted(levels[-1].by_action.items())))
     over = [lv.n for lv in levels if p95(lv.times) > TARGET_P95]
     ok = [lv.n for lv in levels if p95(lv.times) <= TARGET_P95]
     if over:
@@ -320,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps([
         {"students": lv.n, "mb_per_session": lv.per_session_mb, "rss_base_mb": lv.rss_base_mb,
          "rss_peak_mb": lv.rss_peak_mb, "median_s": p50(lv.times), "p95_s": p95(lv.times),
-         "clicks": len(lv.times), "errors": lv.errors[:20], "seconds": lv.seconds}
+         "clicks": len(lv.times), "errors": lv.errors[:20], "seconds": lv.seconds,
+         "server_cpu_s": lv.cpu_s, "median_by_action_s": lv.by_action}
         for lv in levels], indent=1))
     print(f"written {args.out.relative_to(REPO)}")
     return 0
