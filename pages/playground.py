@@ -224,12 +224,16 @@ except ValueError as exc:
 # ------------------------------------------------------------------ controls
 # Outside the fragment, with callbacks: a click lands even while the animation redraws, and
 # it reruns the whole page, which turns the fragment's timer on or off.
-def _on_play():
-    ss[K + "playing"] = not ss.get(K + "playing", False)
+def _set_playing(value: bool):
+    # Idempotent (the value the button showed, not a toggle): a click Streamlit replays after
+    # an interrupted rerun must not undo itself.
+    ss[K + "playing"] = value
 
 
-def _on_step():
-    ss[K + "session"].step(1)
+def _on_step(at_epoch: int):
+    sess = ss[K + "session"]
+    if sess.epoch == at_epoch:  # a replayed click does not train a second epoch
+        sess.step(1)
 
 
 def _on_reset():
@@ -239,9 +243,9 @@ def _on_reset():
 
 playing = ss.get(K + "playing", False)
 b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-b1.button("Pause" if playing else "Play", key=K + "play", type="primary", on_click=_on_play,
-          disabled=session.done and not playing)
-b2.button("Step", key=K + "step", on_click=_on_step, disabled=playing,
+b1.button("Pause" if playing else "Play", key=K + "play", type="primary", on_click=_set_playing,
+          args=(not playing,), disabled=session.done and not playing)
+b2.button("Step", key=K + "step", on_click=_on_step, args=(session.epoch,), disabled=playing,
           help="Train one epoch: one pass over the training points.")
 b3.button("Reset", key=K + "reset", on_click=_on_reset,
           help="Back to the initial weights of this seed, epoch 0.")

@@ -1,24 +1,70 @@
-"""The training playground in a real browser: what AppTest cannot do — clicking on the chart
+"""The training playground in a real browser: what AppTest cannot do — the animation that runs
+while playing and stops when paused, a shared link opened directly, and clicking on the chart
 to add a point (a Plotly selection event)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from browser_helpers import go_to, open_app, problems, screenshot, wait_for_idle
+from browser_helpers import _IDLE_JS, open_app, problems, screenshot, wait_for_idle
 
 pytestmark = pytest.mark.browser
+PATH = "/playground"  # app.py's url_path
 
 
-def _open_playground(page, app_url) -> None:
-    # Through the sidebar, as a student would: a direct /playground address can start the page
-    # without app.py (Streamlit's pages/ folder mode), where a first click may be lost.
-    open_app(page, app_url)
-    go_to(page, "Training playground")
-    page.get_by_text("Training playground").first.wait_for()
+def _open(page, app_url, query: str) -> None:
+    open_app(page, app_url.rstrip("/") + PATH, query)
+    page.get_by_role("button", name="Play").wait_for()
+
+
+def _epoch(page) -> int:
+    text = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    return int(re.sub(r"\D", "", text))
+
+
+def _wait_epoch_above(page, n: int, timeout_s: float = 30.0) -> int:
+    for _ in range(int(timeout_s / 0.25)):
+        page.wait_for_timeout(250)
+        e = _epoch(page)
+        if e > n:
+            return e
+    raise AssertionError(f"the epoch counter stayed at {n} while playing")
+
+
+def test_shared_link_opens_the_same_configuration(page, app_url):
+    _open(page, app_url, "ds=xor&seed=4&hidden=3&act=relu")
+    assert "seed=4" in page.url and "hidden=3" in page.url and "ds=xor" in page.url
+    assert page.get_by_role("spinbutton", name="Seed", exact=True).input_value() == "4"
+    assert page.get_by_role("spinbutton", name="Hidden layers", exact=True).input_value() == "1"
+    neurons = page.get_by_role("spinbutton", name="Neurons in layer 1", exact=True)
+    assert neurons.input_value() == "3"
+    assert problems(page) == []
+
+
+def test_play_animates_and_pause_stops_reruns(page, app_url, screenshot_dir):
+    _open(page, app_url, "ds=linear&n=80")
+    assert problems(page) == []
+    start = _epoch(page)
+    page.get_by_role("button", name="Play").click()
+    first = _wait_epoch_above(page, start)
+    later = _wait_epoch_above(page, first)  # it keeps going without any click
+    assert later > first
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()  # the pause's full rerun is done
+    wait_for_idle(page, settle=1.0)
+    paused = _epoch(page)
+    # Paused: no rerun starts by itself (no idle animation), and the counter stays.
+    for _ in range(10):
+        page.wait_for_timeout(200)
+        assert page.evaluate(_IDLE_JS), "the page reran while paused"
+    assert _epoch(page) == paused
+    assert problems(page) == []
+    screenshot(page, screenshot_dir, "playground-paused")
 
 
 def test_click_on_chart_adds_a_point(page, app_url, screenshot_dir):
-    _open_playground(page, app_url)
+    _open(page, app_url, "ds=linear&n=50")
     page.get_by_text("Your own points (CSV or clicks)").click()
     page.get_by_text("Click on the chart to add points").click()
     page.get_by_text("Click anywhere on the chart").wait_for()
@@ -27,7 +73,7 @@ def test_click_on_chart_adds_a_point(page, app_url, screenshot_dir):
     chart.locator(".main-svg").first.wait_for(state="visible")
     box = chart.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.45)
-    page.get_by_text("Your data: 201 points, 2 classes.").wait_for(timeout=30_000)
+    page.get_by_text("Your data: 51 points, 2 classes.").wait_for(timeout=30_000)
     wait_for_idle(page)
     assert problems(page) == []
     assert "ds=custom" in page.url
