@@ -31,7 +31,8 @@ MIN_POINTS = 4
 MAX_EPOCHS = 5000  # per run: Play stops here
 MAX_EPOCHS_PER_TICK = 20
 TICK_BUDGET_S = 0.05  # at most this much training work per animation tick
-TICK_SECONDS = 0.3  # the animation's period: ≤ 20 epochs / 0.3 s ≈ 67 epochs per second
+TICK_SECONDS = 0.3  # the animation's shortest period: ≤ 20 epochs / 0.3 s ≈ 67 epochs per second
+MAX_TICK_SECONDS = 2.0
 MAX_RESOLUTION = 100
 MAX_CSV_BYTES = 100_000
 MAX_CLASSES = 3
@@ -41,6 +42,15 @@ MAX_NOISE = 1.0
 MAX_SEED = 2**31 - 1
 
 CUSTOM = "custom"  # the student's own points
+
+
+def tick_period(render_s: float | None) -> float:
+    """Seconds between animation frames: a frame that took ``render_s`` to draw (plus a tick of
+    training) gets three times that, so one playing student keeps at most about a third of a
+    core however large the network and data."""
+    if render_s is None or not math.isfinite(render_s) or render_s < 0:
+        return TICK_SECONDS
+    return min(MAX_TICK_SECONDS, max(TICK_SECONDS, 3 * (render_s + TICK_BUDGET_S)))
 DATASET_CHOICES = (*DATASETS, CUSTOM)
 #: output layer choices; "sigmoid" is one neuron for 2 classes, one per class (one-vs-rest) for 3
 OUTPUTS = ("sigmoid", "notes_2neuron", "softmax", "linear")

@@ -7,6 +7,8 @@ link from ui.playground_state.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from charts.network import network_diagram
@@ -29,12 +31,12 @@ from nn_core.playground import (
     MAX_SEED,
     MIN_POINTS,
     OUTPUT_LABELS,
-    TICK_SECONDS,
     add_point,
     history_csv,
     loss_choices,
     output_choices,
     parse_points_csv,
+    tick_period,
 )
 from ui.playground_state import (
     PREFIX,
@@ -252,10 +254,11 @@ b3.button("Reset", key=K + "reset", on_click=_on_reset,
 
 
 # ------------------------------------------------------------------ the live part
-@st.fragment(run_every=TICK_SECONDS if playing else None)
+@st.fragment(run_every=tick_period(ss.get(K + "render_s")) if playing else None)
 def live():
     if ss.pop(K + "needs_app_rerun", False):
         st.rerun(scope="app")
+    started = time.perf_counter()
     sess = ss[K + "session"]
     if ss.get(K + "playing", False):
         sess.tick()
@@ -316,17 +319,6 @@ def live():
                       "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
                      hide_index=True)
 
-    with st.expander("Network diagram and current weights", expanded=True):
-        st.plotly_chart(network_diagram(sess.net, show_values=False), key=K + "diagram")
-        inputs = feature_labels(cfg.features)
-        for i, (W, b) in enumerate(zip(sess.net.weights, sess.net.biases, strict=True)):
-            rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
-            table = {"from": [*rows, "bias"]}
-            for j in range(W.shape[1]):
-                table[f"neuron {j + 1}"] = [f"{v:.4f}" for v in W[:, j]] + [f"{b[j]:.4f}"]
-            st.markdown(f"Layer {i + 1} ({sess.net.activation_names[i]})")
-            st.dataframe(table, hide_index=True)
-
     d1, d2 = st.columns(2)
     d1.download_button("Download trained weights (JSON)", sess.weights_json(),
                        file_name="playground-weights.json", mime="application/json",
@@ -334,6 +326,22 @@ def live():
     d2.download_button("Download loss history (CSV)", history_csv(h),
                        file_name="playground-history.csv", mime="text/csv",
                        key=K + "dl_history", on_click="ignore")
+    ss[K + "render_s"] = time.perf_counter() - started  # sets the next Play's frame period
 
 
 live()
+
+# Drawn on full reruns only (Play, Pause, Step, Reset, any setting): at the caps the diagram
+# costs more than a whole training tick, so it is not redrawn on every animation frame.
+with st.expander("Network diagram and current weights", expanded=True):
+    if playing:
+        st.caption("Showing the weights when Play was pressed; they update when you pause.")
+    st.plotly_chart(network_diagram(session.net, show_values=False), key=K + "diagram")
+    inputs = feature_labels(cfg.features)
+    for i, (W, b) in enumerate(zip(session.net.weights, session.net.biases, strict=True)):
+        rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
+        table = {"from": [*rows, "bias"]}
+        for j in range(W.shape[1]):
+            table[f"neuron {j + 1}"] = [f"{v:.4f}" for v in W[:, j]] + [f"{b[j]:.4f}"]
+        st.markdown(f"Layer {i + 1} ({session.net.activation_names[i]})")
+        st.dataframe(table, hide_index=True)

@@ -386,3 +386,14 @@ def test_update_rule_is_gradient_descent():
         update_rule(-1.0)
     with pytest.raises(ValueError, match="L2"):
         update_rule(0.1, l2=float("nan"))
+
+
+def test_tick_period_keeps_a_third_of_a_core_at_most():
+    from nn_core.playground import MAX_TICK_SECONDS, TICK_BUDGET_S, TICK_SECONDS, tick_period
+
+    assert tick_period(None) == TICK_SECONDS == tick_period(float("nan")) == tick_period(-1)
+    assert tick_period(0.0) == TICK_SECONDS
+    for render in (0.05, 0.2, 0.4):
+        period = tick_period(render)
+        assert (render + TICK_BUDGET_S) / period <= 1 / 3 + 1e-12
+    assert tick_period(100.0) == MAX_TICK_SECONDS
