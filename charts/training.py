@@ -121,10 +121,17 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
     out = np.nan_to_num(out, nan=0.0, posinf=1e6, neginf=-1e6)
     fig = go.Figure()
     regression = n_classes == 0
+    colour_range = None
     if regression:
         z = out[:, 0].reshape(res, res)
+        # One colour scale for the prediction and the targets, so a point's colour matches the
+        # background exactly where the network gets it right.
+        targets = [np.asarray(v, dtype=float).ravel() for v in (y_train, y_test) if v is not None]
+        values = np.concatenate([z.ravel(), *targets])
+        colour_range = (float(values.min()), float(values.max()))
         fig.add_trace(go.Heatmap(
             x=xs, y=ys, z=z, colorscale="Viridis", opacity=0.75, name="prediction",
+            zmin=colour_range[0], zmax=colour_range[1],
             colorbar={"title": "ŷ"}, hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}"
             "<extra></extra>",
         ))
@@ -154,9 +161,9 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>class %{customdata[0]:.0f} "
             "(sure: %{customdata[1]:.2f})<extra></extra>",
         ))
-    _add_points(fig, X_train, y_train, "train", n_classes, hollow=False)
+    _add_points(fig, X_train, y_train, "train", n_classes, False, colour_range)
     if X_test is not None and len(X_test):
-        _add_points(fig, X_test, y_test, "test", n_classes, hollow=True)
+        _add_points(fig, X_test, y_test, "test", n_classes, True, colour_range)
     fig.update_layout(
         title=title, xaxis_title="x1", yaxis_title="x2", height=460,
         margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
@@ -170,13 +177,15 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
 
 
 def _add_points(fig: go.Figure, X: np.ndarray, y, which: str, n_classes: int,
-                hollow: bool) -> None:
+                hollow: bool, colour_range: tuple[float, float] | None = None) -> None:
     y = np.asarray(y).reshape(-1)
     symbol = "circle-open" if hollow else "circle"
     if n_classes == 0:
         fig.add_trace(go.Scatter(
             x=X[:, 0], y=X[:, 1], mode="markers", name=f"{which} points",
             marker={"color": y, "colorscale": "Viridis", "symbol": symbol, "size": 7,
+                    "cmin": colour_range[0] if colour_range else None,
+                    "cmax": colour_range[1] if colour_range else None,
                     "line": {"width": 2} if hollow else {"color": "white", "width": 1}},
             hovertemplate=f"{which}<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<br>y=%{{marker.color:.3f}}"
             "<extra></extra>",

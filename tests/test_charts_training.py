@@ -94,6 +94,11 @@ def test_regression_shows_predicted_value():
     np.testing.assert_allclose(np.array(fig.data[0].z).ravel(), net.forward(pts)[:, 0])
     assert _traces(fig, "contour") == []
     assert isinstance(fig, go.Figure)
+    # points and background share one colour scale
+    heat = fig.data[0]
+    for t in _traces(fig, "scatter"):
+        assert (t.marker.cmin, t.marker.cmax) == (heat.zmin, heat.zmax)
+    assert heat.zmin <= min(data.y_train.min(), data.y_test.min())
 
 
 def test_non_finite_predictions_stay_drawable():
