@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def page(name: str, query: dict[str, str] | None = None, timeout: float = 120) -> AppTest:
-    """An AppTest of pages/<name>.py, run once with the given link values."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
+    """An AppTest of views/<name>.py, run once with the given link values."""
+    at = AppTest.from_file(str(ROOT / "views" / f"{name}.py"), default_timeout=timeout)
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()

@@ -3,8 +3,8 @@
 from app_helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
-PAGES = ["pages/home.py", "pages/neuron.py", "pages/one_vs_all.py", "pages/hidden_layers.py",
-         "pages/gradient_descent.py", "pages/backprop_steps.py", "pages/notes_checked.py"]
+PAGES = ["views/home.py", "views/neuron.py", "views/one_vs_all.py", "views/hidden_layers.py",
+         "views/gradient_descent.py", "views/backprop_steps.py", "views/notes_checked.py"]
 
 
 def test_home_then_every_page():

@@ -11,7 +11,7 @@ from nn_core import make_dataset, train
 from nn_core.playground import CUSTOM, Config, loss_choices, output_choices
 from ui.playground_state import config_to_params, n_classes_of
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "playground.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
 
 
 def run(query=None) -> AppTest:

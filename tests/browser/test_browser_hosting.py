@@ -14,7 +14,7 @@ from browser_helpers import VIEWPORT, click, go_to, nav_links, open_app, problem
 from st_server import REPO, StreamlitServer
 
 CONFIG = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
-RUNTIME_DIRS = ("pages", "ui", "charts", "nn_core", "derivations", ".streamlit")
+RUNTIME_DIRS = ("views", "ui", "charts", "nn_core", "derivations", ".streamlit")
 
 
 def _luminance(hex_color: str) -> float:
