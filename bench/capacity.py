@@ -292,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "capacity.json")
     args = ap.parse_args(argv)
+    args.out = args.out.resolve()
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
     print(f"capacity: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
