@@ -14,7 +14,9 @@ from browser_helpers import VIEWPORT, click, go_to, nav_links, open_app, problem
 from st_server import REPO, StreamlitServer
 
 CONFIG = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
-RUNTIME_DIRS = ("views", "ui", "charts", "nn_core", "derivations", ".streamlit")
+# Everything the app may read at run time: the repository without tests, tools and caches.
+NOT_RUNTIME = (".git", ".venv", "tests", "bench", "docs", "scripts", ".ci", "test-artifacts",
+               "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "*.egg-info")
 
 
 def _luminance(hex_color: str) -> float:
@@ -58,11 +60,8 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
 def test_a_class_session_writes_nothing_into_the_app_folder(browser, tmp_path):
     # The app runs from a copy, so any file it writes (or changes) there shows up exactly.
     app = tmp_path / "app"
-    app.mkdir()
-    shutil.copy2(REPO / "app.py", app / "app.py")
-    for d in RUNTIME_DIRS:
-        if (REPO / d).is_dir():
-            shutil.copytree(REPO / d, app / d, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO, app, ignore=shutil.ignore_patterns(*NOT_RUNTIME))
+    assert (app / "app.py").is_file() and (app / ".streamlit" / "config.toml").is_file()
     before = _snapshot(app)
     temp = tmp_path / "tmp"
     temp.mkdir()
