@@ -24,6 +24,9 @@ _IDLE_JS = """() => {
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-stale="true"]')) return false;
   if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
+  // Lazily loaded elements (charts, some widgets) stand in as skeletons until their code is in.
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'))
+    return false;
   return !!document.querySelector('[data-testid="stMainBlockContainer"]');
 }"""
 

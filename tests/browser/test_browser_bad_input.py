@@ -44,14 +44,16 @@ def test_garbage_link_values_give_a_message(page, page_urls, screenshot_dir, tit
 @pytest.mark.parametrize("title", PAGES)
 def test_every_slider_and_number_box_at_its_ends(page, page_urls, title):
     open_app(page, page_urls[title])
-    sliders = page.locator('[data-testid="stSlider"] [role="slider"]')
+    sliders = page.locator('[data-testid="stSlider"] input[type="range"]')
     numbers = page.locator('[data-testid="stNumberInput"] input:not([disabled])')
+    # A widget's code loads lazily in a fresh browser: wait until the first control is drawn.
+    sliders.or_(numbers).first.wait_for(timeout=20_000)
     n_sliders, n_numbers = sliders.count(), numbers.count()
     assert n_sliders + n_numbers > 0, f"{title} has no slider or number box"
     seen = []
     for i in range(n_sliders):
         for key in ("End", "Home"):
-            thumb = page.locator('[data-testid="stSlider"] [role="slider"]').nth(i)
+            thumb = page.locator('[data-testid="stSlider"] input[type="range"]').nth(i)
             if thumb.is_disabled() or not thumb.is_visible():
                 continue
             act_and_wait(page, lambda t=thumb, k=key: (t.focus(), t.press(k)))
