@@ -62,19 +62,21 @@ _COUNT_RUNS_JS = """() => {
 }"""
 
 
-def act_and_wait(page, action, timeout: float = 45.0) -> None:
+def act_and_wait(page, action, timeout: float = 45.0, start_within: float = 3.0) -> None:
     """Do `action()` (a click, a key press) and wait for the rerun it starts to finish.
 
     Counting script runs makes this safe on a loaded machine, where a rerun can start later
-    than any fixed settle time.
+    than any fixed settle time. An action that starts no run within `start_within` seconds
+    (a value the widget refused or already had) just waits for idle.
     """
     before = page.evaluate(_COUNT_RUNS_JS)
     action()
     try:
-        page.wait_for_function(f"() => window.__stRuns.n > {before}", timeout=10_000)
+        page.wait_for_function(f"() => window.__stRuns.n > {before}",
+                               timeout=start_within * 1000)
     except PlaywrightTimeout:
-        pass  # a widget set to its current value starts no rerun
-    wait_for_idle(page, timeout=timeout)
+        pass
+    wait_for_idle(page, timeout=timeout, settle=0.15)
 
 
 def click(page, locator) -> None:
