@@ -39,40 +39,35 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def parse_int(name: str, raw: str | None, default: int, lo: int, hi: int
-              ) -> tuple[int, str | None]:
-    """(value, notice): ``raw`` as a whole number in [lo, hi], else the default and a notice."""
+def _parse_number(name, raw, default, lo, hi, convert, what):
+    """(value, notice): ``raw`` converted and range-checked, else the default and a notice."""
     if raw is None:
         return default, None
     text = str(raw).strip()
     if len(text) > MAX_RAW_LENGTH:
         return default, _notice(name, text, default, "too long")
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        return default, _notice(name, text, default, "not a whole number")
+        return default, _notice(name, text, default, f"not a {what}")
+    if not math.isfinite(value):
+        return default, _notice(name, text, default, f"not a finite {what}")
     if not lo <= value <= hi:
-        return default, _notice(name, text, default, f"outside {lo} … {hi}")
+        bounds = f"{lo:g} … {hi:g}" if convert is float else f"{lo} … {hi}"
+        return default, _notice(name, text, default, f"outside {bounds}")
     return value, None
+
+
+def parse_int(name: str, raw: str | None, default: int, lo: int, hi: int
+              ) -> tuple[int, str | None]:
+    """(value, notice): ``raw`` as a whole number in [lo, hi], else the default and a notice."""
+    return _parse_number(name, raw, default, lo, hi, int, "whole number")
 
 
 def parse_float(name: str, raw: str | None, default: float, lo: float, hi: float
                 ) -> tuple[float, str | None]:
     """(value, notice): ``raw`` as a finite number in [lo, hi], else the default and a notice."""
-    if raw is None:
-        return default, None
-    text = str(raw).strip()
-    if len(text) > MAX_RAW_LENGTH:
-        return default, _notice(name, text, default, "too long")
-    try:
-        value = float(text)
-    except ValueError:
-        return default, _notice(name, text, default, "not a number")
-    if not math.isfinite(value):
-        return default, _notice(name, text, default, "not a finite number")
-    if not lo <= value <= hi:
-        return default, _notice(name, text, default, f"outside {lo:g} … {hi:g}")
-    return value, None
+    return _parse_number(name, raw, default, lo, hi, float, "number")
 
 
 def parse_choice(name: str, raw: str | None, default: Any, choices: Sequence[Any]
