@@ -1,11 +1,11 @@
-"""Gradient-descent page: its numbers are nn_core.landscape's; η presets show the three regimes."""
+"""Gradient-descent page: its numbers are page_model.descent's; η presets show the three regimes."""
 
 import pytest
 from app_helpers import has_latex, notices, page, table
 
 from derivations import formulas as F
 from nn_core import make_dataset
-from nn_core.landscape import critical_lr, descent_path
+from page_model.descent import critical_lr, descent_path
 
 
 def _linear_data():

@@ -1,11 +1,11 @@
-"""One-vs-all page: its numbers are nn_core.compare's; the link picks the 'neither' class."""
+"""One-vs-all page: its numbers are page_model.one_vs_all's; the link picks the 'neither' class."""
 
 import pytest
 from app_helpers import has_latex, notices, page, table
 
 from derivations import formulas as F
 from nn_core import make_dataset
-from nn_core.compare import fit_scheme, with_neither
+from page_model.one_vs_all import fit_scheme, with_neither
 
 SETTINGS = {"n": "90", "epochs": "150", "noise": "0.3", "lr": "2"}
 

@@ -1,4 +1,4 @@
-"""The pages' numeric helpers (nn_core.compare, nn_core.landscape) and SymPy formulas
+"""The pages' numeric helpers (page_model.one_vs_all, page_model.descent) and SymPy formulas
 (derivations.formulas) agree with nn_core and with the maths they print."""
 
 import numpy as np
@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from derivations import formulas as F
 from nn_core import Network, make_dataset
-from nn_core.compare import fit_scheme, relabel, with_neither
-from nn_core.landscape import (
+from page_model.descent import (
     critical_lr,
     descent_path,
     loss_curve,
@@ -19,6 +18,7 @@ from nn_core.landscape import (
     neuron,
     progress,
 )
+from page_model.one_vs_all import fit_scheme, relabel, with_neither
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +146,8 @@ def test_typed_names():
 
 def test_page_support_helpers():
     from derivations import notes_network, step_through
-    from nn_core.compare import neuron_point
-    from nn_core.landscape import lr_ratio, preset_lr
+    from page_model.descent import lr_ratio, preset_lr
+    from page_model.one_vs_all import neuron_point
 
     data = make_dataset("linear", 30, noise=0.1, test_fraction=0.0, seed=0)
     net = Network.from_weights([[[-1.0], [2.0]]], [[0.2]], ["sigmoid"])

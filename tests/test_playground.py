@@ -1,4 +1,4 @@
-"""nn_core.playground and ui.playground_state: the logic behind the training playground."""
+"""page_model.playground and ui.playground_state: the logic behind the training playground."""
 
 import csv
 import io
@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from nn_core import Network, make_dataset, train
 from nn_core.features import transform
-from nn_core.playground import (
+from nn_core.training import History
+from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
     MAX_EPOCHS,
@@ -31,7 +32,6 @@ from nn_core.playground import (
     parse_points_csv,
     split_points,
 )
-from nn_core.training import History
 from ui.playground_state import (
     DEFAULT,
     config_from_state,
@@ -389,7 +389,7 @@ def test_update_rule_is_gradient_descent():
 
 
 def test_tick_period_keeps_a_third_of_a_core_at_most():
-    from nn_core.playground import MAX_TICK_SECONDS, TICK_BUDGET_S, TICK_SECONDS, tick_period
+    from page_model.playground import MAX_TICK_SECONDS, TICK_BUDGET_S, TICK_SECONDS, tick_period
 
     assert tick_period(None) == TICK_SECONDS == tick_period(float("nan")) == tick_period(-1)
     assert tick_period(0.0) == TICK_SECONDS

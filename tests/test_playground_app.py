@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nn_core import make_dataset, train
-from nn_core.playground import CUSTOM, Config, loss_choices, output_choices
+from page_model.playground import CUSTOM, Config, loss_choices, output_choices
 from ui.playground_state import config_to_params, n_classes_of
 
 PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")

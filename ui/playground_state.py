@@ -13,7 +13,7 @@ from dataclasses import fields, replace
 
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.features import FEATURES
-from nn_core.playground import (
+from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
     MAX_HIDDEN_LAYERS,

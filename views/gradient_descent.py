@@ -1,5 +1,5 @@
 """Page 6 — gradient descent: the update rule walked on the loss curve / surface, and what the
-learning rate does. Losses, gradients and paths come from nn_core.landscape."""
+learning rate does. Losses, gradients and paths come from page_model.descent."""
 
 import numpy as np
 import streamlit as st
@@ -8,7 +8,7 @@ from charts.descent import descent_curve, descent_surface
 from charts.training import loss_curves
 from derivations import formulas as F
 from nn_core import make_dataset
-from nn_core.landscape import (
+from page_model.descent import (
     MAX_STEPS,
     critical_lr,
     descent_path,

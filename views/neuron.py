@@ -6,7 +6,7 @@ import streamlit as st
 from charts.neuron import activation_curve, neuron_plane
 from derivations import formulas as F
 from nn_core import Network, get_activation, make_dataset
-from nn_core.compare import neuron_point
+from page_model.one_vs_all import neuron_point
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
 

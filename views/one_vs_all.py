@@ -1,5 +1,5 @@
 """Page 2 — one vs all: 1 neuron for 2 classes, the notes' 2 neurons for 3 classes, compared
-with one-vs-rest and softmax on the same data. Training is nn_core.compare's."""
+with one-vs-rest and softmax on the same data. Training is page_model.one_vs_all's."""
 
 import streamlit as st
 
@@ -7,7 +7,7 @@ from charts.compare import scheme_regions
 from charts.training import loss_curves
 from derivations import formulas as F
 from nn_core import make_dataset
-from nn_core.compare import SCHEME_LABELS, fit_scheme, with_neither
+from page_model.one_vs_all import SCHEME_LABELS, fit_scheme, with_neither
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
 

@@ -1,6 +1,6 @@
 """Training playground: watch a network learn, with the numbers beside the pictures.
 
-Layout only: data, training and numbers come from nn_core.playground, the figures from
+Layout only: data, training and numbers come from page_model.playground, the figures from
 charts.training / charts.network, the update rule from derivations.playground_formulas, and the
 link from ui.playground_state.
 """
@@ -17,7 +17,7 @@ from derivations.playground_formulas import update_rule_latex
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.datasets import DATASET_INFO
 from nn_core.features import FEATURE_INFO, FEATURES, feature_labels
-from nn_core.playground import (
+from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
     MAX_EPOCHS,

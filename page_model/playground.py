@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .activations import HIDDEN_ACTIVATIONS
-from .datasets import DATASETS, Dataset, decode, make_dataset
-from .features import DEFAULT_FEATURES, check_features, transform
-from .network import Network
-from .training import DivergenceError, History, train
+from nn_core.activations import HIDDEN_ACTIVATIONS
+from nn_core.datasets import DATASETS, Dataset, decode, make_dataset
+from nn_core.features import DEFAULT_FEATURES, check_features, transform
+from nn_core.network import Network
+from nn_core.training import DivergenceError, History, train
 
 # ------------------------------------------------------------------ caps for a shared 2-core host
 MAX_HIDDEN_LAYERS = 4

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import get_loss
-from .network import Network
+from nn_core.losses import get_loss
+from nn_core.network import Network
 
 MAX_STEPS = 200
 MAX_GRID = 201

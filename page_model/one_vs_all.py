@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datasets import Dataset, ambiguous, decode, encode, n_outputs
-from .network import Network
-from .training import DivergenceError, History, train
+from nn_core.datasets import Dataset, ambiguous, decode, encode, n_outputs
+from nn_core.network import Network
+from nn_core.training import DivergenceError, History, train
 
 SCHEMES: dict[str, tuple[str, str]] = {
     # encoding: (output activation, loss)
