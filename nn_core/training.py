@@ -98,6 +98,8 @@ def train(
     l2: float = 0.0,
     encoding: str | None = None,
     history: History | None = None,
+    momentum: float = 0.0,
+    velocity: list[np.ndarray] | None = None,
 ) -> History:
     """Train ``net`` in place by gradient descent and return the per-epoch history.
 
@@ -107,6 +109,11 @@ def train(
     an earlier record (the playground trains a few epochs at a time). Training runs in the
     network's dtype: ``Network.init(..., dtype=np.float32)`` (or ``net.astype``) is about twice
     as fast on large data sets.
+
+    ``lr`` is a number or a schedule: a function of the epoch (1, 2, …) giving that epoch's η
+    (see ``nn_core.schedules``). ``momentum`` μ > 0 takes the steps v ← μ v − η ∂E/∂w,
+    w ← w + v instead of w ← w − η ∂E/∂w; ``velocity`` (from ``new_velocity``, updated in place)
+    carries v from one call to the next.
     """
     X = net._check_X(X)
     if X.shape[0] == 0:
@@ -117,9 +124,11 @@ def train(
         X_test = net._check_X(X_test)
         Y_test = net._check_Y(Y_test, np.empty((X_test.shape[0], net.sizes[-1])))
         has_test = X_test.shape[0] > 0  # an empty test set is no test set (its mean is NaN)
-    lr = _number(lr, float, "The learning rate η must be a positive number")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    schedule = lr if callable(lr) else None
+    lr = _learning_rate(lr, (history.epoch[-1] if history and history.epoch else 0) + 1)
+    momentum = _number(momentum, float, "The momentum μ must be a number in [0, 1)")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"The momentum μ must be in [0, 1) (got {momentum}).")
     epochs = _number(epochs, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
     if not 0 <= epochs <= MAX_EPOCHS:
         raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
@@ -142,7 +151,7 @@ def train(
     history = history if history is not None else History()
     start = history.epoch[-1] if history.epoch else 0
     rng = np.random.default_rng(seed + start)
-    params = _Params(net)
+    params = _Params(net, momentum, velocity)
     # The full data set: its forward pass records the loss (and, for full batch, takes the steps).
     full = _Workspace(net, loss_fn, n, backward=batch_size == n).load(X, Y, encoding)
     test = None
@@ -153,6 +162,8 @@ def train(
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             full.forward(params)  # at the starting weights: full batch's first backward pass
             for epoch in range(start + 1, start + epochs + 1):
+                if schedule is not None:
+                    lr = _learning_rate(schedule, epoch)
                 if batch_size == n:
                     full.backward(params)
                     params.step(lr, l2)
@@ -189,7 +200,23 @@ def train(
                         break
     finally:
         params.store(net)
+        params.store_velocity(velocity)
     return history
+
+
+def new_velocity(net: Network) -> list[np.ndarray]:
+    """Momentum's v, zero to start: one [v_W; v_b] array of shape (n_in + 1, n_out) per layer
+    (the bias row last), as ``train(..., momentum=μ, velocity=v)`` keeps it."""
+    return [np.zeros((w.shape[0] + 1, w.shape[1]), net.dtype) for w in net.weights]
+
+
+def _learning_rate(lr, epoch: int) -> float:
+    """η for ``epoch``: the number itself, or what the schedule gives for that epoch."""
+    value = _number(lr(epoch) if callable(lr) else lr, float,
+                    "The learning rate η must be a positive number")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"The learning rate η must be a positive number (got {value}).")
+    return value
 
 
 def _number(value, kind, message: str):
@@ -207,14 +234,26 @@ class _Params:
     input that is always 1, so a layer's weighted sum z = y_prev W + b is one matrix product.
     """
 
-    def __init__(self, net: Network):
+    def __init__(self, net: Network, momentum: float = 0.0, velocity=None):
         shapes = [(w.shape[0] + 1, w.shape[1]) for w in net.weights]
         self.values = np.empty(sum(r * c for r, c in shapes), net.dtype)
         self.grads = np.empty_like(self.values)
         self.layers = _split(self.values, shapes)  # [W; b] per layer, views into values
         self.grad_layers = _split(self.grads, shapes)  # [∂E/∂W; ∂E/∂b] per layer
         self.weights = [Wb[:-1] for Wb in self.layers]  # views without the bias row
+        self.momentum = momentum
+        if momentum:
+            self.velocity = np.zeros_like(self.values)
+            if velocity is not None:
+                for v, given in zip(_split(self.velocity, shapes), velocity, strict=True):
+                    v[...] = given
         self.load(net)
+
+    def store_velocity(self, velocity) -> None:
+        if self.momentum and velocity is not None:
+            for v, kept in zip(velocity, _split(self.velocity, [v.shape for v in velocity]),
+                               strict=True):
+                np.copyto(v, kept)
 
     def load(self, net: Network) -> bool:
         """Copy the network's weights in; True if they differed from the ones held here."""
@@ -231,7 +270,16 @@ class _Params:
             np.copyto(b, Wb[-1])
 
     def step(self, lr: float, l2: float) -> None:
-        """w ← w − η (∂E/∂w + λ w) for every weight and bias (λ: weights only)."""
+        """w ← w − η (∂E/∂w + λ w) for every weight and bias (λ: weights only); with momentum μ,
+        v ← μ v − η (∂E/∂w + λ w) and w ← w + v."""
+        if self.momentum:
+            if l2:
+                for G, W in zip(self.grad_layers, self.weights, strict=True):
+                    G[:-1] += l2 * W
+            self.velocity *= self.momentum
+            self.velocity -= lr * self.grads
+            self.values += self.velocity
+            return
         if l2:
             for W in self.weights:
                 W *= 1.0 - lr * l2
