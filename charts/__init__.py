@@ -10,6 +10,19 @@
 """
 
 FONT_SIZE = 16  # readable on a laptop projector
-POSITIVE = "#1f77b4"  # blue: positive weight
-NEGATIVE = "#d62728"  # red: negative weight
-HIGHLIGHT = "#ff7f0e"
+
+# One palette for every chart: Okabe & Ito's colours, which stay apart for the common kinds of
+# colour blindness (red/green is the pair deuteranopes confuse), and a marker shape per class so
+# nothing depends on colour alone.
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+             "reddish_purple": "#CC79A7", "black": "#000000"}
+#: class 0, 1, 2: vermillion circles, blue squares, bluish-green diamonds
+CLASS_COLOURS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"], OKABE_ITO["bluish_green"])
+CLASS_SYMBOLS = ("circle", "square", "diamond")
+CLASS_COLOUR_NAMES = ("vermillion circles", "blue squares", "green diamonds")
+LINE_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
+                OKABE_ITO["vermillion"], OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"])
+POSITIVE = OKABE_ITO["blue"]  # a positive weight
+NEGATIVE = OKABE_ITO["vermillion"]  # a negative weight
+HIGHLIGHT = OKABE_ITO["orange"]

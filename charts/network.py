@@ -84,8 +84,10 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
                 opacity = 1.0 if on_path or not fade else 0.25
                 fig.add_trace(go.Scatter(
                     x=[x0, x1], y=[y0, y1], mode="lines",
+                    # a negative weight is dashed too, so its sign does not rest on colour
                     line={"width": width + (3 if on_path else 0),
-                          "color": HIGHLIGHT if on_path else colour},
+                          "color": HIGHLIGHT if on_path else colour,
+                          "dash": "solid" if w >= 0 else "dash"},
                     opacity=opacity, hoverinfo="skip", showlegend=False,
                 ))
                 # Edge labels sit a third of the way along so labels of one layer do not collide.

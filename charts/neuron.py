@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from . import FONT_SIZE, HIGHLIGHT
-from .training import CLASS_COLOURS, data_bounds, grid
+from . import CLASS_COLOURS, CLASS_SYMBOLS, FONT_SIZE, HIGHLIGHT
+from .training import data_bounds, grid
 
 STAGES = ("weighted_sum", "sigmoid", "classifier")
 
@@ -56,6 +56,7 @@ def neuron_plane(predict: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
         fig.add_trace(go.Scatter(
             x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {c}",
             marker={"color": CLASS_COLOURS[c % len(CLASS_COLOURS)], "size": 8,
+                    "symbol": CLASS_SYMBOLS[c % len(CLASS_SYMBOLS)],
                     "line": {"color": "white", "width": 1}}))
     if point is not None:
         fig.add_trace(go.Scatter(

@@ -13,10 +13,9 @@ import plotly.graph_objects as go
 
 from nn_core.datasets import decode
 
-#: one colour per class (class 0 red, class 1 blue, class 2 green), colour-blind friendly-ish
-CLASS_COLOURS = ("#d62728", "#1f77b4", "#2ca02c")
+from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS
+
 MAX_RESOLUTION = 200
-LINE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 
 
 def grid(bounds: Sequence[float], resolution: int = 80):
@@ -179,7 +178,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
 def _add_points(fig: go.Figure, X: np.ndarray, y, which: str, n_classes: int,
                 hollow: bool, colour_range: tuple[float, float] | None = None) -> None:
     y = np.asarray(y).reshape(-1)
-    symbol = "circle-open" if hollow else "circle"
+    symbol = "circle-open" if hollow else "circle"  # regression: colour is the value
     if n_classes == 0:
         fig.add_trace(go.Scatter(
             x=X[:, 0], y=X[:, 1], mode="markers", name=f"{which} points",
@@ -196,6 +195,8 @@ def _add_points(fig: go.Figure, X: np.ndarray, y, which: str, n_classes: int,
         if not mask.any():
             continue
         colour = CLASS_COLOURS[c % len(CLASS_COLOURS)]
+        shape = CLASS_SYMBOLS[c % len(CLASS_SYMBOLS)]
+        symbol = f"{shape}-open" if hollow else shape
         marker = ({"color": colour, "symbol": symbol, "size": 8, "line": {"width": 2}}
                   if hollow else
                   {"color": colour, "symbol": symbol, "size": 7,

@@ -62,8 +62,12 @@ def test_binary_boundary_is_probability_with_threshold():
     test = [t for t in scat if t.name.startswith("test")]
     assert sum(len(t.x) for t in train) == len(data.X_train)
     assert sum(len(t.x) for t in test) == len(data.X_test)
-    assert all(t.marker.symbol == "circle-open" for t in test)
-    assert all(t.marker.symbol == "circle" for t in train)
+    # test points hollow; each class its own shape, so classes never rest on colour alone
+    assert all(t.marker.symbol.endswith("-open") for t in test)
+    assert not any(t.marker.symbol.endswith("-open") for t in train)
+    shapes = {t.name.split("class ")[1]: t.marker.symbol for t in train}
+    assert len(set(shapes.values())) == len(shapes) == 2
+    assert {t.marker.symbol.removesuffix("-open") for t in test} <= set(shapes.values())
 
 
 @pytest.mark.parametrize("encoding, act, k", [("one_vs_rest", "sigmoid", 3),
