@@ -94,6 +94,7 @@ with c_col:
     st.plotly_chart(network_diagram(net, fp, point=0, highlight=highlight),
                     key="hidden_diagram")
     st.caption("Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
-               "larger |w|. The highlighted edges feed the neuron explained on the left. Hover for exact values.")
+               "larger |w|. The highlighted edges feed the neuron explained on the left. "
+               "Hover for exact values.")
 
 p.write_back()
