@@ -1,0 +1,225 @@
+"""Plotly figures for recurrent networks: the network unrolled through time, values over time
+(hidden state, gates, predictions), and the gradient's size against how far back it reaches.
+
+Plain functions: numbers in, ``go.Figure`` out. Time steps are labelled from 1 (row t − 1 of an
+array is step t), hidden units from 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE
+from .training import LINE_COLOURS
+
+MAX_DRAWN_STEPS = 30
+GATE_COLOURS = {"a": "#9467bd", "i": "#2ca02c", "f": "#1f77b4", "o": "#ff7f0e"}
+GATE_NAMES = {"a": "candidate a", "i": "input gate i", "f": "forget gate f", "o": "output gate o"}
+
+
+def _rows(values, name: str) -> np.ndarray:
+    """(T, n) float array from a (T,) or (T, n) input."""
+    a = np.asarray(values, dtype=float)
+    if a.ndim == 1:
+        a = a[:, None]
+    if a.ndim != 2 or a.shape[0] < 1:
+        raise ValueError(f"{name} must have one row per time step (got shape {a.shape}).")
+    return a
+
+
+def _vector_text(row: np.ndarray) -> str:
+    shown = ", ".join(f"{v:.2f}" for v in row[:3])
+    return shown + (", …" if row.size > 3 else "") if row.size > 1 else f"{row[0]:.3g}"
+
+
+def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
+                     weight_names: Mapping[str, str] | None = None,
+                     title: str = "") -> go.Figure:
+    """The recurrent network unrolled: one column per time step t = 1 … T, inputs x_t at the
+    bottom, hidden states h_t above them (and the LSTM's cell states c_t if ``cs`` is given),
+    outputs ŷ_t on top. The same weights label every step's arrows. ``step`` (from 1) is
+    highlighted: the step the page is explaining; later steps fade (not computed yet).
+    """
+    xs, hs = _rows(xs, "xs"), _rows(hs, "hs")
+    T = xs.shape[0]
+    if hs.shape[0] != T:
+        raise ValueError(f"hs has {hs.shape[0]} steps but xs has {T}.")
+    if T > MAX_DRAWN_STEPS:
+        raise ValueError(f"At most {MAX_DRAWN_STEPS} steps can be drawn (got {T}).")
+    if step is not None and not 1 <= step <= T:
+        raise ValueError(f"step must be between 1 and {T} (got {step}).")
+    names = {"x": "W_x", "h": "W_h", "y": "W_y", "c": "f ⊙"}
+    names.update(weight_names or {})
+    rows = [("x", xs, 0.0)]
+    if cs is not None:
+        cs = _rows(cs, "cs")
+        rows.append(("c", cs, 2.0))
+    h_row = 1.0
+    rows.insert(1, ("h", hs, h_row))
+    if y_hat is not None:
+        rows.append(("ŷ", _rows(y_hat, "y_hat"), 3.0 if cs is not None else 2.0))
+
+    def faded(t: int) -> bool:  # t from 1
+        return step is not None and t > step
+
+    fig = go.Figure()
+    arrows = []
+
+    def arrow(x0, y0, x1, y1, text, t, colour="#555"):
+        on = step is not None and t == step
+        arrows.append({
+            "x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
+            "ayref": "y", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
+            "arrowwidth": 3 if on else 1.5, "standoff": 22, "startstandoff": 22,
+            "arrowcolor": HIGHLIGHT if on else colour, "opacity": 0.3 if faded(t) else 1.0,
+            "text": "",
+        })
+        if text:
+            arrows.append({"x": (x0 + x1) / 2, "y": (y0 + y1) / 2, "text": text,
+                           "showarrow": False, "xshift": 14 if x0 == x1 else 0,
+                           "yshift": 0 if x0 == x1 else 10,
+                           "font": {"size": FONT_SIZE - 4,
+                                    "color": HIGHLIGHT if on else "#333"},
+                           "opacity": 0.3 if faded(t) else 1.0})
+
+    y_of = {name: y for name, _, y in rows}
+    for t in range(1, T + 1):
+        arrow(t, y_of["x"], t, y_of["h"], names["x"] if t == 1 or T <= 8 else "", t)
+        if "ŷ" in y_of:
+            arrow(t, y_of["h"], t, y_of["ŷ"], names["y"] if t == 1 or T <= 8 else "", t)
+        if t > 1:
+            arrow(t - 1, y_of["h"], t, y_of["h"], names["h"] if t == 2 or T <= 8 else "", t,
+                  colour=POSITIVE)
+            if "c" in y_of:
+                arrow(t - 1, y_of["c"], t, y_of["c"], names["c"] if t == 2 or T <= 8 else "",
+                      t, colour=NEGATIVE)
+    # h_0 = 0 (and c_0 = 0) on the left: the state every sequence starts from
+    fig.add_trace(go.Scatter(
+        x=[0.0] * (2 if cs is not None else 1),
+        y=[y_of["h"]] + ([y_of["c"]] if cs is not None else []),
+        mode="markers+text", text=["h₀ = 0"] + (["c₀ = 0"] if cs is not None else []),
+        textposition="middle center", marker={"size": 56, "color": "#fafafa",
+                                              "line": {"width": 1, "color": "#aaa"}},
+        hoverinfo="skip", showlegend=False, name="start"))
+    arrow(0, y_of["h"], 1, y_of["h"], "", 1, colour=POSITIVE)
+    if cs is not None:
+        arrow(0, y_of["c"], 1, y_of["c"], "", 1, colour=NEGATIVE)
+
+    labels = {"x": "x", "h": "h", "c": "c", "ŷ": "ŷ"}
+    for name, values, yy in rows:
+        ts = np.arange(1, T + 1)
+        text = [f"{labels[name]}{_sub(t)}<br>{_vector_text(values[t - 1])}" for t in ts]
+        hover = [f"step {t}: {labels[name]}{_sub(t)} = "
+                 + ", ".join(f"{v:.6g}" for v in values[t - 1]) for t in ts]
+        colours = ["#fff3e0" if step == t else "#f5f5f5" for t in ts]
+        lines = [HIGHLIGHT if step == t else "#444" for t in ts]
+        fig.add_trace(go.Scatter(
+            x=ts, y=[yy] * T, mode="markers+text", text=text, hovertext=hover,
+            hoverinfo="text", textposition="middle center",
+            textfont={"size": FONT_SIZE - 5 if T > 8 else FONT_SIZE - 3, "color": "#111"},
+            marker={"size": 62 if T <= 8 else 44, "color": colours,
+                    "line": {"width": 3, "color": lines},
+                    "opacity": [0.35 if faded(t) else 1.0 for t in ts]},
+            name={"x": "inputs", "h": "hidden states", "c": "cell states",
+                  "ŷ": "outputs"}[name], showlegend=False))
+    top = max(y for _, _, y in rows)
+    fig.update_layout(
+        title=title or None, annotations=arrows, plot_bgcolor="white",
+        xaxis={"visible": False, "range": [-0.6, T + 0.6]},
+        yaxis={"visible": False, "range": [-0.6, top + 0.6]},
+        height=130 + 95 * len(rows), font={"size": FONT_SIZE},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+    )
+    return fig
+
+
+def over_time(series: Mapping[str, object], title: str = "", y_title: str = "value",
+              colours: Mapping[str, str] | None = None, dashed: tuple[str, ...] = (),
+              mark_step: int | None = None, y_range=None) -> go.Figure:
+    """One line per named series of per-step values (step 1 first); ``dashed`` names are drawn
+    dashed (targets), ``mark_step`` draws a vertical line at that step."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        v = np.asarray(values, dtype=float).ravel()
+        colour = (colours or {}).get(name, LINE_COLOURS[i % len(LINE_COLOURS)])
+        fig.add_trace(go.Scatter(
+            x=np.arange(1, v.size + 1), y=np.where(np.isfinite(v), v, None), name=name,
+            mode="lines+markers",
+            line={"color": colour, "dash": "dash" if name in dashed else "solid"},
+            marker={"size": 6}))
+    if mark_step is not None:
+        fig.add_vline(x=mark_step, line={"color": HIGHLIGHT, "width": 2, "dash": "dot"})
+    fig.update_layout(title=title or None, xaxis_title="time step t", yaxis_title=y_title,
+                      height=320, font={"size": FONT_SIZE - 2},
+                      margin={"l": 50, "r": 20, "t": 45 if title else 15, "b": 40},
+                      legend={"orientation": "h", "y": -0.3})
+    fig.update_xaxes(dtick=1 if max((np.asarray(v).size for v in series.values()),
+                                    default=0) <= 15 else None)
+    if y_range is not None:
+        fig.update_yaxes(range=list(y_range))
+    return fig
+
+
+def hidden_state_chart(hs, title: str = "Hidden state over time", mark_step=None,
+                       label: str = "h") -> go.Figure:
+    """Each hidden unit's value h_t (one line per unit, units from 1)."""
+    hs = _rows(hs, "hs")
+    return over_time({f"{label} unit {j + 1}": hs[:, j] for j in range(hs.shape[1])}, title,
+                     label + "_t", mark_step=mark_step)
+
+
+def gates_chart(gates: Mapping[str, object], unit: int = 0, title: str = "",
+                mark_step=None) -> go.Figure:
+    """The LSTM's gate values over time for one hidden unit (``unit`` from 0): i, f, o in (0, 1)
+    and the candidate a in (−1, 1)."""
+    series = {}
+    for g in ("i", "f", "o", "a"):
+        if g in gates:
+            series[GATE_NAMES[g]] = _rows(gates[g], g)[:, unit]
+    colours = {GATE_NAMES[g]: c for g, c in GATE_COLOURS.items()}
+    return over_time(series, title or f"Gates of unit {unit + 1} over time", "gate value",
+                     colours=colours, mark_step=mark_step, y_range=(-1.05, 1.05))
+
+
+def gradient_decay_chart(curves: Mapping[str, object], title: str = "",
+                         y_title: str = "|∂h_T/∂h_t|") -> go.Figure:
+    """|∂h_T/∂h_t| against T − t (0, 1, 2, …) on a log scale, one line per curve. Zeros and
+    non-finite values are gaps (a log axis cannot show them)."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(curves.items()):
+        v = np.asarray(values, dtype=float).ravel()
+        shown = np.where(np.isfinite(v) & (v > 0), v, None)
+        fig.add_trace(go.Scatter(
+            x=np.arange(v.size), y=shown, name=name, mode="lines+markers",
+            line={"color": LINE_COLOURS[i % len(LINE_COLOURS)],
+                  "dash": "dash" if "LSTM" in name else "solid"},
+            marker={"size": 5}))
+    fig.update_layout(title=title or None, xaxis_title="steps back, T − t",
+                      yaxis_title=y_title + " (log scale)", height=420,
+                      font={"size": FONT_SIZE - 2},
+                      margin={"l": 60, "r": 20, "t": 45 if title else 15, "b": 40},
+                      legend={"orientation": "h", "y": -0.22})
+    fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def contributions_chart(contributions, shares=None, title: str = "") -> go.Figure:
+    """Bars of each time step's term in ∂E/∂W = Σ_t (…), coloured by sign."""
+    c = np.asarray(contributions, dtype=float).ravel()
+    ts = np.arange(1, c.size + 1)
+    text = None if shares is None else [f"{s:.0%}" for s in np.asarray(shares, float)]
+    fig = go.Figure(go.Bar(x=ts, y=c, text=text, textposition="outside",
+                           marker={"color": [POSITIVE if v >= 0 else NEGATIVE for v in c]},
+                           name="contribution"))
+    fig.update_layout(title=title or None, xaxis_title="time step t",
+                      yaxis_title="term of the sum", height=320, font={"size": FONT_SIZE - 2},
+                      margin={"l": 50, "r": 20, "t": 45 if title else 15, "b": 40})
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

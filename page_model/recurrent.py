@@ -1,0 +1,249 @@
+"""What the recurrent-network pages need beyond nn_core's RNN/LSTM, NumPy only: the sequence
+tasks (remember a value for k steps, running sum, continue a sine), caps for a shared host, and
+the sentences a page states about its numbers, each decided here from the numbers.
+
+Time steps are counted from 1, as the notes count neurons: step t of a sequence is row t − 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# ------------------------------------------------------------------ caps for a shared 2-core host
+MAX_T = 30  # steps per sequence
+MIN_T = 2
+MAX_K = 10  # "remember for k steps"
+MAX_SEQUENCES = 64  # sequences per training set
+MIN_SEQUENCES = 1
+MAX_HIDDEN = 12  # hidden units of the RNN / the LSTM
+MAX_SEED = 9999
+MAX_LR = 2.0
+MAX_CLIP = 100.0
+SINE_AMPLITUDE = 0.8  # inside tanh's (−1, 1): the LSTM's output h_t = tanh(c_t) ⊙ o_t can reach it
+SINE_OMEGA = 2 * math.pi / 10  # one period every 10 steps
+MAX_CONTINUE = 20  # steps a sine is continued past its sequence
+
+TASKS = ("remember", "running_sum", "sine")
+TASK_LABELS = {
+    "remember": "remember a value for k steps",
+    "running_sum": "running sum",
+    "sine": "continue a sine",
+}
+TASK_INFO = {
+    "remember": "At each step t the network sees a random number x_t and must answer the number "
+                "it saw k steps earlier: y_t = x_{t−k} (0 for the first k steps). It has to "
+                "carry each value through k steps of its own hidden state.",
+    "running_sum": "At each step the network must answer the sum of every input so far: "
+                   "y_t = x_1 + … + x_t. One number has to be kept and added to, step after "
+                   "step.",
+    "sine": "The input is a sine wave with a random phase; at each step the network must answer "
+            "the next value: y_t = x_{t+1}. Trained, it can continue the wave on its own, fed "
+            "its own answers.",
+}
+
+
+@dataclass(frozen=True)
+class SequenceTask:
+    """N sequences of T steps: inputs ``xs`` (N, T, 1), targets ``ys`` (N, T, 1); for the sine,
+    ``future`` (N, MAX_CONTINUE) is the true wave at steps T + 1, T + 2, … (to continue it)."""
+
+    task: str
+    xs: np.ndarray
+    ys: np.ndarray
+    k: int = 0
+    future: np.ndarray | None = None
+
+    @property
+    def n_sequences(self) -> int:
+        return self.xs.shape[0]
+
+    @property
+    def T(self) -> int:
+        return self.xs.shape[1]
+
+
+def check_task(task: str, n_sequences: int, T: int, k: int = 1) -> None:
+    """ValueError saying what to change if the task's sizes are outside the caps."""
+    if task not in TASKS:
+        raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASKS)}.")
+    if not MIN_SEQUENCES <= n_sequences <= MAX_SEQUENCES:
+        raise ValueError(f"The number of sequences must be {MIN_SEQUENCES} to {MAX_SEQUENCES}.")
+    if not MIN_T <= T <= MAX_T:
+        raise ValueError(f"Sequences have {MIN_T} to {MAX_T} steps on the shared server.")
+    if task == "remember":
+        if not 1 <= k <= MAX_K:
+            raise ValueError(f"k (how many steps to remember) must be 1 to {MAX_K}.")
+        if k >= T:
+            raise ValueError(f"Remembering for k = {k} steps needs sequences longer than k: "
+                             f"give at least {k + 1} steps or a smaller k.")
+
+
+def make_task(task: str, n_sequences: int = 32, T: int = 12, k: int = 3,
+              seed: int = 0) -> SequenceTask:
+    """The seeded sequences of ``task`` (see TASK_INFO); the same seed gives the same data."""
+    n_sequences, T, k = int(n_sequences), int(T), int(k)
+    check_task(task, n_sequences, T, k)
+    rng = np.random.default_rng(seed)
+    if task == "remember":
+        xs = rng.uniform(-1.0, 1.0, size=(n_sequences, T))
+        ys = np.zeros_like(xs)
+        ys[:, k:] = xs[:, :-k]
+    elif task == "running_sum":
+        # Inputs scaled by 1/√T keep most sums inside (−1, 1), where tanh outputs can reach.
+        xs = rng.uniform(-1.0, 1.0, size=(n_sequences, T)) / math.sqrt(T)
+        ys = np.cumsum(xs, axis=1)
+    else:
+        phase = rng.uniform(0.0, 2 * math.pi, size=(n_sequences, 1))
+        wave = SINE_AMPLITUDE * np.sin(SINE_OMEGA * np.arange(1, T + 2 + MAX_CONTINUE) + phase)
+        xs, ys = wave[:, :T], wave[:, 1:T + 1]
+        return SequenceTask(task, xs[..., None], ys[..., None], 0, wave[:, T:T + MAX_CONTINUE])
+    return SequenceTask(task, xs[..., None], ys[..., None], k if task == "remember" else 0)
+
+
+# ------------------------------------------------------------------ sentences from numbers
+def _factor(x: float) -> str:
+    """A ratio as a person reads it: 0.37, 12.5, 3.1e-05, 4.2e+08."""
+    if not math.isfinite(x):
+        return "infinity" if x > 0 else "−infinity"
+    if 100 <= abs(x) < 1e4:
+        return f"{x:.0f}"
+    return f"{x:.2g}" if 1e-3 <= abs(x) < 100 else f"{x:.1e}"
+
+
+VANISH = 1e-2  # shrinking by more than this over the span: the far steps barely count
+EXPLODE = 1e2  # growing by more than this: the far steps swamp the near ones
+
+
+def decay_kind(norms) -> str:
+    """"vanishes", "explodes" or "stays" for |∂h_T/∂h_t| listed by T − t = 0, 1, …: how the
+    last value compares with the first (the gradient that reaches back the furthest)."""
+    norms = np.asarray(norms, dtype=float)
+    if norms.size < 2:
+        raise ValueError("Give |∂h_T/∂h_t| for at least two steps back.")
+    first, last = norms[0], norms[-1]
+    if not math.isfinite(last) or (first > 0 and last / first > EXPLODE):
+        return "explodes"
+    if first == 0 or last / first < VANISH:
+        return "vanishes"
+    return "stays"
+
+
+def decay_sentence(norms, label: str = "") -> str:
+    """What the curve of |∂h_T/∂h_t| against T − t says, with its numbers."""
+    norms = np.asarray(norms, dtype=float)
+    kind = decay_kind(norms)
+    span = norms.size - 1
+    who = f"{label}: " if label else ""
+    ratio = norms[-1] / norms[0] if norms[0] > 0 else 0.0
+    per_step = ratio ** (1 / span) if ratio > 0 and math.isfinite(ratio) else ratio
+    if kind == "vanishes":
+        return (f"{who}over {span} steps back the gradient shrinks by a factor of "
+                f"{_factor(ratio)} (about ×{_factor(per_step)} per step): it vanishes, so the "
+                f"first steps barely affect what is learned.")
+    if kind == "explodes":
+        return (f"{who}over {span} steps back the gradient grows by a factor of "
+                f"{_factor(ratio)} (about ×{_factor(per_step)} per step): it explodes, so the "
+                f"first steps swamp the update.")
+    return (f"{who}over {span} steps back the gradient changes by a factor of {_factor(ratio)}: "
+            f"it neither vanishes nor explodes over this span.")
+
+
+def clip_sentence(norm: float, threshold: float) -> str:
+    """What clipping at ``threshold`` does to a gradient of length ``norm``."""
+    if not math.isfinite(norm):
+        return ("The gradient is not finite: clipping cannot rescue it; lower the recurrent "
+                "weight or the sequence length.")
+    if norm > threshold:
+        return (f"The gradient's length {_factor(norm)} is above the threshold "
+                f"{_factor(threshold)}: clipping scales every component by "
+                f"{_factor(threshold / norm)}, so the step keeps its direction but is "
+                f"{_factor(norm / threshold)} times shorter.")
+    return (f"The gradient's length {_factor(norm)} is within the threshold {_factor(threshold)}: "
+            "clipping changes nothing. Clipping only shortens long gradients; it cannot make a "
+            "vanishing gradient longer.")
+
+
+def loss_change_sentence(before: float, after: float, what: str = "One step") -> str:
+    """Whether an update lowered the loss, with both numbers."""
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return f"{what}: the loss is no longer finite ({before:.6g} → {after:.6g})."
+    if after < before:
+        return f"{what}: the loss fell from {before:.6g} to {after:.6g}."
+    if after == before:
+        return f"{what}: the loss stayed at {before:.6g}."
+    return (f"{what}: the loss rose from {before:.6g} to {after:.6g}: the step overshot; a "
+            "smaller η would lower it.")
+
+
+def shares(contributions) -> np.ndarray:
+    """Each term's share of the total |contribution| (sums to 1; zeros when all are 0)."""
+    c = np.abs(np.asarray(contributions, dtype=float))
+    total = c.sum()
+    return c / total if total > 0 else np.zeros_like(c)
+
+
+def contribution_sentence(contributions, T: int | None = None) -> str:
+    """Which time step's term of ∂E/∂W_h = Σ_t (…) is largest, and how much the earliest one
+    adds, from the per-step contributions (step 1 first)."""
+    c = np.asarray(contributions, dtype=float)
+    if c.size == 0:
+        raise ValueError("Give at least one time step's contribution.")
+    s = shares(c)
+    top = int(np.argmax(s))
+    total = float(c.sum())
+    if s.sum() == 0:
+        return "Every time step contributes 0: this weight's gradient is 0 here."
+    parts = [f"Step {top + 1} contributes the most ({s[top]:.0%} of the total size)."]
+    if c.size > 1:
+        parts.append(f"Step 1 contributes {s[0]:.0%}.")
+        opposite = int(np.sum(np.sign(c) == -np.sign(total))) if total != 0 else 0
+        if opposite:
+            parts.append("1 step pulls the other way and partly cancels." if opposite == 1 else
+                         f"{opposite} steps pull the other way and partly cancel.")
+    return " ".join(parts)
+
+
+def compare_sentence(rnn_loss: float, lstm_loss: float, epoch: int) -> str:
+    """RNN against LSTM on the same task after ``epoch`` epochs, from their training losses."""
+    if epoch == 0:
+        return "Neither network has trained yet: press Play or Step."
+    if not (math.isfinite(rnn_loss) and math.isfinite(lstm_loss)):
+        bad = "the RNN" if not math.isfinite(rnn_loss) else "the LSTM"
+        return f"After {epoch} epochs the loss of {bad} is not finite: it diverged."
+    lo, hi = sorted((rnn_loss, lstm_loss))
+    if hi == 0 or (hi - lo) / hi < 0.05:
+        return (f"After {epoch} epochs both are about level (RNN {rnn_loss:.4g}, LSTM "
+                f"{lstm_loss:.4g}, within 5%).")
+    better, worse = ("RNN", "LSTM") if rnn_loss < lstm_loss else ("LSTM", "RNN")
+    ratio = hi / lo if lo > 0 else math.inf
+    return (f"After {epoch} epochs the {better} is ahead: its loss is {lo:.4g} against the "
+            f"{worse}'s {hi:.4g} ({_factor(ratio)} times lower).")
+
+
+def forget_sentence(f_values) -> str:
+    """What the forget gate did over a sequence, from its values f_t (T, n_h): the share of the
+    cell state kept per step, and how much of step 1's cell state survives to the last step
+    (∂c_T/∂c_1 = Π f_k along the cell path)."""
+    f = np.asarray(f_values, dtype=float)
+    if f.ndim == 1:
+        f = f[:, None]
+    if f.shape[0] < 1:
+        raise ValueError("Give the forget gate's values for at least one step.")
+    mean = float(f.mean())
+    kept = np.prod(f[1:], axis=0) if f.shape[0] > 1 else np.ones(f.shape[1])
+    best = int(np.argmax(kept))
+    return (f"On average the forget gate keeps {mean:.0%} of the cell state each step. Of step "
+            f"1's cell state, unit {best + 1} still carries {_factor(float(kept[best]))} of it at "
+            f"step {f.shape[0]} (the product of its forget gates f_2 … f_{f.shape[0]}).")
+
+
+def check_sentence(abs_err: float, rel_err: float, tolerance: float = 1e-6,
+                   against: str = "a central finite difference") -> tuple[bool, str]:
+    """(passed, sentence) for a derivative checked against ``against``."""
+    ok = math.isfinite(rel_err) and (rel_err <= tolerance or abs_err <= 1e-12)
+    mark = "✓ agrees with" if ok else "✗ differs from"
+    return ok, f"{mark} {against} (absolute error {abs_err:.1e}, relative {rel_err:.1e})"
+
