@@ -22,6 +22,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui.escape import plain
+
 MAX_RAW_LENGTH = 64  # a longer link value is not one of ours
 
 
@@ -151,7 +153,7 @@ class Params:
     def show_notices(self) -> None:
         """One small notice per bad link value (the page still opens, on defaults)."""
         for text in self.notices:
-            st.info(text, icon=":material/link:")
+            st.info(plain(text), icon=":material/link:")  # link values are untrusted
         st.sidebar.caption("To share this exact view, copy the address bar: the page's "
                            "settings are in the link.")
 

@@ -10,6 +10,7 @@ from derivations import NOTES_CASES, chain_rule, notes_network, step_through
 from derivations.formulas import equation_lines, paths_total, typed_symbols
 from nn_core import Network, encode
 from ui.answer_box import answer_box
+from ui.escape import plain
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.params import Params, parse_float
 
@@ -127,7 +128,7 @@ try:
                    int(i), int(j), param, float(lr))
 except ValueError as err:
     p.show_notices()
-    st.error(f"This step-through cannot be built: {err}")
+    st.error(f"This step-through cannot be built: {plain(err)}")
     st.stop()
 rule = _rule(sizes, int(layer), int(i), int(j), param)
 n_steps = len(result.terms) + 1  # every factor, then the update

@@ -18,6 +18,7 @@ from page_model.descent import (
     preset_lr,
     progress,
 )
+from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
 
@@ -84,7 +85,7 @@ lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
 try:
     path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
 except ValueError as err:
-    st.error(str(err))
+    st.error(plain(err))
     st.stop()
 surface = _landscape(model, bool(two), float(w2_0))
 done = progress(path, surface)

@@ -8,6 +8,7 @@ from charts.training import loss_curves
 from derivations import NOTES_CASES, TRAINABLE, audit_notes, train_with_notes_formula
 from derivations.formulas import typed_symbols
 from ui.answer_box import answer_box
+from ui.escape import plain
 from ui.layout import columns, header, numbers_table
 from ui.params import Params
 
@@ -85,7 +86,7 @@ with c_col:
         try:
             run = _train(key, case, int(epochs), float(lr))
         except ValueError as err:
-            st.warning(str(err))
+            st.warning(plain(err))
         else:
             st.plotly_chart(loss_curves(
                 {"as derived": run.derived_loss, "as the notes state it": run.stated_loss},

@@ -8,6 +8,7 @@ from charts.training import loss_curves
 from derivations import formulas as F
 from nn_core import make_dataset
 from page_model.one_vs_all import SCHEME_LABELS, fit_scheme, with_neither
+from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
 
@@ -65,7 +66,7 @@ try:
     data, results = _compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
                              int(neither))
 except ValueError as err:  # e.g. a learning rate that makes training diverge
-    st.error(f"Training failed: {err}")
+    st.error(f"Training failed: {plain(err)}")
     st.stop()
 f_col, n_col, c_col = columns()
 with f_col:

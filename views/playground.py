@@ -38,6 +38,7 @@ from page_model.playground import (
     parse_points_csv,
     tick_period,
 )
+from ui.escape import plain
 from ui.playground_state import (
     PREFIX,
     config_from_state,
@@ -138,7 +139,7 @@ st.title("Training playground")
 st.caption("Pick data, features and a network; press Play and watch the weighted sums bend the "
            "decision boundary. Every number beside the charts is the network's own.")
 for notice in ss.get(K + "notices", []):
-    st.warning(notice)
+    st.warning(plain(notice))
 
 custom = _custom()
 custom_classes = custom[2] if custom is not None else None
@@ -164,7 +165,7 @@ with st.sidebar:
                          help=f"Up to {MAX_POINTS} points, 2 or 3 classes.")
         msg = ss.get(K + "csv_message")
         if msg:
-            (st.error if msg[0] == "error" else st.success)(msg[1])
+            (st.error if msg[0] == "error" else st.success)(plain(msg[1]))
         st.toggle("Click on the chart to add points", key=K + "click_mode")
         st.radio("Class of new points (clicks and the form below)", [0, 1, 2], horizontal=True,
                  key=K + "click_class")
@@ -173,7 +174,7 @@ with st.sidebar:
         c2.number_input("x2", -10.0, 10.0, 0.0, 0.1, key=K + "add_x2")
         st.button("Add this point", on_click=_on_manual_add, key=K + "add_point")
         if ss.get(K + "point_message"):
-            st.error(ss[K + "point_message"])
+            st.error(plain(ss[K + "point_message"]))
         if custom is not None:
             st.caption(f"Your data: {len(custom[0])} points, {custom[2]} classes.")
             st.button("Clear my points", on_click=_on_clear_points, key=K + "clear")
@@ -219,7 +220,7 @@ if cfg.dataset == CUSTOM:
 try:
     session = get_session(ss, cfg, custom, ss.get(K + "custom_version", 0))
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 
