@@ -83,10 +83,10 @@ def run() -> None:
               f"({t_subs / t_eval:.0f}× the lambdified evaluation)")
 
     _clear_caches()
-    from derivations import audit
+    from derivations import audit, notes
 
     audit._cached_audit.cache_clear()
-    audit.notes_functions.cache_clear()
+    notes.stated_parts.cache_clear()
     t0 = time.perf_counter()
     recs = d.audit_notes()
     print(f"\naudit_notes(), cold: {_fmt(time.perf_counter() - t0)} for {len(recs)} records "

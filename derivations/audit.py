@@ -20,7 +20,24 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from nn_core import train
+
 from .chain import _is_zero, abbreviate, chain_rule
+from .notes import (
+    ALIASES,
+    WHERE_STATED,
+    notes_network,
+    stated_network,
+    w_hz,
+    w_xh,
+    x_1,
+    y_h,
+    y_h_notes,
+    y_hat_i,
+    y_i,
+    z_h,
+    z_i,
+)
 from .symbolic import activation_derivative_at, activation_expr, loss_term, sym, symbolic_network
 
 
@@ -54,14 +71,8 @@ class AuditRecord:
 
 
 # --------------------------------------------------------------------- the notes' symbols
-y_hat_i, y_i, z_i = sym(r"\hat{y}_{i}"), sym("y_{i}"), sym("z_{i}")
-y_h, z_h = sym("y_{h_{11}}"), sym("z_{h_{11}}")
-y_h_notes = sym(r"\hat{y}_{h_{11}}")  # the notes put a hat on the hidden activation
-w_hz, w_xh, x_1 = sym("w_{h_{11} z_{i}}"), sym("w_{x_{1} h_{11}}"), sym("x_{1}")
+# (the notes' symbols, ALIASES and the where block as stated live in notes.py)
 eta = sym(r"\eta")
-
-#: the notes' symbol → ours, applied to ``stated`` before comparing
-ALIASES = {y_h_notes: y_h}
 _PROBABILITIES = {y_hat_i, y_h, y_h_notes}
 
 
@@ -124,50 +135,34 @@ def _partial(num, den) -> str:
 
 # --------------------------------------------------------------------- the where block
 def _where_block() -> dict[str, tuple]:
-    """(label, stated, derived) per line of the notes' "where" block."""
+    """(label, stated, derived) per line of the notes' "where" block (stated: notes.py)."""
     E_i = loss_term("squared_error", y_hat_i, y_i)
     z_out = w_hz * y_h  # the part of z_i that depends on y_{h_{11}} (other terms: no y_h)
     z_hid = w_xh * x_1 + sym("w_{x_{2} h_{11}}") * sym("x_{2}") + sym("b_{h_{11}}")
+    st = WHERE_STATED
     return {
-        "where_dE_dy": (_partial("E_i", "y_i"), sp.Mul(-1, y_i - y_hat_i, evaluate=False),
-                        sp.diff(E_i, y_hat_i)),
-        "where_dy_dz": (_partial("y_i", "z_i"), -y_hat_i * (1 - y_hat_i),
+        "where_dE_dy": (_partial("E_i", "y_i"), st["where_dE_dy"], sp.diff(E_i, y_hat_i)),
+        "where_dy_dz": (_partial("y_i", "z_i"), st["where_dy_dz"],
                         activation_derivative_at("sigmoid", z_i, y_hat_i)),
-        "where_dz_dyh": (_partial("z_i", "y_{h_{11}}"), w_hz,
+        "where_dz_dyh": (_partial("z_i", "y_{h_{11}}"), st["where_dz_dyh"],
                          sp.diff(z_out + sym("w_{h_{12} z_{i}}") * sym("y_{h_{12}}"), y_h)),
-        "where_dyh_dzh": (_partial("y_{h_{11}}", "z_{h_{11}}"), 1 - y_h_notes,
+        "where_dyh_dzh": (_partial("y_{h_{11}}", "z_{h_{11}}"), st["where_dyh_dzh"],
                           activation_derivative_at("sigmoid", z_h, y_h)),
-        "where_dzh_dw": (_partial("z_{h_{11}}", "w_{x_1h_{11}}"), x_1, sp.diff(z_hid, w_xh)),
+        "where_dzh_dw": (_partial("z_{h_{11}}", "w_{x_1h_{11}}"), st["where_dzh_dw"],
+                         sp.diff(z_hid, w_xh)),
     }
 
 
-@lru_cache(maxsize=1)
-def notes_functions() -> dict:
-    """The where block's derivatives as the notes state them, as NumPy functions:
-    ``loss(y_hat, y)`` = ∂E/∂ŷ, ``output(y_hat)`` = ∂ŷ/∂z, ``hidden(y_h)`` = ∂y_h/∂z_h."""
-    wb = _where_block()
-    loss = sp.lambdify((y_hat_i, y_i), wb["where_dE_dy"][1], "numpy")
-    out = sp.lambdify((y_hat_i,), wb["where_dy_dz"][1], "numpy")
-    hid = sp.lambdify((y_h,), wb["where_dyh_dzh"][1].xreplace(ALIASES), "numpy")
-    return {"loss": loss, "output": out, "hidden": hid}
-
-
-def _one_step_demo(part: str) -> dict:
+def _one_step_demo(record_key: str) -> dict:
     """Loss of the notes' MLP at its data point before and after one step of η = 0.5, with the
-    derived backprop and with the notes' formula for ``part`` (see notes.TRAINABLE)."""
-    from .notes import _derived_parts, _step, notes_network
-
+    derived backprop and with the notes' formula of ``record_key`` (see notes.TRAINABLE)."""
     net, x, y, _ = notes_network("mlp", seed=0)
     X, Y = x.reshape(1, -1), y.reshape(1, -1)
     before = net.loss(X, Y)
-    stated_parts = _derived_parts()
-    for p in ("loss", "output", "hidden"):
-        if part in (p, "all"):
-            stated_parts[p] = notes_functions()[p]
     after = {}
-    for name, parts in (("derived", _derived_parts()), ("stated", stated_parts)):
-        n = net.copy()
-        _step(n, X, Y, 0.5, parts)
+    for name, (n, loss) in (("derived", (net.copy(), "squared_error")),
+                            ("stated", stated_network(net, record_key))):
+        train(n, X, Y, 0.5, 1, loss=loss)
         after[name] = n.loss(X, Y)
     y_hidden = net.forward_pass(X).ys[1][0]
     return {"loss_before": before, "loss_after_derived": after["derived"],
@@ -181,8 +176,8 @@ def _fmt(v: float) -> str:
 
 def _where_records() -> list[AuditRecord]:
     wb = _where_block()
-    demo_out = _one_step_demo("output")
-    demo_all = _one_step_demo("all")
+    demo_out = _one_step_demo("where_dy_dz")
+    demo_all = _one_step_demo("where_block")
     yh = demo_all["hidden_activations"]
     recs = []
     label, s, d = wb["where_dE_dy"]

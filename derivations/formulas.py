@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import sympy as sp
 
+from .symbolic import activation_expr
+
 SIG_DIGITS = 4
 
 z, y, y_hat, b, theta, eta, E, w, x = sp.symbols(
@@ -33,26 +35,6 @@ def equation_lines(lhs: str, *rhs: str) -> str:
     rest = r" \\ ".join(f"&= {r}" for r in rhs[1:])
     body = f"{lhs} &= {rhs[0]}" + (r" \\ " + rest if rest else "")
     return rf"\begin{{aligned}} {body} \end{{aligned}}"
-
-
-def activation_expr(name: str, arg=z):
-    """f(arg) for the elementwise activations, as SymPy expressions."""
-    forms = {
-        "sigmoid": lambda t: 1 / (1 + sp.exp(-t)),
-        "tanh": sp.tanh,
-        "relu": lambda t: sp.Max(0, t),
-        "linear": lambda t: t,
-    }
-    if name not in forms:
-        raise ValueError(f"No formula for activation {name!r}: use one of {', '.join(forms)}.")
-    return forms[name](arg)
-
-
-def activation_derivative(name: str, arg=z):
-    """f'(arg), derived by SymPy (ReLU's kink at 0 gets the derivative 0, as nn_core does)."""
-    if name == "relu":
-        return sp.Piecewise((1, arg > 0), (0, True))
-    return sp.diff(activation_expr(name, arg), arg)
 
 
 # ---------------------------------------------------------------------------- the neuron
@@ -80,7 +62,7 @@ def notes_weighted_sum_latex() -> str:
 def threshold_z():
     """The weighted sum at which σ(z) = θ, solved by SymPy: the log-odds ln(θ/(1−θ))."""
     th = sp.Symbol("theta", positive=True)
-    (sol,) = sp.solve(sp.Eq(activation_expr("sigmoid"), th), z)
+    (sol,) = sp.solve(sp.Eq(activation_expr("sigmoid", z), th), z)
     # SymPy prints its solution as log(−θ/(θ−1)); show the same value in the usual form.
     tidy = sp.log(th / (1 - th))
     if sp.simplify(sol - tidy) != 0:
@@ -95,7 +77,7 @@ def neuron_formulas(n: int = 2) -> dict[str, str]:
     return {
         "weighted_sum": _latex(sp.Eq(z, weighted_sum(n))),
         "notes_weighted_sum": notes_weighted_sum_latex(),
-        "sigmoid": _latex(sp.Eq(y_hat, activation_expr("sigmoid"))),
+        "sigmoid": _latex(sp.Eq(y_hat, activation_expr("sigmoid", z))),
         "classifier": _latex(sp.Eq(cls, sp.Piecewise((1, y_hat >= theta), (0, True)))),
         "decision_line": _latex(line),
     }

@@ -33,6 +33,8 @@ from fractions import Fraction
 
 import sympy
 
+from .symbolic import ACTIVATIONS
+
 MAX_LENGTH = 300
 MAX_DEPTH = 25
 MAX_DIGITS = 12
@@ -66,9 +68,7 @@ class AnswerParseError(ValueError):
         super().__init__(f"{reason}\n{self.pointer}")
 
 
-def _sigma(x: sympy.Expr) -> sympy.Expr:
-    return 1 / (1 + sympy.exp(-x))
-
+_sigma = ACTIVATIONS["sigmoid"]  # the logistic function, from the one symbolic table
 
 # name → (SymPy builder, how the legend shows it). ln is log: the notes' log is natural.
 FUNCTIONS: dict[str, object] = {
@@ -79,7 +79,7 @@ FUNCTIONS: dict[str, object] = {
     "sin": sympy.sin,
     "cos": sympy.cos,
     "tan": sympy.tan,
-    "tanh": sympy.tanh,
+    "tanh": ACTIVATIONS["tanh"],
     "sigma": _sigma,
     "sigmoid": _sigma,
     "σ": _sigma,

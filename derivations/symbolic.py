@@ -12,14 +12,11 @@ and that rewrite is proved equal to the plain derivative.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import sympy as sp
-
-ELEMENTWISE = ("sigmoid", "tanh", "relu", "linear")
-#: loss names as nn_core resolves them, mapped to the per-neuron error E_k
-LOSS_TERMS = ("squared_error", "binary_cross_entropy")
 
 
 def sym(name: str) -> sp.Symbol:
@@ -41,21 +38,28 @@ def node_name(layer: int, m: int, n_layers: int) -> str:
 
 
 # --------------------------------------------------------------------- activations and losses
+#: f(z) of each elementwise activation, built from its argument: the one symbolic home of every
+#: activation formula (formulas, the answer parser, the audit and the notes read it). nn_core's
+#: ``ACTIVATIONS`` holds the same functions numerically.
+ACTIVATIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
+    "tanh": sp.tanh,
+    "relu": lambda z: sp.Max(0, z),
+    "linear": lambda z: z,
+}
+ELEMENTWISE = tuple(ACTIVATIONS)
+
+
 def activation_expr(name: str, z: sp.Expr) -> sp.Expr:
-    """f(z) for the elementwise activations."""
-    if name == "sigmoid":
-        return 1 / (1 + sp.exp(-z))
-    if name == "tanh":
-        return sp.tanh(z)
-    if name == "relu":
-        return sp.Max(0, z)
-    if name == "linear":
-        return z
-    raise ValueError(
-        f"No symbolic form for activation {name!r}: derivations support "
-        f"{', '.join(ELEMENTWISE)} (softmax couples the output neurons; use sigmoid outputs "
-        "to walk the chain rule neuron by neuron)."
-    )
+    """f(z) for the elementwise activations (see ``ACTIVATIONS``)."""
+    try:
+        return ACTIVATIONS[name](z)
+    except KeyError:
+        raise ValueError(
+            f"No symbolic form for activation {name!r}: derivations support "
+            f"{', '.join(ELEMENTWISE)} (softmax couples the output neurons; use sigmoid outputs "
+            "to walk the chain rule neuron by neuron)."
+        ) from None
 
 
 _Z, _Y = sym("z"), sym("y")
@@ -105,18 +109,24 @@ def activation_derivative_at(name: str, z: sp.Expr, y: sp.Expr, form: str = "y")
     return (d.y_form if form == "y" else d.z_form).xreplace({_Z: z, _Y: y})
 
 
+#: E_k(ŷ_k, y_k), the error of one output neuron for one data point (E_total = Σ_k E_k), by
+#: the loss names nn_core resolves; the one symbolic home of each loss formula.
+LOSSES: dict[str, Callable[[sp.Expr, sp.Expr], sp.Expr]] = {
+    "squared_error": lambda y_hat, y: sp.Rational(1, 2) * (y - y_hat) ** 2,
+    "binary_cross_entropy": lambda y_hat, y: -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat)),
+    "categorical_cross_entropy": lambda y_hat, y: -y * sp.log(y_hat),
+}
+
+
 def loss_term(loss: str, y_hat: sp.Expr, y: sp.Expr) -> sp.Expr:
-    """E_k, the error of one output neuron for one data point (E_total = Σ_k E_k)."""
-    if loss == "squared_error":
-        return sp.Rational(1, 2) * (y - y_hat) ** 2
-    if loss == "binary_cross_entropy":
-        return -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat))
-    if loss == "categorical_cross_entropy":
-        return -y * sp.log(y_hat)
-    raise ValueError(
-        f"No symbolic form for loss {loss!r}: derivations support squared_error and "
-        "cross_entropy."
-    )
+    """E_k, the error of one output neuron for one data point (see ``LOSSES``)."""
+    try:
+        return LOSSES[loss](y_hat, y)
+    except KeyError:
+        raise ValueError(
+            f"No symbolic form for loss {loss!r}: derivations support squared_error and "
+            "cross_entropy."
+        ) from None
 
 
 def softmax_exprs(zs: list[sp.Expr]) -> list[sp.Expr]:

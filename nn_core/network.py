@@ -287,7 +287,7 @@ def _activation_list(activations, n_layers: int) -> list[Activation]:
         )
     acts = [get_activation(n) for n in names]
     for a in acts[:-1]:
-        if a.name not in HIDDEN_ACTIVATIONS:
+        if not a.elementwise:  # softmax couples a layer's neurons: the output layer only
             raise ValueError(
                 f"{a.name} can only be the output activation; hidden layers use "
                 f"{', '.join(HIDDEN_ACTIVATIONS)}."

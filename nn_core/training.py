@@ -210,13 +210,18 @@ def new_velocity(net: Network) -> list[np.ndarray]:
     return [np.zeros((w.shape[0] + 1, w.shape[1]), net.dtype) for w in net.weights]
 
 
+def learning_rate(value) -> float:
+    """η as a float: the one check of the rule "the learning rate is a positive number" (every
+    layer that takes an η calls this; the message is the same everywhere)."""
+    lr = _number(value, float, "The learning rate η must be a positive number")
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    return lr
+
+
 def _learning_rate(lr, epoch: int) -> float:
     """η for ``epoch``: the number itself, or what the schedule gives for that epoch."""
-    value = _number(lr(epoch) if callable(lr) else lr, float,
-                    "The learning rate η must be a positive number")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"The learning rate η must be a positive number (got {value}).")
-    return value
+    return learning_rate(lr(epoch) if callable(lr) else lr)
 
 
 def _number(value, kind, message: str):

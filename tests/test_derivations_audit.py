@@ -8,7 +8,8 @@ import pytest
 import sympy as sp
 
 import derivations as d
-from derivations.audit import ALIASES, _build_audit, notes_functions
+from derivations.audit import ALIASES, _build_audit
+from derivations.notes import stated_parts
 from derivations.symbolic import sym
 from nn_core import get_activation
 
@@ -124,12 +125,14 @@ def test_symbolic_definitions_match_nn_core():
     assert errs["sigmoid"] < 1e-12 and errs["squared_error"] < 1e-12
 
 
-def test_notes_functions_are_the_stated_formulas():
-    f = notes_functions()
-    y_hat = np.array([0.2, 0.5, 0.9])
-    np.testing.assert_allclose(f["output"](y_hat), -y_hat * (1 - y_hat))
-    np.testing.assert_allclose(f["hidden"](y_hat), 1 - y_hat)
-    np.testing.assert_allclose(f["loss"](y_hat, np.ones(3)), y_hat - 1)
+def test_stated_parts_are_the_stated_formulas():
+    hidden, output, loss = stated_parts("where_block")  # every where line as stated
+    y_hat = np.array([[0.2], [0.5], [0.9]])
+    z = np.log(y_hat / (1 - y_hat))  # the weighted sums behind y_hat
+    np.testing.assert_allclose(output.output(z), y_hat)  # the value is the sigmoid's
+    np.testing.assert_allclose(output.der(z, y_hat), -y_hat * (1 - y_hat))
+    np.testing.assert_allclose(hidden.der(z, y_hat), 1 - y_hat)
+    np.testing.assert_allclose(loss.der(y_hat, np.ones((3, 1))) * 3, y_hat - 1)  # × n: mean
 
 
 # --------------------------------------------------------------------- training side by side
