@@ -7,7 +7,10 @@ without running app.py.) To add a page, add one ``st.Page`` line to its section 
 
 import streamlit as st
 
+from ui.page_state import history_guard
+
 st.set_page_config(page_title="How a neural network learns", layout="wide")
+history_guard()  # one browser-history entry per page opened, not one per setting changed
 
 PAGES = {
     "Start": [

@@ -67,7 +67,8 @@ def test_link_restores_state_and_bad_values_fall_back():
     assert t["output ŷ"] == pytest.approx(y, abs=1e-12)
     assert "predicted class" not in t  # the sigmoid stage has no threshold yet
     text = " ".join(notices(at))
-    assert "theta='nan'" in text and "seed='12345'" in text
+    assert "threshold θ (“nan”) was not a number" in text
+    assert "data seed (“12345”) was not between 0 and 999" in text
     assert at.query_params["theta"] == "0.5"  # the link is repaired on write-back
 
 

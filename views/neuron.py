@@ -1,6 +1,8 @@
 """Page 1 — the neuron: weighted sum (linear regression), + sigmoid (logistic regression),
 + threshold (a classifier). Layout only: numbers from nn_core, formulas from derivations."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from charts.neuron import activation_curve, neuron_plane
@@ -8,7 +10,8 @@ from derivations import formulas as F
 from nn_core import Network, get_activation, make_dataset
 from page_model.one_vs_all import neuron_point
 from ui.layout import columns, formula, header, notes_quote, numbers_table
-from ui.params import Params
+from ui.lesson import next_page
+from ui.page_state import Choice, Float, Int, PageState
 
 N_POINTS = 60
 STAGES = {
@@ -18,12 +21,33 @@ STAGES = {
 }
 
 
+
+
+@dataclass(frozen=True)
+class Neuron:
+    stage: str = "classifier"
+    w1: float = -1.0
+    w2: float = 2.0
+    b: float = 0.0
+    theta: float = 0.5
+    point: int = 0
+    noise: float = 0.1
+    seed: int = 0
+
+
+STATE = PageState("neuron", Neuron, {
+    "stage": Choice("stage", tuple(STAGES), STAGES), "w1": Float("weight w₁", -5.0, 5.0),
+    "w2": Float("weight w₂", -5.0, 5.0), "b": Float("bias b", -5.0, 5.0),
+    "theta": Float("threshold θ", 0.05, 0.95), "point": Int("data point i", 0, N_POINTS - 1),
+    "noise": Float("noise", 0.0, 1.0), "seed": Int("data seed", 0, 999),
+})
+
+
 @st.cache_data(max_entries=32)
 def _data(seed: int, noise: float):
     return make_dataset("linear", N_POINTS, noise=noise, test_fraction=0.0, seed=seed)
 
 
-p = Params("neuron")
 header("The neuron", "Background — weighted sum, sigmoid, threshold",
        "One neuron computes a **weighted sum** of its inputs. On its own that is linear "
        "regression; passing it through the **sigmoid** turns it into logistic regression; a "
@@ -31,24 +55,24 @@ header("The neuron", "Background — weighted sum, sigmoid, threshold",
 notes_quote("Neural Network without hidden layer can be thought of Linear Regression, weighted "
             "sum. Adding the Sigmoid function it then becomes Logistic Regression.")
 
+s = STATE.open()
 with st.sidebar:
     st.subheader("Neuron settings")
-    stage = st.radio("Stage", list(STAGES), format_func=STAGES.get,
-                     key=p.bind("stage", p.get_choice("stage", "classifier", list(STAGES))))
-    w1 = st.slider("weight w₁", -5.0, 5.0, step=0.1,
-                   key=p.bind("w1", p.get_float("w1", -1.0, -5.0, 5.0)))
-    w2 = st.slider("weight w₂", -5.0, 5.0, step=0.1,
-                   key=p.bind("w2", p.get_float("w2", 2.0, -5.0, 5.0)))
-    b = st.slider("bias b", -5.0, 5.0, step=0.1, key=p.bind("b", p.get_float("b", 0.0, -5.0, 5.0)))
-    theta = st.slider("threshold θ", 0.05, 0.95, step=0.05,
-                      key=p.bind("theta", p.get_float("theta", 0.5, 0.05, 0.95)))
-    point = st.number_input("data point i", 0, N_POINTS - 1, step=1,
-                            key=p.bind("point", p.get_int("point", 0, 0, N_POINTS - 1)))
-    noise = st.slider("noise", 0.0, 1.0, step=0.05,
-                      key=p.bind("noise", p.get_float("noise", 0.1, 0.0, 1.0)))
-    seed = st.number_input("data seed", 0, 999, step=1,
-                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
-p.show_notices()
+    stage = st.radio("Stage", list(STAGES), format_func=STAGES.get, key=s.key("stage"))
+    w1 = st.slider("weight w₁", -5.0, 5.0, step=0.1, key=s.key("w1"))
+    w2 = st.slider("weight w₂", -5.0, 5.0, step=0.1, key=s.key("w2"))
+    b = st.slider("bias b", -5.0, 5.0, step=0.1, key=s.key("b"))
+    # θ only matters once the threshold is part of the neuron (stage 3).
+    theta = st.slider("threshold θ", 0.05, 0.95, step=0.05, key=s.key("theta"),
+                      disabled=stage != "classifier",
+                      help=None if stage == "classifier" else "Used from stage 3 on.")
+    point = st.number_input("data point i", step=1, **s.number("point"))
+    s.said("point")
+    noise = st.slider("noise", 0.0, 1.0, step=0.05, key=s.key("noise"))
+    seed = st.number_input("data seed", step=1, **s.number("seed"))
+    s.said("seed")
+    s.reset_button()
+s.show_notices()
 
 data = _data(int(seed), float(noise))
 X, labels = data.X_train, data.y_train
@@ -95,4 +119,5 @@ with c_col:
         st.caption("Without an activation the output is the weighted sum itself: an unbounded "
                    "number, like a linear regression's prediction.")
 
-p.write_back()
+next_page("views/neuron.py")
+s.finish()

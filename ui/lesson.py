@@ -1,0 +1,57 @@
+"""The lesson order: the pages in the order the notes take them, one line each on what they
+teach. Home lists them; every page ends with a link to the next one.
+
+A new page goes into ``LESSON`` at its place in the notes (and into app.py's navigation).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+#: (page file, title as in the navigation, one line of what it teaches), in the notes' order
+LESSON: tuple[tuple[str, str, str], ...] = (
+    ("views/neuron.py", "The neuron",
+     "A weighted sum is linear regression; add the sigmoid for logistic regression and a "
+     "threshold for a classifier."),
+    ("views/one_vs_all.py", "One vs all",
+     "The notes' two neurons for three classes beside one-vs-rest and softmax, and where the "
+     "code is ambiguous."),
+    ("views/hidden_layers.py", "Hidden layers",
+     "The forward pass of a small network: every weighted sum and activation on the diagram."),
+    ("views/gradient_descent.py", "Gradient descent",
+     "The update rule w ← w − η ∂E/∂w on the loss curve, with a learning rate too small, good "
+     "or too large."),
+    ("views/backprop_steps.py", "Backprop, step by step",
+     "The chain rule for one weight, factor by factor, each checked against the network."),
+    ("views/notes_checked.py", "The notes, checked",
+     "Each derivative the notes state beside the derived one, and training with each."),
+    ("views/playground.py", "Training playground",
+     "Pick data and a network, press Play and watch it learn; share the trained moment."),
+)
+
+
+def _link(path: str, label: str, icon: str | None = None) -> None:
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:  # a page file run on its own (tests): no navigation
+        st.markdown(f"**{label}**")
+
+
+def lesson_links() -> None:
+    """Every page as a link, in the lesson's order, with its one line (Home)."""
+    for number, (path, title, what) in enumerate(LESSON, start=1):
+        _link(path, f"{number}. {title}")
+        st.caption(what)
+
+
+def next_page(current: str) -> None:
+    """"Next: …" at the end of the page ``current`` (its file, e.g. "views/neuron.py")."""
+    paths = [path for path, _, _ in LESSON]
+    st.divider()
+    if current not in paths or paths.index(current) == len(paths) - 1:
+        _link("views/home.py", "Back to the start: every page in order", ":material/home:")
+        return
+    path, title, what = LESSON[paths.index(current) + 1]
+    _link(path, f"Next: {title}", ":material/arrow_forward:")
+    st.caption(what)

@@ -1,0 +1,453 @@
+"""Each page's settings: one typed dataclass in session state, a table saying how each field
+travels in the link, and one link write per rerun.
+
+In the spirit of TensorFlow Playground's ``src/state.ts``: the state is one typed object, and a
+table of properties (name, type, range) serialises it to the address bar and reads it back.
+
+Why session state: Streamlit forgets the widget values of a page that is not shown, so a page
+left and revisited would fall back to its defaults. The dataclass lives under one key (the
+page's name) that no widget owns; each run seeds the widgets that lost their value from it, and
+``finish`` stores what the widgets show.
+
+The link is read once: when the page first opens in a session, or when the address bar holds a
+link the page did not write (a pasted link, Back to an older view). A bad link value falls back
+to the default with a plain-language notice; a value another control made impossible (Backprop's
+layer after switching to no hidden layer) is clamped quietly.
+
+Usage on a page::
+
+    @dataclass
+    class Neuron:
+        stage: str = "classifier"
+        w1: float = -1.0
+
+    STATE = PageState("neuron", Neuron, {
+        "stage": Choice("stage", tuple(STAGES)),
+        "w1": Float("weight w₁", -5.0, 5.0),
+    })
+
+    s = STATE.open()
+    st.radio("Stage", list(STAGES), key=s.key("stage"))
+    st.slider("weight w₁", -5.0, 5.0, step=0.1, key=s.key("w1"))
+    s.show_notices()
+    ...
+    s.finish()   # widgets → the dataclass (session) → the link, once
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from ui.params import MAX_RAW_LENGTH, format_value
+
+T = TypeVar("T")
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def echo(text: str, limit: int = 24) -> str:
+    """User text as it is safe to show in Markdown: cut to ``limit`` characters, every Markdown
+    or HTML character escaped (it is shown as typed, never rendered)."""
+    text = str(text)
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _number_text(value: float) -> str:
+    return format(value, "g").replace("-", "−")
+
+
+# ------------------------------------------------------------------ the property table
+@dataclasses.dataclass(frozen=True)
+class Prop:
+    """One row of a page's property table: a field's plain-language label and its link name
+    (the field's own name unless given; ``None`` keeps the field out of the link)."""
+
+    label: str
+    link: str | None = ""
+
+    def parse(self, text: str) -> tuple[Any, str | None]:
+        """(value, None) or (None, why it was not usable)."""
+        raise NotImplementedError
+
+    def write(self, value: Any) -> str:
+        return format_value(value)
+
+    def say(self, value: Any) -> str:
+        """The value as a notice says it."""
+        return _number_text(value) if isinstance(value, float) else str(value)
+
+    def clamp(self, value: Any, lo=None, hi=None, choices=None, default=None) -> Any:
+        """``value`` pulled into the bounds that hold right now (a page may narrow the table's)."""
+        return value
+
+
+@dataclasses.dataclass(frozen=True)
+class _Number(Prop):
+    lo: float = -math.inf
+    hi: float = math.inf
+    convert: Callable = float
+    what: str = "a number"
+
+    def parse(self, text):
+        try:
+            value = self.convert(text)
+        except ValueError:
+            return None, f"was not {self.what}"
+        if not math.isfinite(value):
+            return None, f"was not {self.what}"
+        if not self.lo <= value <= self.hi:
+            return None, f"was not between {_number_text(self.lo)} and {_number_text(self.hi)}"
+        return value, None
+
+    def clamp(self, value, lo=None, hi=None, choices=None, default=None):
+        lo = self.lo if lo is None else lo
+        hi = self.hi if hi is None else hi
+        try:
+            value = self.convert(value)
+        except (TypeError, ValueError):
+            return default
+        if not math.isfinite(value):
+            return default
+        return min(max(value, self.convert(lo)), self.convert(hi))
+
+
+def Int(label: str, lo: int, hi: int, link: str | None = "") -> Prop:
+    """A whole number in [lo, hi]."""
+    return _Number(label, link, lo, hi, int, "a whole number")
+
+
+def Float(label: str, lo: float, hi: float, link: str | None = "") -> Prop:
+    """A finite number in [lo, hi]."""
+    return _Number(label, link, lo, hi, float, "a number")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Choice(Prop):
+    choices: tuple = ()
+    labels: Mapping | None = None
+
+    def parse(self, text):
+        for choice in self.choices:  # choices may be numbers: match them as the link writes them
+            if format_value(choice) == text:
+                return choice, None
+        return None, "is not one of the choices"
+
+    def say(self, value):
+        return str((self.labels or {}).get(value, value))
+
+    def clamp(self, value, lo=None, hi=None, choices=None, default=None):
+        choices = self.choices if choices is None else tuple(choices)
+        if value in choices:
+            return value
+        return default if default in choices else choices[0]
+
+
+def Choice(label: str, choices: Sequence, labels: Mapping | None = None,
+           link: str | None = "") -> Prop:
+    """One of ``choices`` (``labels`` say them in notices)."""
+    return _Choice(label, link, tuple(choices), labels)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Bool(Prop):
+    def parse(self, text):
+        text = text.lower()
+        if text in ("1", "true", "yes", "on"):
+            return True, None
+        if text in ("0", "false", "no", "off"):
+            return False, None
+        return None, "was not 1 (on) or 0 (off)"
+
+    def say(self, value):
+        return "on" if value else "off"
+
+    def clamp(self, value, lo=None, hi=None, choices=None, default=None):
+        return bool(value)
+
+
+def Bool(label: str, link: str | None = "") -> Prop:
+    return _Bool(label, link)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Floats(Prop):
+    lo: float = -math.inf
+    hi: float = math.inf
+    max_len: int = 64
+
+    def parse(self, text):
+        parts = text.split(",")
+        if len(parts) > self.max_len:
+            return None, "had too many numbers"
+        values = []
+        for part in parts:
+            value, why = _Number(self.label, None, self.lo, self.hi).parse(part.strip())
+            if why:
+                return None, (f"were not all numbers between {_number_text(self.lo)} and "
+                              f"{_number_text(self.hi)}")
+            values.append(value)
+        return tuple(values), None
+
+    def write(self, value):
+        return ",".join(format(float(v), ".10g") for v in value)
+
+    def say(self, value):
+        return "the default" if not value else f"{len(value)} numbers"
+
+
+def Floats(label: str, lo: float, hi: float, max_len: int = 64, link: str | None = "") -> Prop:
+    """A comma-separated list of numbers in [lo, hi] (a tuple, or () for none)."""
+    return _Floats(label, link, lo, hi, max_len)
+
+
+def Local(label: str = "") -> Prop:
+    """A field kept in the session but not in the link."""
+    return Prop(label, None)
+
+
+# ------------------------------------------------------------------ the history
+# Streamlit pushes a browser-history entry for every change of the query string, so each
+# slider move would be one more Back press. Within one page the link is the page's *current*
+# view: a change that keeps the path replaces the entry instead; opening a page still adds one.
+_HISTORY_JS = """<script>
+(() => {
+  const w = window;
+  if (w.__nnHistoryGuard) return;
+  w.__nnHistoryGuard = true;
+  const push = w.history.pushState.bind(w.history);
+  w.history.pushState = function (state, title, url) {
+    try {
+      const next = new URL(url, w.location.href);
+      if (next.pathname === w.location.pathname) return w.history.replaceState(state, title, url);
+    } catch (e) { /* not a URL we know: let the browser decide */ }
+    return push(state, title, url);
+  };
+})();
+</script>"""
+
+
+def history_guard() -> None:
+    """Install (once per browser tab) the replace-instead-of-push rule above. Fixed code, no
+    user text."""
+    st.html(_HISTORY_JS, unsafe_allow_javascript=True)
+
+
+# ------------------------------------------------------------------ the state of one page
+class PageState(Generic[T]):
+    """How one page's dataclass ``cls`` is kept: the session key ``page``, widget keys
+    ``page.<field>``, and ``table`` (field → Prop) for the link."""
+
+    def __init__(self, page: str, cls: type[T], table: Mapping[str, Prop]):
+        self.page = page
+        self.cls = cls
+        names = [f.name for f in dataclasses.fields(cls)]
+        missing = set(names) ^ set(table)
+        if missing:
+            raise ValueError(f"{page}: the table and the dataclass differ in {sorted(missing)}")
+        self.table = dict(table)
+        self.links = {name: (prop.link or name) for name, prop in self.table.items()
+                      if prop.link is not None}
+
+    # -- keys
+    @property
+    def key(self) -> str:
+        """The one session-state key the page's dataclass lives under."""
+        return self.page
+
+    def widget_key(self, name: str) -> str:
+        return f"{self.page}.{name}"
+
+    # -- the link
+    def to_link(self, value: T) -> dict[str, str]:
+        return {link: self.table[name].write(getattr(value, name))
+                for name, link in self.links.items()}
+
+    def from_link(self, query: Mapping[str, Any]) -> tuple[T, set[str], list[str]]:
+        """(value, the fields the link set, notices) from query parameters; a field the link
+        leaves out keeps its default, one it gives badly falls back with a notice."""
+        default = self.cls()
+        values, given, notices = {}, set(), []
+        for name, link in self.links.items():
+            raw = query.get(link)
+            if isinstance(raw, list):  # a repeated parameter: the last one wins
+                raw = raw[-1] if raw else None
+            if raw is None:
+                continue
+            prop, text = self.table[name], str(raw).strip()
+            value, why = (None, "was too long") if len(text) > MAX_RAW_LENGTH * 16 or (
+                not isinstance(prop, _Floats) and len(text) > MAX_RAW_LENGTH) else prop.parse(text)
+            if why:
+                notices.append(f"The link's {prop.label} (“{echo(text)}”) {why}, so the page "
+                               f"shows {prop.say(getattr(default, name))}.")
+                continue
+            values[name] = value
+            given.add(name)
+        return dataclasses.replace(default, **values), given, notices
+
+    # -- a run
+    def _stored(self) -> T | None:
+        """The stored dataclass, as this run's class: a page file runs afresh on every rerun,
+        so its dataclass is a new class each time (same name and fields)."""
+        value = st.session_state.get(self.key)
+        if isinstance(value, self.cls):
+            return value
+        if dataclasses.is_dataclass(value) and type(value).__name__ == self.cls.__name__:
+            names = {f.name for f in dataclasses.fields(self.cls)}
+            return self.cls(**{f.name: getattr(value, f.name)
+                               for f in dataclasses.fields(value) if f.name in names})
+        return None
+
+    def get(self) -> T:
+        """The page's stored settings (the defaults before its first run)."""
+        value = self._stored()
+        return self.cls() if value is None else value
+
+    def update(self, **values: Any) -> None:
+        """Change stored fields from a callback (a button that moves a step, say)."""
+        st.session_state[self.key] = dataclasses.replace(self.get(), **values)
+        for name, value in values.items():
+            wkey = self.widget_key(name)
+            if wkey in st.session_state:
+                st.session_state[wkey] = value
+
+    def reset(self) -> None:
+        """Back to the defaults (the link follows on the next run)."""
+        st.session_state[self.key] = self.cls()
+        for name in self.table:
+            st.session_state.pop(self.widget_key(name), None)
+        st.session_state.pop(self.key + "#notices", None)
+
+    def open(self, query: Mapping[str, Any] | None = None) -> PageRun[T]:
+        """Start a run: the settings from the session, or from the link when it is new."""
+        ss = st.session_state
+        query = dict(st.query_params.to_dict() if query is None else query)
+        stored = self._stored()
+        ours = {k: v for k, v in query.items() if k in self.links.values()}
+        written = ss.get(self.key + "#link")
+        given: set[str] = set()
+        if stored is None or (ours and ours != written):
+            value, given, notices = self.from_link(query)
+            # Shown until the student changes something (finish() records the link they were for).
+            ss[self.key + "#notices"] = (None, notices)
+            for name in self.table:  # the link wins over what the widgets showed before
+                ss[self.widget_key(name)] = getattr(value, name)
+        else:
+            value = stored
+        return PageRun(self, value, given)
+
+
+class PageRun(Generic[T]):
+    """One script run of a page: bind widgets with ``key``, read values, then ``finish``."""
+
+    def __init__(self, spec: PageState[T], start: T, from_link: set[str]):
+        self.spec = spec
+        self.start = start
+        self.from_link = from_link
+        self._values: dict[str, Any] = {}
+        self._bound: set[str] = set()
+        ss = st.session_state
+        for name in spec.table:  # widgets that lost their value (another page was shown)
+            wkey = spec.widget_key(name)
+            if wkey not in ss:
+                ss[wkey] = getattr(start, name)
+
+    def key(self, name: str, *, lo=None, hi=None, choices=None) -> str:
+        """The widget key for ``name``; its value is first pulled (quietly) into the bounds that
+        hold now: ``lo``/``hi`` for numbers, ``choices`` for a choice."""
+        spec, ss = self.spec, st.session_state
+        wkey = spec.widget_key(name)
+        prop = spec.table[name]
+        current = ss.get(wkey, getattr(self.start, name))
+        default = getattr(spec.cls(), name)
+        fixed = prop.clamp(current, lo, hi, choices, default)
+        if fixed != current:
+            pending = ss.get(spec.key + "#notices")
+            if name in self.from_link and pending and pending[0] is None:
+                pending[1].append(f"The link's {prop.label} ({echo(prop.say(current))}) does "
+                                  f"not fit the other settings, so the page shows "
+                                  f"{prop.say(fixed)}.")
+            ss[wkey] = fixed
+        self._bound.add(name)
+        return wkey
+
+    def number(self, name: str, *, lo=None, hi=None) -> dict:
+        """Keyword arguments for an ``st.number_input`` of ``name`` whose out-of-range entries
+        are replaced by the nearest allowed value in the box itself, so what is shown is what is
+        used (the browser's own bound check would leave the typed number in the box)."""
+        prop = self.spec.table[name]
+        lo = prop.lo if lo is None else lo
+        hi = prop.hi if hi is None else hi
+        wkey = self.key(name, lo=lo, hi=hi)
+
+        def clamp():
+            typed = st.session_state.get(wkey)
+            fixed = prop.clamp(typed, lo, hi, None, getattr(self.spec.cls(), name))
+            if fixed != typed:
+                st.session_state[wkey] = fixed
+                st.session_state[wkey + "#said"] = (
+                    f"{prop.label} goes from {_number_text(lo)} to {_number_text(hi)}: "
+                    f"using {_number_text(fixed)}.")
+
+        return {"key": wkey, "on_change": clamp}
+
+    def said(self, name: str) -> None:
+        """The short caption a clamped number box left (shown once, under the box)."""
+        text = st.session_state.pop(self.spec.widget_key(name) + "#said", None)
+        if text:
+            st.caption(text)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._values:
+            return self._values[name]
+        wkey = self.spec.widget_key(name)
+        return st.session_state.get(wkey, getattr(self.start, name))
+
+    def set(self, **values: Any) -> None:
+        """Set fields no widget shows (a step moved by buttons, a computed value)."""
+        self._values.update(values)
+
+    def changed(self, *names: str) -> bool:
+        """Did any of ``names`` change in this run (a widget moved since the last run)?"""
+        return any(self[n] != getattr(self.start, n) for n in names)
+
+    def show_notices(self) -> None:
+        """The link's notices (while the page still shows what the link asked for)."""
+        link_then, notices = st.session_state.get(self.spec.key + "#notices", (None, []))
+        if link_then is not None and link_then != self.spec.to_link(self.value()):
+            notices = []
+        for text in notices:
+            st.info(text, icon=":material/link:")
+        st.sidebar.caption("To share this exact view, copy the address bar: the page's "
+                           "settings are in the link.")
+
+    def value(self) -> T:
+        """The settings as they stand in this run (widget values and ``set`` fields)."""
+        spec = self.spec
+        changes = {name: self[name] for name in spec.table}
+        return dataclasses.replace(self.start, **changes)
+
+    def reset_button(self, label: str = "Reset this page") -> None:
+        st.button(label, key=self.spec.page + "#reset", on_click=self.spec.reset,
+                  icon=":material/restart_alt:",
+                  help="Every setting of this page back to its default.")
+
+    def finish(self) -> T:
+        """Store the settings and write the link (one write, only when it changed)."""
+        value = self.value()
+        ss = st.session_state
+        ss[self.spec.key] = value
+        link = self.spec.to_link(value)
+        if st.query_params.to_dict() != link:
+            st.query_params.from_dict(link)
+        ss[self.spec.key + "#link"] = link
+        pending = ss.get(self.spec.key + "#notices")
+        if pending and pending[0] is None:
+            ss[self.spec.key + "#notices"] = (link, pending[1])
+        return value
