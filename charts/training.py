@@ -206,3 +206,20 @@ def _add_points(fig: go.Figure, X: np.ndarray, y, which: str, n_classes: int,
             marker=marker,
             hovertemplate=f"{which}, class {c}<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<extra></extra>",
         ))
+
+
+def confusion_chart(matrix, title: str = "Confusion matrix") -> go.Figure:
+    """Counts of true class (rows) against predicted class (columns), each cell labelled."""
+    m = np.asarray(matrix, dtype=int)
+    k = m.shape[0]
+    labels = [f"class {c}" for c in range(k)]
+    totals = np.maximum(m.sum(axis=1, keepdims=True), 1)
+    fig = go.Figure(go.Heatmap(
+        x=labels, y=labels, z=m / totals, zmin=0, zmax=1, colorscale="Blues", showscale=False,
+        text=m, texttemplate="%{text}", customdata=m,
+        hovertemplate="true %{y}, predicted %{x}: %{customdata} point(s)<extra></extra>",
+    ))
+    fig.update_layout(title=title, xaxis_title="predicted", yaxis_title="true", height=260,
+                      margin={"l": 60, "r": 10, "t": 40, "b": 40})
+    fig.update_yaxes(autorange="reversed")
+    return fig

@@ -21,7 +21,8 @@ from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.datasets import DATASETS, Dataset, decode, make_dataset
 from nn_core.features import DEFAULT_FEATURES, check_features, transform
 from nn_core.network import Network
-from nn_core.training import DivergenceError, History, train
+from nn_core.schedules import SCHEDULES, schedule
+from nn_core.training import DivergenceError, History, new_velocity, train
 
 # ------------------------------------------------------------------ caps for a shared 2-core host
 MAX_HIDDEN_LAYERS = 4
@@ -40,6 +41,10 @@ MAX_LR = 10.0
 MAX_L2 = 1.0
 MAX_NOISE = 1.0
 MAX_SEED = 2**31 - 1
+MAX_MOMENTUM = 0.99
+MAX_DECAY_RATE = 1.0  # k of the 1/t schedule
+MIN_GAMMA = 0.01  # step decay's factor γ
+MAX_STOP_LOSS = 10.0
 
 CUSTOM = "custom"  # the student's own points
 
@@ -80,14 +85,21 @@ class Config:
     batch_size: int = 0  # 0: full batch (the whole training set per step)
     l2: float = 0.0
     seed: int = 0
+    schedule: str = "constant"  # η per epoch: constant, step decay or 1/t (nn_core.schedules)
+    gamma: float = 0.5  # step decay: η is multiplied by γ …
+    every: int = 100  # … every T epochs
+    k: float = 0.01  # 1/t decay: η₀ / (1 + k (t − 1))
+    momentum: float = 0.0  # μ; 0 is plain gradient descent
+    stop_loss: float = 0.0  # stop when the training loss reaches this (0: never)
+    stop_epoch: int = 0  # stop at this epoch (0: only at the MAX_EPOCHS cap)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     @property
     def network_key(self) -> tuple:
-        """What a new network (and a fresh history) depends on; lr, batch size and L2 may change
-        mid-run, as in TensorFlow Playground."""
+        """What a new network (and a fresh history) depends on; η and its schedule, momentum,
+        batch size, L2 and the stop condition may change mid-run, as in TensorFlow Playground."""
         return (self.dataset, self.n_points, self.noise, self.test_fraction, self.features,
                 self.hidden, self.hidden_activations, self.output, self.loss, self.seed)
 
@@ -157,7 +169,28 @@ def check_config(cfg: Config, n_classes: int | None = None) -> Config:
         raise ValueError(f"The L2 strength λ must be between 0 and {MAX_L2:g}.")
     if not 0 <= cfg.seed <= MAX_SEED:
         raise ValueError(f"The seed must be a whole number from 0 to {MAX_SEED}.")
+    if cfg.schedule not in SCHEDULES:
+        raise ValueError(f"Unknown schedule {cfg.schedule!r}: choose one of "
+                         f"{', '.join(SCHEDULES)}.")
+    if not (math.isfinite(cfg.gamma) and MIN_GAMMA <= cfg.gamma <= 1):
+        raise ValueError(f"The step-decay factor γ must be between {MIN_GAMMA:g} and 1.")
+    if not 1 <= cfg.every <= MAX_EPOCHS:
+        raise ValueError(f"Step decay every 1 to {MAX_EPOCHS} epochs.")
+    if not (math.isfinite(cfg.k) and 0 <= cfg.k <= MAX_DECAY_RATE):
+        raise ValueError(f"The 1/t decay rate k must be between 0 and {MAX_DECAY_RATE:g}.")
+    if not (math.isfinite(cfg.momentum) and 0 <= cfg.momentum <= MAX_MOMENTUM):
+        raise ValueError(f"The momentum μ must be between 0 and {MAX_MOMENTUM:g}.")
+    if not (math.isfinite(cfg.stop_loss) and 0 <= cfg.stop_loss <= MAX_STOP_LOSS):
+        raise ValueError(f"The stop loss must be between 0 (off) and {MAX_STOP_LOSS:g}.")
+    if not 0 <= cfg.stop_epoch <= MAX_EPOCHS:
+        raise ValueError(f"The stop epoch must be 0 (off) to {MAX_EPOCHS}.")
     return cfg
+
+
+def learning_rate_schedule(cfg: Config):
+    """η for each epoch t = 1, 2, … under the configuration's schedule."""
+    decay = cfg.gamma if cfg.schedule == "step" else cfg.k
+    return schedule(cfg.schedule, cfg.lr, decay, cfg.every)
 
 
 # ------------------------------------------------------------------ data
@@ -281,6 +314,22 @@ def gradient_norms(net: Network, X, Y, loss: str = "squared_error") -> list[floa
             for dW, db in net.gradients(X, Y, loss)]
 
 
+def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Counts C[i, j] of points of class i that the network puts in class j."""
+    y_true = np.asarray(y_true).astype(int).reshape(-1)
+    y_pred = np.asarray(y_pred).astype(int).reshape(-1)
+    k = max(int(n_classes), int(y_pred.max(initial=-1)) + 1, int(y_true.max(initial=-1)) + 1)
+    out = np.zeros((k, k), dtype=int)
+    np.add.at(out, (y_true, y_pred), 1)
+    return out
+
+
+def per_class_accuracy(matrix: np.ndarray) -> list[float | None]:
+    """For each true class, the share of its points classified right (None: no such points)."""
+    totals = matrix.sum(axis=1)
+    return [float(matrix[i, i] / t) if t else None for i, t in enumerate(totals)]
+
+
 def history_csv(history: History) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -316,6 +365,7 @@ class TrainingSession:
     def reset(self) -> None:
         self.net = self.initial.copy()
         self.history = History()
+        self.velocity = new_velocity(self.net)  # momentum's v starts at 0
         self.error = None
 
     @property
@@ -324,10 +374,27 @@ class TrainingSession:
 
     @property
     def done(self) -> bool:
-        return self.epoch >= MAX_EPOCHS or self.error is not None
+        return self.epoch >= MAX_EPOCHS or self.error is not None or self.stop_reason is not None
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the stop condition holds now (None: it does not)."""
+        c = self.cfg
+        if c.stop_epoch and self.epoch >= c.stop_epoch:
+            return f"Reached the stop epoch {c.stop_epoch}."
+        if c.stop_loss and self.history and self.history.train_loss[-1] <= c.stop_loss:
+            return (f"The training loss {self.history.train_loss[-1]:.4g} reached the stop "
+                    f"threshold {c.stop_loss:g}.")
+        return None
+
+    @property
+    def current_lr(self) -> float:
+        """η of the next epoch under the schedule."""
+        return learning_rate_schedule(self.cfg)(self.epoch + 1)
 
     def update_hyperparameters(self, cfg: Config) -> None:
-        """Take a new η, batch size or L2 (they may change mid-run)."""
+        """Take a new η, schedule, momentum, batch size, L2 or stop condition (they may change
+        mid-run)."""
         if cfg.network_key != self.cfg.network_key:
             raise ValueError("This change needs a new session (new data or network).")
         self.cfg = check_config(cfg, self.data.n_classes)
@@ -344,20 +411,24 @@ class TrainingSession:
         return self._run(min(max_epochs, MAX_EPOCHS_PER_TICK), budget_s)
 
     def _run(self, epochs: int, budget_s: float | None) -> int:
-        if self.error is not None:
+        if self.done:
             return 0
-        epochs = max(0, min(int(epochs), MAX_EPOCHS - self.epoch))
+        last = self.cfg.stop_epoch or MAX_EPOCHS
+        epochs = max(0, min(int(epochs), last - self.epoch))
         start = time.perf_counter()
         ran = 0
         for _ in range(epochs):
             before = self.net.copy()
+            velocity = [v.copy() for v in self.velocity]
             try:
                 self._one_epoch()
             except DivergenceError as exc:
-                self.net = before
+                self.net, self.velocity = before, velocity
                 self.error = str(exc)
                 break
             ran += 1
+            if self.stop_reason is not None:
+                break
             if budget_s is not None and time.perf_counter() - start > budget_s:
                 break
         return ran
@@ -365,10 +436,11 @@ class TrainingSession:
     def _one_epoch(self) -> None:
         c = self.cfg
         has_test = len(self.X_test) > 0
-        train(self.net, self.X_train, self.Y_train, c.lr, 1,
+        train(self.net, self.X_train, self.Y_train, learning_rate_schedule(c), 1,
               batch_size=c.batch_size or None, loss=c.loss, seed=c.seed,
               X_test=self.X_test if has_test else None, Y_test=self.Y_test if has_test else None,
-              l2=c.l2, encoding=self.encoding, history=self.history)
+              l2=c.l2, encoding=self.encoding, history=self.history,
+              momentum=c.momentum, velocity=self.velocity)
 
     # -- what the page shows (after a divergence the weights may be huge: no warnings, and
     #    overflowing numbers come back as ±inf for the page to say so, never NaN)
@@ -406,6 +478,18 @@ class TrainingSession:
         with np.errstate(all="ignore"):
             out = np.nan_to_num(self.net.forward(X), nan=0.0)
         return float(np.mean(decode(out, self.encoding) == y.astype(int)))
+
+    def confusion(self, which: str = "train") -> np.ndarray | None:
+        """The confusion matrix on the training or test points (None: regression, no points)."""
+        if self.encoding is None:
+            return None
+        X, y = ((self.X_train, self.data.y_train) if which == "train"
+                else (self.X_test, self.data.y_test))
+        if len(X) == 0:
+            return None
+        with np.errstate(all="ignore"):
+            out = np.nan_to_num(self.net.forward(X), nan=0.0)
+        return confusion_matrix(y, decode(out, self.encoding), self.data.n_classes)
 
     def weights_json(self) -> str:
         """The trained network (loadable by ``Network.from_dict``) plus what it was trained on."""

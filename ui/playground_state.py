@@ -1,6 +1,7 @@
 """The playground's configuration in the link (query parameters) and in session state.
 
-The link holds the whole configuration (data, features, network, loss, η, batch size, L2, seed)
+The link holds the whole configuration (data, features, network, loss, η and its schedule,
+momentum, batch size, L2, seed, stop condition)
 but never the trained weights: opening it rebuilds the same data and the same initial weights,
 so pressing Play reproduces the run. Link values are untrusted text: each is parsed and
 range-checked; a bad one falls back to the default with a notice. Nothing here evaluates text.
@@ -13,16 +14,22 @@ from dataclasses import fields, replace
 
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.features import FEATURES
+from nn_core.schedules import SCHEDULES
 from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
+    MAX_DECAY_RATE,
+    MAX_EPOCHS,
     MAX_HIDDEN_LAYERS,
     MAX_L2,
     MAX_LR,
+    MAX_MOMENTUM,
     MAX_NEURONS,
     MAX_NOISE,
     MAX_POINTS,
     MAX_SEED,
+    MAX_STOP_LOSS,
+    MIN_GAMMA,
     MIN_POINTS,
     Config,
     TrainingSession,
@@ -39,6 +46,8 @@ LINK_NAMES = {
     "dataset": "ds", "n_points": "n", "noise": "noise", "test_fraction": "test",
     "features": "feat", "hidden": "hidden", "hidden_activations": "act", "output": "out",
     "loss": "loss", "lr": "lr", "batch_size": "bs", "l2": "l2", "seed": "seed",
+    "schedule": "sched", "gamma": "gamma", "every": "every", "k": "k", "momentum": "mom",
+    "stop_loss": "stop_loss", "stop_epoch": "stop_epoch",
 }
 DATASET_CLASSES = {"regression": 0, "blobs3": 3}
 
@@ -137,8 +146,24 @@ def params_to_config(params: Mapping[str, str], custom_classes: int | None = Non
     l2 = keep(parse_float("l2", raw("l2"), d.l2, 0.0, MAX_L2))
     seed = keep(parse_int("seed", raw("seed"), d.seed, 0, MAX_SEED))
     cfg = Config(dataset, n_points, noise, test, tuple(feats), tuple(hidden), tuple(acts), output,
-                 loss, lr, bs, l2, seed)
+                 loss, lr, bs, l2, seed, **_training_options(raw, keep))
     return cfg, notices
+
+
+def _training_options(raw, keep) -> dict:
+    """The schedule, momentum and stop condition from the link."""
+    d = DEFAULT
+    return {
+        "schedule": keep(parse_choice("sched", raw("schedule"), d.schedule, SCHEDULES)),
+        "gamma": keep(parse_float("gamma", raw("gamma"), d.gamma, MIN_GAMMA, 1.0)),
+        "every": keep(parse_int("every", raw("every"), d.every, 1, MAX_EPOCHS)),
+        "k": keep(parse_float("k", raw("k"), d.k, 0.0, MAX_DECAY_RATE)),
+        "momentum": keep(parse_float("mom", raw("momentum"), d.momentum, 0.0, MAX_MOMENTUM)),
+        "stop_loss": keep(parse_float("stop_loss", raw("stop_loss"), d.stop_loss, 0.0,
+                                      MAX_STOP_LOSS)),
+        "stop_epoch": keep(parse_int("stop_epoch", raw("stop_epoch"), d.stop_epoch, 0,
+                                     MAX_EPOCHS)),
+    }
 
 
 # ------------------------------------------------------------------ session state (Streamlit)

@@ -12,23 +12,28 @@ import time
 import streamlit as st
 
 from charts.network import network_diagram
-from charts.training import data_bounds, decision_boundary, grid, loss_curves
-from derivations.playground_formulas import update_rule_latex
+from charts.training import confusion_chart, data_bounds, decision_boundary, grid, loss_curves
+from derivations.playground_formulas import momentum_rule_latex, schedule_latex, update_rule_latex
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.datasets import DATASET_INFO
 from nn_core.features import FEATURE_INFO, FEATURES, feature_labels
+from nn_core.schedules import SCHEDULE_LABELS, SCHEDULES
 from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
+    MAX_DECAY_RATE,
     MAX_EPOCHS,
     MAX_HIDDEN_LAYERS,
     MAX_L2,
     MAX_LR,
+    MAX_MOMENTUM,
     MAX_NEURONS,
     MAX_NOISE,
     MAX_POINTS,
     MAX_RESOLUTION,
     MAX_SEED,
+    MAX_STOP_LOSS,
+    MIN_GAMMA,
     MIN_POINTS,
     OUTPUT_LABELS,
     add_point,
@@ -36,6 +41,7 @@ from page_model.playground import (
     loss_choices,
     output_choices,
     parse_points_csv,
+    per_class_accuracy,
     tick_period,
 )
 from ui.escape import plain
@@ -134,6 +140,60 @@ def _on_chart_click():
                ss.get(K + "session"))
 
 
+def training_options():
+    """Sidebar: the learning-rate schedule, momentum and the stop condition."""
+    st.selectbox("Learning-rate schedule", SCHEDULES, key=K + "schedule",
+                 format_func=SCHEDULE_LABELS.get,
+                 help="How η changes with the epoch t; η above is η₀, the first epoch's.")
+    if ss[K + "schedule"] == "step":
+        c1, c2 = st.columns(2)
+        c1.number_input("Factor γ", MIN_GAMMA, 1.0, step=0.05, key=K + "gamma")
+        c2.number_input("Every T epochs", 1, MAX_EPOCHS, step=10, key=K + "every")
+    elif ss[K + "schedule"] == "inverse_time":
+        st.number_input("Decay rate k", 0.0, MAX_DECAY_RATE, step=0.001, format="%.4f",
+                        key=K + "k")
+    st.number_input("Momentum μ (0 = plain gradient descent)", 0.0, MAX_MOMENTUM, step=0.05,
+                    key=K + "momentum",
+                    help="Each step adds μ times the previous step: v ← μv − η∂E/∂w, w ← w + v.")
+    c1, c2 = st.columns(2)
+    c1.number_input("Stop at loss ≤ (0 = off)", 0.0, MAX_STOP_LOSS, step=0.01, format="%.4f",
+                    key=K + "stop_loss")
+    c2.number_input("Stop at epoch (0 = off)", 0, MAX_EPOCHS, step=50, key=K + "stop_epoch")
+
+
+def update_rule_panel(cfg, sess):
+    """The update rule in symbols and with the current numbers; momentum beside plain descent."""
+    st.markdown(f"**The update rule, with the current η = {sess.current_lr:.4g}** "
+                f"(epoch {sess.epoch + 1}, {SCHEDULE_LABELS[cfg.schedule]})")
+    if cfg.schedule != "constant":
+        st.latex(schedule_latex(cfg.schedule))
+    plain, with_momentum = st.columns(2) if cfg.momentum else (st.container(), None)
+    with plain:
+        st.caption("Plain gradient descent")
+        st.latex(update_rule_latex(None, cfg.l2))
+        st.latex(update_rule_latex(sess.current_lr, cfg.l2))
+    if with_momentum is not None:
+        with with_momentum:
+            st.caption("With momentum (this run)")
+            st.latex(momentum_rule_latex(None, None, cfg.l2))
+            st.latex(momentum_rule_latex(sess.current_lr, cfg.momentum, cfg.l2))
+
+
+def confusion_panel(sess):
+    """Confusion matrix and per-class accuracy on the training (and test) points."""
+    for which in ("train", "test"):
+        matrix = sess.confusion(which)
+        if matrix is None:
+            continue
+        st.plotly_chart(confusion_chart(matrix, f"Confusion matrix ({which} points)"),
+                        key=f"{K}confusion_{which}")
+        acc = per_class_accuracy(matrix)
+        st.dataframe({"class": [str(c) for c in range(len(acc))],
+                      "points": [int(n) for n in matrix.sum(axis=1)],
+                      f"accuracy ({which})": ["—" if a is None else f"{a:.0%}" for a in acc]},
+                     hide_index=True)
+
+
 # ------------------------------------------------------------------ sidebar: configuration
 st.title("Training playground")
 st.caption("Pick data, features and a network; press Play and watch the weighted sums bend the "
@@ -207,6 +267,7 @@ with st.sidebar:
     st.number_input("Batch size (0 = all training points)", 0, MAX_POINTS, step=1,
                     key=K + "batch_size")
     st.number_input("L2 strength λ", 0.0, MAX_L2, step=0.001, format="%.5f", key=K + "l2")
+    training_options()
     st.slider("Chart resolution", 20, MAX_RESOLUTION, 50, step=10, key=K + "resolution")
 
 cfg = config_from_state(ss)
@@ -273,6 +334,9 @@ def live():
                  "Lower η in the sidebar and press Reset.")
     elif sess.epoch >= MAX_EPOCHS:
         st.info(f"Reached the {MAX_EPOCHS}-epoch cap of the shared server: Reset to start again.")
+    elif sess.stop_reason:
+        st.info(f"Stopped: {sess.stop_reason} Change the stop condition in the sidebar to go "
+                "on, or press Reset.")
 
     h = sess.history
     m = st.columns(4)
@@ -310,9 +374,8 @@ def live():
         st.plotly_chart(loss_curves({"train": h.train_loss, "test": h.test_loss},
                                     title=f"Loss ({cfg.loss.replace('_', ' ')})",
                                     x=h.epoch), key=K + "loss_chart")
-        st.markdown("**The update rule, with the current η**")
-        st.latex(update_rule_latex(None, cfg.l2))
-        st.latex(update_rule_latex(cfg.lr, cfg.l2))
+        confusion_panel(sess)
+        update_rule_panel(cfg, sess)
         st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")
         norms = sess.gradient_norms()
         st.dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")

@@ -1,0 +1,52 @@
+"""The playground's schedule, momentum, stop condition and confusion matrix in AppTest."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from nn_core import train
+from nn_core.schedules import schedule
+
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
+
+
+def run(query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_schedule_momentum_and_stop_from_the_link_train_and_stop():
+    at = run({"ds": "xor", "sched": "step", "gamma": "0.5", "every": "2", "mom": "0.9",
+              "stop_epoch": "3"})
+    assert at.selectbox(key="pg.schedule").value == "step"
+    assert at.number_input(key="pg.momentum").value == 0.9
+    for _ in range(4):  # the 4th click does nothing: the run stopped at epoch 3
+        at.button(key="pg.step").click().run()
+    sess = at.session_state["pg.session"]
+    assert sess.epoch == 3 and at.button(key="pg.play").disabled
+    assert any("stop epoch 3" in i.value for i in at.info)
+    net = sess.initial.copy()
+    h = train(net, sess.X_train, sess.Y_train, schedule("step", 0.3, 0.5, 2), 3, momentum=0.9,
+              X_test=sess.X_test, Y_test=sess.Y_test, encoding=sess.encoding)
+    assert sess.history.train_loss == h.train_loss
+    md = " ".join(m.value for m in at.markdown)
+    assert "current η = 0.15" in md  # epoch 4: 0.3 · 0.5^⌊3/2⌋
+    assert any(r"\mu v" in x.value for x in at.latex)  # momentum's rule beside plain descent
+    # Widening the stop condition lets the run go on; the link follows.
+    at.number_input(key="pg.stop_epoch").set_value(0).run()
+    at.button(key="pg.step").click().run()
+    assert at.session_state["pg.session"].epoch == 4
+    assert at.query_params["stop_epoch"] in ("0", ["0"])
+
+
+def test_confusion_matrix_counts_every_point():
+    at = run({"ds": "blobs3", "out": "softmax", "loss": "cross_entropy", "n": "90"})
+    at.button(key="pg.step").click().run()
+    sess = at.session_state["pg.session"]
+    tables = [t.value for t in at.dataframe if any("accuracy (" in c for c in t.value.columns)]
+    assert len(tables) == 2  # train and test
+    assert sum(tables[0]["points"]) == len(sess.X_train)
+    assert sum(tables[1]["points"]) == len(sess.X_test)
