@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -225,32 +226,88 @@ class ParsedPoints:
     notes: list[str] = field(default_factory=list)
 
 
+_DECIMAL_COMMA = re.compile(r"^[+-]?[0-9]*,[0-9]+(?:[eE][+-]?[0-9]+)?$")
+
+
+def _decode_csv(content: bytes, max_bytes: int, max_points: int) -> str:
+    if len(content) > max_bytes:
+        raise ValueError(f"The file is {len(content):,} bytes; the limit is {max_bytes:,}. "
+                         f"Upload at most {max_points} points.")
+    # Excel's "Unicode text" export is UTF-16 with a byte-order mark; CSV is UTF-8 (BOM or not).
+    encoding = "utf-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise ValueError("The file is not UTF-8 text: save it as CSV (comma-separated).") \
+            from None
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows, with their line numbers, of a CSV written by hand, a spreadsheet or
+    Excel (any locale).
+
+    Line endings CR (old Mac), CRLF and LF; the separator is the one the header row uses
+    (``,``, ``;`` as German Excel writes, or a tab), or the one Excel's ``sep=`` line names.
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\x00" in text:
+        raise ValueError("The file holds NUL characters: it is not a text CSV.")
+    delimiter = None
+    skipped = 0
+    while lines and not lines[0].strip():
+        lines.pop(0)
+        skipped += 1
+    if lines and re.fullmatch(r"\s*sep=(.)\s*", lines[0]):
+        delimiter = lines.pop(0).strip()[4]
+        skipped += 1
+    if delimiter is None:
+        header = lines[0] if lines else ""
+        counts = {d: header.count(d) for d in (";", "\t", ",")}
+        delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    try:
+        reader = csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter)
+        rows, line = [], skipped
+        for row in reader:
+            if any("\n" in c for c in row):  # points never span lines: a quote left open
+                raise ValueError(f"Row {line + 1}: a quote (\") opened there is never closed.")
+            line = skipped + reader.line_num
+            if any(c.strip() for c in row):
+                rows.append((line, row))
+        return rows
+    except csv.Error:
+        raise ValueError("The file could not be read as CSV: save it again as CSV from your "
+                         "spreadsheet.") from None
+
+
+def _number(cell: str) -> float:
+    """A cell as a number: ``1.5``, ``1e3``, or ``1,5`` (a decimal comma, German Excel)."""
+    if _DECIMAL_COMMA.match(cell):
+        cell = cell.replace(",", ".")
+    return float(cell)
+
+
 def parse_points_csv(content: bytes | str, max_points: int = MAX_POINTS,
                      max_bytes: int = MAX_CSV_BYTES) -> ParsedPoints:
     """A CSV with a header row and columns x1, x2, label → points and class labels 0 … k−1.
 
+    Reads what spreadsheets write: CR, CRLF or LF line endings, a UTF-8 byte-order mark or
+    UTF-16 (Excel's "Unicode text"), ``,`` ``;`` or tab separators, decimal commas, quoted
+    fields, trailing separators, blank lines, the header in any case and column order.
     Raises ValueError with what to change: file too large, not text, missing columns, a
     non-numeric / NaN / infinite value (with its row), too few or too many points, labels that
     are not whole numbers, fewer than 2 or more than 3 classes. Labels such as {1, 2} or
     {-1, 1} are renumbered 0 … k−1 (kept in order), with a note.
     """
     if isinstance(content, bytes):
-        if len(content) > max_bytes:
-            raise ValueError(f"The file is {len(content):,} bytes; the limit is {max_bytes:,}. "
-                             f"Upload at most {max_points} points.")
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("The file is not UTF-8 text: save it as CSV (comma-separated).") \
-                from None
+        text = _decode_csv(content, max_bytes, max_points)
     else:
         text = content
-        if len(text.encode()) > max_bytes:
+        if len(text.encode("utf-8", "replace")) > max_bytes:
             raise ValueError(f"The file is larger than {max_bytes:,} bytes.")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    rows = _csv_rows(text)
     if not rows:
         raise ValueError("The file is empty: give a header row x1,x2,label and one row per point.")
-    header = [c.strip().lower() for c in rows[0]]
+    header = [c.strip().lower() for c in rows[0][1]]
     missing = [c for c in ("x1", "x2", "label") if c not in header]
     if missing:
         raise ValueError(f"Missing column(s) {', '.join(missing)}: the first row must name the "
@@ -262,11 +319,14 @@ def parse_points_csv(content: bytes | str, max_points: int = MAX_POINTS,
     if len(body) < MIN_POINTS:
         raise ValueError(f"Only {len(body)} point(s): give at least {MIN_POINTS}.")
     values = np.empty((len(body), 3))
-    for i, row in enumerate(body, start=2):
+    for k, (i, row) in enumerate(body):
+        if any(c.strip() for c in row[len(header):]):
+            raise ValueError(f"Row {i} has more values than the first row names columns "
+                             f"({len(header)}): with decimal commas, separate with ';'.")
         for j, (col, name) in enumerate(zip(cols, ("x1", "x2", "label"), strict=True)):
             cell = row[col].strip() if col < len(row) else ""
             try:
-                v = float(cell)
+                v = _number(cell)
             except ValueError:
                 raise ValueError(f"Row {i}, column {name}: {cell[:20]!r} is not a number.") \
                     from None
@@ -275,7 +335,7 @@ def parse_points_csv(content: bytes | str, max_points: int = MAX_POINTS,
                                  "are not allowed; remove or fix that point.")
             if name != "label" and abs(v) > 1e6:
                 raise ValueError(f"Row {i}, column {name}: {v:g} is too large (keep |x| ≤ 1e6).")
-            values[i - 2, j] = v
+            values[k, j] = v
     labels = values[:, 2]
     if not np.all(labels == np.round(labels)):
         raise ValueError("Labels must be whole numbers (class 0, 1 or 2).")

@@ -91,6 +91,10 @@ def _on_upload():
     except ValueError as exc:
         ss[K + "csv_message"] = ("error", f"{upload.name}: {exc} Your current data is unchanged.")
         return
+    except Exception:  # any other fault in an upload is a message too, never a crash
+        ss[K + "csv_message"] = ("error", f"{upload.name}: this file could not be read as a CSV "
+                                          "of points. Your current data is unchanged.")
+        return
     ss[K + "custom"] = (parsed.X, parsed.y, parsed.n_classes)
     ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
     ss[K + "dataset"] = CUSTOM
