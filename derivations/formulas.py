@@ -3,6 +3,9 @@
 Every formula a page shows is a SymPy expression printed by ``sympy.latex``; "with numbers"
 versions are built unevaluated from the same expression so the printed arithmetic is exactly
 the formula's. The numbers themselves come from nn_core; nothing here computes a network.
+
+Printing costs milliseconds and a page asks again on every rerun, so each function remembers
+its recent answers (``lru_cache``, bounded); the dicts returned are shared: read, never change.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def threshold_z():
     return tidy.subs(th, theta)
 
 
+@lru_cache(maxsize=64)
 def neuron_formulas(n: int = 2) -> dict[str, str]:
     """LaTeX of the neuron page's formulas, keyed by what they are."""
     cls = sp.Symbol(r"\text{class}")
@@ -86,12 +90,19 @@ def neuron_formulas(n: int = 2) -> dict[str, str]:
 def weighted_sum_numbers(weights: Sequence[float], inputs: Sequence[float], bias: float,
                          value: float) -> str:
     """z = w₁x₁ + … + b with the numbers put in, = value."""
+    return _weighted_sum_numbers(tuple(map(float, weights)), tuple(map(float, inputs)),
+                                 float(bias), float(value))
+
+
+@lru_cache(maxsize=4096)
+def _weighted_sum_numbers(weights: tuple, inputs: tuple, bias: float, value: float) -> str:
     terms = [sp.Mul(num(wj), num(xj), evaluate=False)
              for wj, xj in zip(weights, inputs, strict=True)]
     expr = sp.Add(*terms, num(bias), evaluate=False)
     return equation_lines("z", _latex(expr), _latex(num(value)))
 
 
+@lru_cache(maxsize=4096)
 def activation_numbers(name: str, z_value: float, value: float, lhs: str = r"\hat{y}") -> str:
     """ŷ = f(z) with z put in, = value."""
     with sp.evaluate(False):
@@ -99,6 +110,7 @@ def activation_numbers(name: str, z_value: float, value: float, lhs: str = r"\ha
     return equation_lines(lhs, _latex(expr), _latex(num(value)))
 
 
+@lru_cache(maxsize=4096)
 def threshold_numbers(theta_value: float, y_value: float, cls: int) -> str:
     rel = r"\geq" if cls == 1 else "<"
     return (rf"\begin{{aligned}} \hat{{y}} = {_latex(num(y_value))} &{rel} \theta = "
@@ -106,11 +118,13 @@ def threshold_numbers(theta_value: float, y_value: float, cls: int) -> str:
             r"\end{aligned}")
 
 
+@lru_cache(maxsize=4096)
 def threshold_z_value(theta_value: float) -> float:
     """z_θ for a threshold θ in (0, 1): the number the derived formula gives."""
     return float(threshold_z().subs(theta, sp.Float(theta_value)))
 
 
+@lru_cache(maxsize=4096)
 def threshold_z_numbers(theta_value: float, value: float) -> str:
     form = threshold_z()  # solved outside evaluate(False), where SymPy cannot simplify
     with sp.evaluate(False):
@@ -119,6 +133,7 @@ def threshold_z_numbers(theta_value: float, value: float) -> str:
 
 
 # ---------------------------------------------------------------------------- a layer
+@lru_cache(maxsize=64)
 def layer_formulas(layer: int, activation: str) -> dict[str, str]:
     """Neuron j of layer l: z_j = Σ_i w_ij y_i^(l−1) + b_j and y_j = f(z_j)."""
     i, j, n = sp.symbols("i j n", integer=True)
@@ -141,6 +156,11 @@ def layer_formulas(layer: int, activation: str) -> dict[str, str]:
 
 
 def softmax_numbers(z_values: Sequence[float], k: int, value: float) -> str:
+    return _softmax_numbers(tuple(map(float, z_values)), int(k), float(value))
+
+
+@lru_cache(maxsize=4096)
+def _softmax_numbers(z_values: tuple, k: int, value: float) -> str:
     terms = [sp.exp(num(v), evaluate=False) for v in z_values]
     expr = sp.Mul(terms[k], sp.Pow(sp.Add(*terms, evaluate=False), -1, evaluate=False),
                   evaluate=False)
@@ -148,6 +168,7 @@ def softmax_numbers(z_values: Sequence[float], k: int, value: float) -> str:
 
 
 # ---------------------------------------------------------------------------- gradient descent
+@lru_cache(maxsize=64)
 def gradient_descent_formulas() -> dict[str, str]:
     """The update rule, the squared error and, for a linear neuron, when the steps shrink.
 
@@ -169,12 +190,14 @@ def gradient_descent_formulas() -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=4096)
 def update_numbers(old: float, lr: float, grad: float, new: float) -> str:
     expr = sp.Add(num(old), sp.Mul(-1, num(lr), num(grad), evaluate=False), evaluate=False)
     return equation_lines(r"w_{\mathrm{new}}", _latex(expr), _latex(num(new)))
 
 
 # ---------------------------------------------------------------------------- one vs all
+@lru_cache(maxsize=64)
 def encoding_formulas(encoding: str, n_classes: int = 3) -> dict[str, str]:
     """Targets per class (as column vectors) and the decision rule of a class encoding."""
     from nn_core.datasets import encode  # targets are nn_core's, printed by SymPy

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import streamlit as st
 
+from ui import cached
+
 COLUMN_WIDTHS = (1.0, 1.2, 1.35)  # formula, numbers, chart: fits 1280 px without scrolling
 
 # Projector-friendly at 1280 px: less side padding for the three columns, and a formula wider
@@ -53,5 +55,5 @@ def numbers_table(rows: Iterable[tuple[str, float]]) -> None:
     """Quantity/value rows; values keep full precision (shown to 6 significant digits)."""
     rows = list(rows)
     data = {"quantity": [r[0] for r in rows], "value": [float(r[1]) for r in rows]}
-    st.dataframe(data, hide_index=True, width="stretch",
-                 column_config={"value": st.column_config.NumberColumn(format="%.6g")})
+    cached.dataframe(data, {"value": st.column_config.NumberColumn(format="%.6g")},
+                     hide_index=True, width="stretch")

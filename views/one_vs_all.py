@@ -8,6 +8,7 @@ from charts.training import loss_curves
 from derivations import formulas as F
 from nn_core import make_dataset
 from page_model.one_vs_all import SCHEME_LABELS, fit_scheme, with_neither
+from ui.cached import chart
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
@@ -78,9 +79,12 @@ with n_col:
     numbers_table([("train accuracy", bres.train_accuracy),
                    ("test accuracy", bres.test_accuracy),
                    ("final loss", bres.history.train_loss[-1])])
+# Every chart is drawn from the trained networks, which these settings determine.
+trained = (int(n_points), float(noise), int(seed), int(epochs), float(lr))
 with c_col:
-    st.plotly_chart(scheme_regions(bres.net.forward, bdata.X_train, bdata.y_train, 2, "binary",
-                                   title="1 neuron, threshold ½"), key="ova_binary")
+    chart("ova_binary", trained, lambda: scheme_regions(
+        bres.net.forward, bdata.X_train, bdata.y_train, 2, "binary",
+        title="1 neuron, threshold ½"))
 
 st.header("Three classes: the notes' 2 neurons vs 3 neurons vs softmax")
 f_col, n_col, c_col = columns()
@@ -104,21 +108,23 @@ with n_col:
         numbers_table(rows)
 with c_col:
     r = results[shown]
-    st.plotly_chart(scheme_regions(r.net.forward, data.X_train, data.y_train, 3, shown,
-                                   title=SCHEME_LABELS[shown]), key="ova_regions")
-    st.plotly_chart(loss_curves({SCHEME_LABELS[e]: results[e].history.train_loss
-                                 for e in SCHEMES}, title="Training loss", log_y=True),
-                    key="ova_loss")
+    chart("ova_regions", (*trained, int(neither), shown), lambda: scheme_regions(
+        r.net.forward, data.X_train, data.y_train, 3, shown, title=SCHEME_LABELS[shown]))
+    chart("ova_loss", (*trained, int(neither)), lambda: loss_curves(
+        {SCHEME_LABELS[e]: results[e].history.train_loss for e in SCHEMES},
+        title="Training loss", log_y=True))
     st.caption("The sigmoid schemes train on the squared error, softmax on cross-entropy: "
                "compare how fast each settles, not the heights.")
 
 st.subheader("The three side by side")
 for col, enc in zip(st.columns(len(SCHEMES)), SCHEMES, strict=True):
     with col:
-        fig = scheme_regions(results[enc].net.forward, data.X_train, data.y_train, 3, enc,
-                             title=SCHEME_LABELS[enc], resolution=50)
-        fig.update_layout(height=340, showlegend=False)
-        st.plotly_chart(fig, key=f"ova_side_{enc}")
+        def side(enc=enc):
+            fig = scheme_regions(results[enc].net.forward, data.X_train, data.y_train, 3, enc,
+                                 title=SCHEME_LABELS[enc], resolution=50)
+            return fig.update_layout(height=340, showlegend=False)
+
+        chart(f"ova_side_{enc}", (*trained, int(neither)), side)
 
 notes = results["notes_2neuron"]
 worst = notes.weakest_class

@@ -1,0 +1,184 @@
+"""Page speed: the server CPU a rerun costs, page by page, against a trivial Streamlit page.
+
+A Streamlit process answers one rerun at a time, so the CPU a rerun costs decides how many
+students one process serves. Each page runs under Streamlit's AppTest in its own fresh process
+(as a fresh server would): its first load, then reruns that change nothing (a student's click
+that changes nothing this page shows, or another student on the same settings), measured in CPU
+time (``time.process_time``: every thread of the process, unaffected by other jobs on the
+machine) beside a trivial page (a title, a slider and a line of text) measured in the same
+process. AppTest recompiles a page's source on every run, which a server does once; the bench
+gives AppTest one script cache, as the server has.
+
+Also: One vs all answering a control change (a new noise value: nothing cached), and a
+playground frame at its caps (one epoch + the decision boundary + the loss chart, serialised
+as ``st.plotly_chart`` does). Printed beside the figures measured before the caching (issue 13);
+never asserted. Run alone: ``python -m bench.bench_pages``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = ("home", "neuron", "one_vs_all", "hidden_layers", "gradient_descent", "backprop_steps",
+         "notes_checked", "playground")
+#: ms of CPU per no-change rerun before this work (issue 13's table); trivial page: 3.3 ms
+BEFORE_MS = {"one_vs_all": 133, "playground": 80, "neuron": 68, "notes_checked": 70,
+             "hidden_layers": 57, "gradient_descent": 51, "backprop_steps": 48}
+BEFORE_TRIVIAL_MS = 3.3
+TARGET_RATIO = 3.0
+TRIVIAL = """
+import streamlit as st
+st.title("A trivial page")
+n = st.slider("n", 0, 10, 3)
+st.write(f"n is {n}")
+"""
+RERUNS = 15
+
+
+def _shared_script_cache() -> None:
+    """Give AppTest one ScriptCache for the whole process, as a server's Runtime has."""
+    from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = script_cache.ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+
+def _cpu(fn) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def _rerun_ms(at, reruns: int = RERUNS) -> float:
+    """Median CPU ms of a rerun that changes nothing (after two warm-up reruns)."""
+    at.run()
+    at.run()
+    return statistics.median(_cpu(at.run) for _ in range(reruns)) * 1e3
+
+
+def measure_page(name: str) -> dict:
+    """Run in a fresh process: first load, no-change reruns, and the trivial page's."""
+    sys.path.insert(0, str(REPO))
+    _shared_script_cache()
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        trivial_path = Path(tmp) / "trivial.py"
+        trivial_path.write_text(TRIVIAL)
+        trivial = AppTest.from_file(str(trivial_path), default_timeout=120)
+        trivial.run()
+        at = AppTest.from_file(str(REPO / "views" / f"{name}.py"), default_timeout=300)
+        first = _cpu(at.run)
+        if at.exception:
+            raise RuntimeError(f"{name}: {[e.value for e in at.exception]}")
+        out = {"page": name, "first_s": first, "rerun_ms": _rerun_ms(at),
+               "trivial_ms": _rerun_ms(trivial)}
+        if name == "one_vs_all":
+            # A control change: every noise value new, so nothing comes from a cache.
+            changes = []
+            for k in range(4):
+                at.sidebar.slider[1].set_value(round(0.35 + 0.1 * k, 2))
+                changes.append(_cpu(at.run))
+            out["change_ms"] = statistics.median(changes) * 1e3
+    return out
+
+
+def playground_frame_ms(frames: int = 8) -> dict:
+    """One frame at the caps: one epoch of training, the boundary and loss figures, and their
+    JSON (what st.plotly_chart sends). Median CPU ms per frame."""
+    import plotly.io as pio
+
+    from charts.training import data_bounds, decision_boundary, loss_curves
+    from page_model.playground import (
+        MAX_HIDDEN_LAYERS,
+        MAX_NEURONS,
+        MAX_POINTS,
+        MAX_RESOLUTION,
+        Config,
+        TrainingSession,
+        make_data,
+    )
+
+    cfg = Config(dataset="blobs3", n_points=MAX_POINTS, hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS,
+                 hidden_activations=("tanh",) * MAX_HIDDEN_LAYERS, output="softmax",
+                 loss="cross_entropy", test_fraction=0.3)
+    sess = TrainingSession(cfg, make_data(cfg))
+    parts: dict[str, list[float]] = {"train": [], "boundary": [], "loss chart": []}
+    for _ in range(frames):
+        parts["train"].append(_cpu(lambda: sess.step(1)))
+
+        def boundary(data=sess.data):
+            fig = decision_boundary(sess.predict_points, data.X_train, data.y_train, data.X_test,
+                                    data.y_test, n_classes=data.n_classes,
+                                    resolution=MAX_RESOLUTION,
+                                    bounds=data_bounds(data.X_train, data.X_test),
+                                    encoding=sess.encoding)
+            pio.to_json(fig.to_dict(), validate=False)
+
+        def loss():
+            h = sess.history
+            fig = loss_curves({"train": h.train_loss, "test": h.test_loss}, x=h.epoch)
+            pio.to_json(fig.to_dict(), validate=False)
+
+        parts["boundary"].append(_cpu(boundary))
+        parts["loss chart"].append(_cpu(loss))
+    out = {k: statistics.median(v) * 1e3 for k, v in parts.items()}
+    out["frame"] = sum(out.values())
+    return out
+
+
+def _in_subprocess(name: str) -> dict:
+    code = textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(REPO)!r})
+        from bench.bench_pages import measure_page
+        print("RESULT " + json.dumps(measure_page({name!r})))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=900)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"{name}: no result\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+
+
+def run() -> None:
+    print("No-change rerun, CPU ms (AppTest, median of "
+          f"{RERUNS}) vs a trivial page in the same process; target ≤ {TARGET_RATIO:g}×")
+    print("| page | first load (s) | rerun (ms) | trivial (ms) | × trivial | before (ms) "
+          f"| before × trivial ({BEFORE_TRIVIAL_MS} ms) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    results = []
+    for name in PAGES:
+        r = _in_subprocess(name)
+        results.append(r)
+        ratio = r["rerun_ms"] / r["trivial_ms"]
+        before = BEFORE_MS.get(name)
+        print(f"| {name} | {r['first_s']:.2f} | {r['rerun_ms']:.1f} | {r['trivial_ms']:.1f} | "
+              f"{ratio:.1f}{'' if ratio <= TARGET_RATIO else ' (over)'} | "
+              f"{before if before else '—'} | "
+              f"{f'{before / BEFORE_TRIVIAL_MS:.0f}' if before else '—'} |", flush=True)
+    worst = max(results, key=lambda r: r["rerun_ms"] / r["trivial_ms"])
+    print(f"worst: {worst['page']} at {worst['rerun_ms'] / worst['trivial_ms']:.1f}× trivial; "
+          f"slowest first load: {max(r['first_s'] for r in results):.2f} s (target ≤ 1 s)")
+    ova = next(r for r in results if r["page"] == "one_vs_all")
+    print(f"One vs all, a control change (new noise, nothing cached): {ova['change_ms']:.0f} ms "
+          "CPU (target ≤ 300 ms; before: 1.0–1.5 s in the browser)")
+    sys.path.insert(0, str(REPO))
+    frame = playground_frame_ms()
+    print("Playground frame at the caps (1000 points, 4×16 hidden, resolution 100), CPU ms: "
+          + ", ".join(f"{k} {v:.1f}" for k, v in frame.items())
+          + " (target frame ≤ 20 ms; before: the boundary alone 68 ms)")
+
+
+if __name__ == "__main__":
+    run()

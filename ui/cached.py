@@ -1,0 +1,52 @@
+"""Drawing what did not change costs (almost) nothing: Streamlit's cache replays it.
+
+A Streamlit process answers one rerun at a time, and building a Plotly figure (validation,
+copying, JSON) costs far more than the maths behind most charts. ``chart`` builds a figure and
+draws it inside ``st.cache_resource``, which records the element it drew and, on the next call
+with the same ``inputs``, replays that element without building anything. The cache is shared by
+every session of the server (students on the same settings draw one figure between them) and
+bounded; a replayed element is copied into each page, never changed in the cache.
+
+``inputs`` must determine the figure: pass the numbers it is drawn from (arrays, weights, the
+settings), not an object's identity. A chart with a selection callback is a widget and is never
+cached (Streamlit does not replay widgets).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import streamlit as st
+
+MAX_CHARTS = 400  # figures kept for the whole server (a few hundred kB of JSON each at most)
+MAX_TABLES = 2000
+
+
+def _token(*parts) -> bytes:
+    """The cache key: the pickled parts (Streamlit hashes bytes at once, where it would walk a
+    list of floats item by item). Equal numbers pickle to equal bytes."""
+    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@st.cache_resource(max_entries=MAX_CHARTS, show_spinner=False)
+def _draw_chart(token: bytes, _key: str, _build: Callable[[], Any], _options: dict) -> None:
+    st.plotly_chart(_build(), key=_key, **_options)
+
+
+def chart(key: str, inputs: Hashable, build: Callable[[], Any], **options) -> None:
+    """``st.plotly_chart(build(), key=key, **options)``, replayed from the cache while ``key``,
+    ``inputs`` and ``options`` stay the same."""
+    _draw_chart(_token(key, inputs, options), key, build, options)
+
+
+@st.cache_resource(max_entries=MAX_TABLES, show_spinner=False)
+def _draw_table(token: bytes, _data: dict, _column_config: dict | None, _options: dict) -> None:
+    st.dataframe(_data, column_config=_column_config, **_options)
+
+
+def dataframe(data: dict[str, list], column_config: dict | None = None, **options) -> None:
+    """``st.dataframe`` of a dict of short columns (str/number cells), replayed from the cache
+    while the cells, the column config and the options stay the same."""
+    _draw_table(_token(data, column_config, options), data, column_config, options)
