@@ -15,13 +15,13 @@ from .training import data_bounds, decision_boundary, grid
 
 def scheme_regions(predict: Callable[[np.ndarray], np.ndarray], X_train, y_train, n_classes: int,
                    encoding: str, title: str = "", resolution: int = 70,
-                   show_ambiguous: bool = True) -> go.Figure:
+                   show_ambiguous: bool = True, class_of_code=None) -> go.Figure:
     """``decision_boundary`` for one encoding; for several sigmoid outputs, the grid points where
     more than one neuron fires (ŷ ≥ ½) are crossed out in black: the code cannot decide there."""
     bounds = data_bounds(X_train)
     fig = decision_boundary(predict, X_train, y_train, n_classes=n_classes,
                             resolution=resolution, bounds=bounds, title=title,
-                            encoding=encoding)
+                            encoding=encoding, class_of_code=class_of_code)
     if show_ambiguous and encoding in ("notes_2neuron", "one_vs_rest"):
         _, _, pts = grid(bounds, max(12, resolution // 3))
         mask = ambiguous(predict(pts))

@@ -98,13 +98,15 @@ def _confidence(outputs: np.ndarray, classes: np.ndarray, encoding: str | None) 
 
 def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_train,
                       X_test=None, y_test=None, n_classes: int = 2, resolution: int = 80,
-                      bounds=None, title: str = "", encoding: str | None = None) -> go.Figure:
+                      bounds=None, title: str = "", encoding: str | None = None,
+                      class_of_code=None) -> go.Figure:
     """The network's answer over the input plane with the data points on top.
 
     2 classes with one output: P(class 1) as a heatmap with the 0.5 threshold contour.
     3 classes (or 2 with two outputs): each region in its decoded class's colour, paler where
     the outputs are less sure. Regression (``n_classes=0``): the predicted value.
-    Train points are filled markers; test points hollow.
+    Train points are filled markers; test points hollow. ``class_of_code[k]``: the data's class
+    that decoded output k stands for (the regions take the data's class colours and names).
     """
     X_train = np.asarray(X_train, dtype=float).reshape(-1, 2)
     X_test = None if X_test is None else np.asarray(X_test, dtype=float).reshape(-1, 2)
@@ -152,6 +154,8 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
     else:
         classes = decode(out, encoding)
         conf = _confidence(out, classes, encoding)
+        if class_of_code is not None:
+            classes = np.asarray(class_of_code, dtype=int)[classes]
         k = max(n_classes, int(classes.max()) + 1)
         z = (classes + 0.999 * conf).reshape(res, res)
         fig.add_trace(go.Heatmap(

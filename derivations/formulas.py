@@ -198,25 +198,41 @@ def update_numbers(old: float, lr: float, grad: float, new: float) -> str:
 
 # ---------------------------------------------------------------------------- one vs all
 @lru_cache(maxsize=64)
-def encoding_formulas(encoding: str, n_classes: int = 3) -> dict[str, str]:
-    """Targets per class (as column vectors) and the decision rule of a class encoding."""
+def encoding_formulas(encoding: str, n_classes: int = 3, classes=None) -> dict[str, str]:
+    """Targets per class (as column vectors) and the decision rule of a class encoding.
+
+    ``classes[k]``: the data's class whose target is code k (the notes' code writes the last
+    one (0, 0), "neither fires"); by default class k. Classes keep the data's names; output
+    neurons are counted from 1, as the notes write ŷ_1, ŷ_2, so the rule says which class each
+    neuron stands for.
+    """
     from nn_core.datasets import encode  # targets are nn_core's, printed by SymPy
 
-    targets = encode(list(range(n_classes)), n_classes, encoding)
+    classes = tuple(range(n_classes)) if classes is None else tuple(int(c) for c in classes)
+    if sorted(classes) != list(range(n_classes)):
+        raise ValueError(f"classes must name each of the classes 0 … {n_classes - 1} once.")
+    codes = encode(list(range(n_classes)), n_classes, encoding)  # row k: code k's target
+    code_of = {c: k for k, c in enumerate(classes)}
     cls = sp.Symbol(r"\text{class}")
     vecs = r",\quad ".join(
-        rf"{c} \mapsto {_latex(sp.Matrix([int(v) for v in row]))}"
-        for c, row in enumerate(targets))
+        rf"{c} \mapsto {_latex(sp.Matrix([int(v) for v in codes[code_of[c]]]))}"
+        for c in range(n_classes))
     k = sp.Symbol("k", integer=True)
     yk = sp.Indexed(sp.IndexedBase(r"\hat{y}"), k)
+    best = sp.Symbol("k^{*}")
+    c_of = sp.IndexedBase("c")
+    n_out = codes.shape[1]
+    neuron_classes = _latex(sp.Eq(sp.Tuple(*(c_of[m] for m in range(1, n_out + 1))),
+                                  sp.Tuple(*classes[:n_out])))
+    argmax = _latex(sp.Eq(best, sp.Function(r"\operatorname{argmax}_k")(yk)))
     if encoding == "binary":
-        rule = _latex(sp.Eq(cls, sp.Piecewise((1, y_hat >= theta), (0, True))))
+        rule = _latex(sp.Eq(cls, sp.Piecewise((classes[1], y_hat >= theta), (classes[0], True))))
     elif encoding == "notes_2neuron":
         rule = _latex(sp.Eq(cls, sp.Piecewise(
-            (sp.Function(r"\operatorname{argmax}_k")(yk), sp.Function(r"\max_k")(yk) >= theta),
-            (n_classes - 1, True))))
+            (c_of[best], sp.Function(r"\max_k")(yk) >= theta), (classes[-1], True))))
+        rule = rf"{rule},\quad {argmax},\quad {neuron_classes}"
     else:
-        rule = _latex(sp.Eq(cls, sp.Function(r"\operatorname{argmax}_k")(yk)))
+        rule = rf"{_latex(sp.Eq(cls, c_of[best]))},\quad {argmax},\quad {neuron_classes}"
     out = {"targets": vecs, "rule": rule}
     if encoding == "softmax":
         m = sp.Symbol("m", integer=True)

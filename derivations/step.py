@@ -43,6 +43,7 @@ class ChainTerm:
     #: nn_core's error term δ = ∂E/∂z when the running product has just become one (after an
     #: activation factor: δ_k of an output neuron on its path, or δ of the weight's neuron)
     delta_check: float | None = None
+    kind: str = ""  # the chain-rule factor's kind (loss, activation, weight, input, …)
 
 
 @dataclass
@@ -292,5 +293,5 @@ def _term(f: Factor, value, running, path, names, bp, net, loss_fn, y) -> ChainT
         symbol_latex=f.symbol_latex, general_latex=sp.latex(f.general),
         substituted_latex=sp.latex(f.general, symbol_names=names), value=value,
         running_product=running, path=path, check_value=check, abs_err=abs(value - check),
-        rel_err=rel_error(value, check), check_source=source,
+        rel_err=rel_error(value, check), check_source=source, kind=f.kind,
     )

@@ -67,6 +67,7 @@ class DescentPath:
     losses: np.ndarray  # (steps+1,)
     grads: np.ndarray  # (steps, n_features): ∂E/∂w at each step's start
     diverged: bool  # the loss blew up, or ended higher than it started
+    blew_up: bool = False  # stopped early: the weights ran off towards infinity
 
 
 def descent_path(X, Y, w0, bias: float, activation: str, lr: float, steps: int,
@@ -101,8 +102,9 @@ def descent_path(X, Y, w0, bias: float, activation: str, lr: float, steps: int,
             losses.append(last)
         else:
             grads.pop()  # the step that ran away has no end point to draw
+    blew_up = diverged and len(ws) <= steps
     return DescentPath(np.array(ws), np.array(losses[:len(ws)]),
-                       np.array(grads).reshape(-1, w.size), diverged)
+                       np.array(grads).reshape(-1, w.size), diverged, blew_up)
 
 
 def critical_lr(X, learn=None) -> float:

@@ -47,26 +47,43 @@ class SchemeResult:
     recall: list[float]  # per class, on the training points
     ambiguous_fraction: float  # points where more than one neuron fires (≥ threshold)
     none_fraction: float  # points where no neuron fires
+    #: the data's class of each code index: classes[k] is the class whose target is code k
+    #: (for the notes' code, the last one is the class written (0, 0), "neither fires")
+    classes: tuple[int, ...] = (0, 1, 2)
 
     @property
     def weakest_class(self) -> int:
-        """The class this scheme recalls worst on the training points."""
+        """The class this scheme recalls worst on the training points (the first if tied)."""
         return int(np.nanargmin(self.recall))
+
+    def predict_classes(self, X) -> np.ndarray:
+        """The data's class the network answers for each point."""
+        return np.asarray(self.classes)[decode(self.net.forward(X), self.encoding)]
+
+
+def code_order(neither: int, n_classes: int = 3) -> tuple[int, ...]:
+    """The data's classes in code order: the others keep their order, class ``neither`` last
+    (the notes' (0, 0)). Only the code changes, never the classes' names."""
+    if not 0 <= neither < n_classes:
+        raise ValueError(f"The “neither” class must be 0 … {n_classes - 1} (got {neither}).")
+    return tuple([c for c in range(n_classes) if c != neither] + [neither])
 
 
 def relabel(labels: np.ndarray, neither: int, n_classes: int = 3) -> np.ndarray:
-    """Labels permuted so that class ``neither`` becomes the last class (the notes' (0, 0))."""
-    if not 0 <= neither < n_classes:
-        raise ValueError(f"The 'neither' class must be 0 … {n_classes - 1} (got {neither}).")
-    order = [c for c in range(n_classes) if c != neither] + [neither]
+    """Each label's code index under ``code_order(neither)`` (what the network is trained on)."""
+    order = code_order(neither, n_classes)
     new = np.empty(n_classes, dtype=int)
-    new[order] = np.arange(n_classes)
+    new[list(order)] = np.arange(n_classes)
     return new[np.asarray(labels, dtype=int)]
 
 
 def fit_scheme(data: Dataset, encoding: str, epochs: int = 400, lr: float = 2.0,
-               seed: int = 0) -> SchemeResult:
-    """Train a network without hidden layer for ``encoding`` on ``data`` (full batch)."""
+               seed: int = 0, neither: int | None = None) -> SchemeResult:
+    """Train a network without hidden layer for ``encoding`` on ``data`` (full batch).
+
+    ``neither`` (the notes' code only): the data's class written (0, 0). The network is
+    trained on the code; recall, accuracy and ``predict_classes`` speak of the data's classes.
+    """
     if encoding not in SCHEMES:
         raise ValueError(f"Unknown scheme {encoding!r}: choose one of {', '.join(SCHEMES)}.")
     if data.is_regression:
@@ -76,10 +93,16 @@ def fit_scheme(data: Dataset, encoding: str, epochs: int = 400, lr: float = 2.0,
         raise ValueError(f"Epochs must be between 1 and {MAX_EPOCHS} (got {epochs}).")
     act, loss = SCHEMES[encoding]
     k = n_outputs(data.n_classes, encoding)
+    classes = tuple(range(data.n_classes))
+    if encoding == "notes_2neuron" and neither is not None:
+        classes = code_order(int(neither), data.n_classes)
+    to_code = np.empty(data.n_classes, dtype=int)
+    to_code[list(classes)] = np.arange(data.n_classes)
     net = Network.init([data.X_train.shape[1], k], act, seed=seed)
-    Y = encode(data.y_train, data.n_classes, encoding)
+    Y = encode(to_code[data.y_train.astype(int)], data.n_classes, encoding)
     has_test = len(data.y_test) > 0
-    Y_test = encode(data.y_test, data.n_classes, encoding) if has_test else None
+    Y_test = encode(to_code[data.y_test.astype(int)], data.n_classes, encoding) \
+        if has_test else None
     try:
         history = train(net, data.X_train, Y, lr=lr, epochs=epochs, loss=loss, seed=seed,
                         X_test=data.X_test if has_test else None, Y_test=Y_test,
@@ -87,19 +110,21 @@ def fit_scheme(data: Dataset, encoding: str, epochs: int = 400, lr: float = 2.0,
     except DivergenceError as exc:
         raise ValueError(str(exc)) from None
     out = net.forward(data.X_train)
-    pred = decode(out, encoding)
+    pred = np.asarray(classes)[decode(out, encoding)]
     recall = [float(np.mean(pred[data.y_train == c] == c)) if np.any(data.y_train == c)
               else float("nan") for c in range(data.n_classes)]
     fires = out >= 0.5
     test_acc = None
     if has_test:
-        test_acc = float(np.mean(decode(net.forward(data.X_test), encoding) == data.y_test))
+        test_acc = float(np.mean(np.asarray(classes)[decode(net.forward(data.X_test), encoding)]
+                                 == data.y_test))
     return SchemeResult(
         encoding=encoding, net=net, history=history,
         train_accuracy=float(np.mean(pred == data.y_train)), test_accuracy=test_acc,
         recall=recall,
         ambiguous_fraction=float(np.mean(ambiguous(out))) if k > 1 else 0.0,
         none_fraction=float(np.mean(~fires.any(axis=1))) if encoding != "softmax" else 0.0,
+        classes=classes,
     )
 
 
@@ -108,15 +133,6 @@ def compare_schemes(data: Dataset, epochs: int = 400, lr: float = 2.0, seed: int
                     ) -> dict[str, SchemeResult]:
     """``fit_scheme`` for each encoding, same data, same seed."""
     return {enc: fit_scheme(data, enc, epochs, lr, seed) for enc in encodings}
-
-
-def with_neither(data: Dataset, neither: int) -> Dataset:
-    """``data`` with class ``neither`` moved to the last label: the class the notes' 2-neuron
-    code writes as (0, 0), "no neuron fires". Other classes keep their order."""
-    if neither == data.n_classes - 1:
-        return data
-    return Dataset(data.name, data.X_train, relabel(data.y_train, neither, data.n_classes),
-                   data.X_test, relabel(data.y_test, neither, data.n_classes), data.n_classes)
 
 
 @dataclass

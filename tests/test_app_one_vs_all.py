@@ -5,14 +5,14 @@ from app_helpers import has_latex, notices, page, table
 
 from derivations import formulas as F
 from nn_core import make_dataset
-from page_model.one_vs_all import fit_scheme, with_neither
+from page_model.one_vs_all import code_order, fit_scheme
 
 SETTINGS = {"n": "90", "epochs": "150", "noise": "0.3", "lr": "2"}
 
 
 def _expected(neither, encoding):
-    data = with_neither(make_dataset("blobs3", 90, noise=0.3, test_fraction=0.25, seed=0), neither)
-    return fit_scheme(data, encoding, 150, 2.0, 0)
+    data = make_dataset("blobs3", 90, noise=0.3, test_fraction=0.25, seed=0)
+    return fit_scheme(data, encoding, 150, 2.0, 0, neither=neither)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def at():
 
 def test_formulas_present(at):
     for enc in ("notes_2neuron", "one_vs_rest", "softmax"):
-        forms = F.encoding_formulas(enc, 3)
+        forms = F.encoding_formulas(enc, 3, code_order(2) if enc == "notes_2neuron" else None)
         assert has_latex(at, forms["targets"]) and has_latex(at, forms["rule"])
     assert has_latex(at, r"0 \mapsto \left[\begin{matrix}1\\0\end{matrix}\right]")
 

@@ -18,7 +18,7 @@ from page_model.descent import (
     neuron,
     progress,
 )
-from page_model.one_vs_all import fit_scheme, relabel, with_neither
+from page_model.one_vs_all import code_order, fit_scheme, relabel
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +87,19 @@ def test_one_point_critical_rate_matches_sympy_formula():
 def test_relabel_moves_the_neither_class_last():
     assert list(relabel(np.array([0, 1, 2]), 0)) == [2, 0, 1]
     assert list(relabel(np.array([0, 1, 2]), 2)) == [0, 1, 2]
-    with pytest.raises(ValueError, match="'neither' class"):
+    assert code_order(0) == (1, 2, 0) and code_order(1) == (0, 2, 1)
+    with pytest.raises(ValueError, match="neither"):
         relabel(np.array([0]), 3)
 
 
 def test_fit_scheme_reports_what_the_network_does():
-    data = with_neither(make_dataset("blobs3", 90, noise=0.3, test_fraction=0.2, seed=0), 0)
-    r = fit_scheme(data, "notes_2neuron", epochs=100, lr=2.0, seed=0)
+    data = make_dataset("blobs3", 90, noise=0.3, test_fraction=0.2, seed=0)
+    r = fit_scheme(data, "notes_2neuron", epochs=100, lr=2.0, seed=0, neither=0)
+    # The data keeps its classes: recall and predictions are in the data's names.
+    assert r.classes == (1, 2, 0)
+    pred = r.predict_classes(data.X_train)
+    assert r.recall == pytest.approx([np.mean(pred[data.y_train == c] == c) for c in range(3)])
+    assert np.all((pred == 0) == (r.net.forward(data.X_train) < 0.5).all(axis=1))
     out = r.net.forward(data.X_train)
     assert r.net.sizes == [2, 2]
     assert r.ambiguous_fraction == pytest.approx(np.mean((out >= 0.5).sum(axis=1) > 1))

@@ -53,18 +53,31 @@ def test_activation_curve():
     assert max(far.data[0].x) >= 21.0  # a point far out is still on the chart
 
 
-def test_descent_curve_and_surface_pin_runaway_steps():
+def test_descent_curve_and_surface_show_runaway_steps_truthfully():
     ws = np.linspace(-2, 2, 41)
     losses = ws ** 2
     fig = descent_curve(ws, losses, [1.5, -3.0, 9.0], [2.25, 9.0, 81.0])
     path = fig.data[1]
-    assert list(path.x) == [1.5, -2.0, 2.0]  # pinned to the drawn range
+    # Only the steps inside the drawn range are drawn where they are; no point sits at a false
+    # place (above the curve, or pinned to a corner).
+    assert path.x[0] == 1.5 and np.isnan(path.x[1]) and np.isnan(path.x[2])
     assert path.customdata[2][0] == 9.0  # the hover keeps the true value
     assert path.marker.color == HIGHLIGHT
+    off = fig.data[2]
+    assert list(off.marker.symbol) == ["triangle-left", "triangle-right"]  # where they went
+    assert "9" in off.text[1] and "81" in off.text[1]
+    assert any("off the chart from step 1" in a.text for a in fig.layout.annotations)
+    for x, y in zip(path.x, path.y, strict=True):  # every drawn point lies on the curve
+        if not np.isnan(x):
+            assert y == pytest.approx(x ** 2)
     surf = np.add.outer(ws ** 2, ws ** 2)
     fig = descent_surface(ws, ws, surf, [[1, 1], [0.5, 0.5], [0.1, 0.1]])
     assert np.allclose(fig.data[0].z, np.log10(np.maximum(surf, 1e-12)))
     assert list(fig.data[1].x) == [1, 0.5, 0.1]
+    assert not any(t.name and "off the chart" in t.name for t in fig.data)
+    fig = descent_surface(ws, ws, surf, [[1, 1], [-5, 3], [40, -90]])
+    assert np.isnan(fig.data[1].x[1]) and np.isnan(fig.data[1].x[2])
+    assert "40" in fig.data[2].text[1]
 
 
 def test_scheme_regions_marks_ambiguous_points():

@@ -18,6 +18,8 @@ from page_model.descent import (
     preset_lr,
     progress,
 )
+from page_model.numbers import fmt
+from page_model.verdicts import descent_verdict
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.params import Params
@@ -26,10 +28,11 @@ MODELS = {
     "linear": "linear neuron ŷ = z (linear regression)",
     "sigmoid": "sigmoid neuron ŷ = σ(z) (logistic regression)",
 }
+# Neutral sizes: what each η does is the verdict's to say (a "large" sigmoid η may settle).
 RATES = {
-    "small": "too small",
-    "good": "good",
-    "large": "too large",
+    "small": "small",
+    "good": "medium",
+    "large": "large",
     "custom": "custom",
 }
 GRID = np.linspace(-4.0, 4.0, 81)
@@ -89,6 +92,16 @@ except ValueError as err:
     st.stop()
 surface = _landscape(model, bool(two), float(w2_0))
 done = progress(path, surface)
+floor = min(float(np.nanmin(surface)), float(np.nanmin(path.losses)))
+
+
+def _run(eta):
+    other = descent_path(X, Y, [w1_0, w2_0], 0.0, model, eta, min(int(steps), MAX_STEPS), learn)
+    return other.losses, other.weights, other.blew_up
+
+
+verdict = descent_verdict(path.losses, path.weights, path.grads, floor, lr, _run, eta_max,
+                          path.blew_up)
 forms = F.gradient_descent_formulas()
 
 f_col, n_col, c_col = columns()
@@ -122,14 +135,7 @@ with n_col:
         rows.append(("w₂ at the end", path.weights[-1][1]))
     rows.append(("share of the way down", done))
     numbers_table(rows)
-    if path.diverged:
-        st.error(f"Diverging: the loss grew from {path.losses[0]:.4g} to {path.losses[-1]:.4g}. "
-                 "Each step overshoots the minimum by more than the last: lower η.")
-    elif done < 0.5:
-        st.warning(f"Barely moving: {len(path.weights) - 1} steps covered {done:.0%} of the way "
-                   "down to the lowest loss on the chart. A larger η gets there in fewer steps.")
-    else:
-        st.success("Settling: the loss falls step by step.")
+    (getattr(st, verdict.level))(verdict.text)
 with c_col:
     if two:
         st.plotly_chart(descent_surface(GRID, GRID, surface, path.weights,
@@ -138,11 +144,15 @@ with c_col:
     else:
         st.plotly_chart(descent_curve(GRID, surface, path.weights[:, 0], path.losses,
                                       title="Loss E(w₁) and the steps"), key="gd_curve")
-    series = {f"{RATES[r]} (η = {preset_lr(r, model, X, learn):.3g})": list(descent_path(
-        X, Y, [w1_0, w2_0], 0.0, model, preset_lr(r, model, X, learn), int(steps), learn).losses)
-        for r in ("small", "good", "large")}
+    series = {}
+    for r in ("small", "good", "large"):
+        eta_r = preset_lr(r, model, X, learn)
+        run_r = descent_path(X, Y, [w1_0, w2_0], 0.0, model, eta_r, int(steps), learn)
+        short = descent_verdict(run_r.losses, run_r.weights, run_r.grads, floor, eta_r,
+                                blew_up=run_r.blew_up).short
+        series[f"{RATES[r]} (η = {fmt(eta_r, 3)}): {short}"] = list(run_r.losses)
     if rate == "custom":
-        series[f"custom (η = {lr:.3g})"] = list(path.losses)
+        series[f"custom (η = {fmt(lr, 3)}): {verdict.short}"] = list(path.losses)
     steps_fig = loss_curves(series, title="Loss per step, every preset", log_y=True,
                             x=range(int(steps) + 1))
     steps_fig.update_layout(xaxis_title="step")

@@ -7,7 +7,8 @@ from charts.compare import scheme_regions
 from charts.training import loss_curves
 from derivations import formulas as F
 from nn_core import make_dataset
-from page_model.one_vs_all import SCHEME_LABELS, fit_scheme, with_neither
+from page_model.one_vs_all import SCHEME_LABELS, fit_scheme
+from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
@@ -21,9 +22,10 @@ LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
 
 @st.cache_data(max_entries=16, show_spinner="Training the three networks…")
 def _compare(n_points, noise, seed, epochs, lr, neither):
-    data = with_neither(make_dataset("blobs3", n_points, noise=noise, test_fraction=0.25,
-                                     seed=seed), neither)
-    return data, {enc: fit_scheme(data, enc, epochs, lr, seed) for enc in SCHEMES}
+    data = make_dataset("blobs3", n_points, noise=noise, test_fraction=0.25, seed=seed)
+    # Only the notes' code depends on which class is "neither": the data keeps its classes.
+    return data, {enc: fit_scheme(data, enc, epochs, lr, seed, neither=neither)
+                  for enc in SCHEMES}
 
 
 @st.cache_data(max_entries=16)
@@ -36,10 +38,10 @@ p = Params("ova")
 header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 2 Neurons can "
        "classify 3 classes. This is called as 1 vs All”",
        "With a threshold, one neuron splits the plane in two. For three classes the notes use "
-       "two neurons: class 0 fires neuron 1, class 1 fires neuron 2, and the third class is "
-       "*neither fires*. Below, that code is trained beside the usual alternatives: one neuron "
-       "per class (one-vs-rest) and a softmax layer, all without a hidden layer, on the same "
-       "points.")
+       "two neurons: one class fires neuron 1, another fires neuron 2, and the third class is "
+       "*neither fires* (pick which in the sidebar). Below, that code is trained beside the "
+       "usual alternatives: one neuron per class (one-vs-rest) and a softmax layer, all without "
+       "a hidden layer, on the same points.")
 notes_quote("1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 classes. This is "
             "called as 1 vs All logical structure.")
 
@@ -90,7 +92,7 @@ st.header("Three classes: the notes' 2 neurons vs 3 neurons vs softmax")
 f_col, n_col, c_col = columns()
 with f_col:
     for enc in SCHEMES:
-        forms = F.encoding_formulas(enc, 3)
+        forms = F.encoding_formulas(enc, 3, results[enc].classes)
         st.markdown(f"**{SCHEME_LABELS[enc]}**")
         st.latex(forms["targets"])
         st.latex(forms["rule"])
@@ -109,7 +111,8 @@ with n_col:
 with c_col:
     r = results[shown]
     chart("ova_regions", (*trained, int(neither), shown), lambda: scheme_regions(
-        r.net.forward, data.X_train, data.y_train, 3, shown, title=SCHEME_LABELS[shown]))
+        r.net.forward, data.X_train, data.y_train, 3, shown, title=SCHEME_LABELS[shown],
+        class_of_code=r.classes))
     chart("ova_loss", (*trained, int(neither)), lambda: loss_curves(
         {SCHEME_LABELS[e]: results[e].history.train_loss for e in SCHEMES},
         title="Training loss", log_y=True))
@@ -121,25 +124,13 @@ for col, enc in zip(st.columns(len(SCHEMES)), SCHEMES, strict=True):
     with col:
         def side(enc=enc):
             fig = scheme_regions(results[enc].net.forward, data.X_train, data.y_train, 3, enc,
-                                 title=SCHEME_LABELS[enc], resolution=50)
+                                 title=SCHEME_LABELS[enc], resolution=50,
+                                 class_of_code=results[enc].classes)
             return fig.update_layout(height=340, showlegend=False)
 
         chart(f"ova_side_{enc}", (*trained, int(neither)), side)
 
-notes = results["notes_2neuron"]
-worst = notes.weakest_class
 st.subheader("Where the notes' 2-neuron code struggles")
-st.markdown(
-    f"- Class {neither} has no neuron of its own: it is whatever is left when neither neuron "
-    f"fires, so its region is the corner both neurons reject. Here "
-    f"{notes.none_fraction:.0%} of the training points fall in that corner.\n"
-    f"- Where both neurons fire ({notes.ambiguous_fraction:.0%} of the points), the code "
-    f"has no answer of its own; it takes the larger output (crossed-out area on the chart).\n"
-    f"- Its weakest class is class {worst} (recall {notes.recall[worst]:.0%}); one-vs-rest "
-    f"gets {results['one_vs_rest'].recall[worst]:.0%} and softmax "
-    f"{results['softmax'].recall[worst]:.0%} on that class.\n"
-    "- Try another “neither” class or more noise and compare the recall numbers: the "
-    "class left to “neither” only gets the corner that both boundaries reject."
-)
+st.markdown("\n".join(f"- {b}" for b in notes_code_bullets(results, int(neither))))
 
 p.write_back()
