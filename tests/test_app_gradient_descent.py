@@ -60,3 +60,14 @@ def test_bad_link_values():
     at = page("gradient_descent", {"eta": "-1", "model": "quadratic", "steps": "1e9"})
     assert len(notices(at)) == 3
     assert table(at)["steps taken"] == 20
+
+
+def test_custom_box_only_for_custom_and_shows_the_rate_in_force():
+    at = page("gradient_descent")
+    assert not [n for n in at.number_input if n.key == "gd.eta"]  # a preset: no custom box
+    at.radio(key="gd.rate").set_value("custom").run()
+    at.number_input(key="gd.eta").set_value(500.0).run()
+    # Over the maximum: the box itself shows the value in force, and says why.
+    assert at.number_input(key="gd.eta").value == 200.0
+    assert table(at)["learning rate η"] == pytest.approx(200.0)
+    assert any("using 200" in c.value for c in at.caption)

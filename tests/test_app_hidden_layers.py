@@ -55,8 +55,24 @@ def test_link_opens_layer_and_neuron():
 def test_stale_link_values_fall_back():
     at = page("hidden_layers", {"width": "99", "act": "softmax", "neuron": "5"})
     text = " ".join(notices(at))
-    assert "width='99'" in text and "act='softmax'" in text
+    assert "neurons per hidden layer (“99”)" in text and "hidden activation (“softmax”)" in text
     # Neuron 5 does not exist in a 3-neuron layer: the page explains the last one instead.
     assert at.session_state["hidden.neuron"] == 2
     _, fp = _forward([2, 3, 2], ["sigmoid", "sigmoid"], 0, [0.5, -1.0])
     _check_all_values(table(at), fp, [2, 3, 2])
+
+
+def test_switching_activation_keeps_the_weights_until_asked():
+    at = page("hidden_layers")
+    z_before = table(at)["z(1)_0"]
+    at.selectbox(key="hidden.act").set_value("relu").run()
+    # Same weights, new activation: the first weighted sums do not move.
+    assert table(at)["z(1)_0"] == pytest.approx(z_before, abs=1e-12)
+    net = Network.from_weights(Network.init([2, 3, 2], ["sigmoid", "sigmoid"], 0).weights,
+                               None, ["relu", "sigmoid"])
+    _check_all_values(table(at), net.forward_pass(np.array([[0.5, -1.0]])), [2, 3, 2])
+    assert at.query_params["drawn"] == "sigmoid/sigmoid"
+    at.button(key="hidden#redraw").click().run()
+    _, fp = _forward([2, 3, 2], ["relu", "sigmoid"], 0, [0.5, -1.0])
+    _check_all_values(table(at), fp, [2, 3, 2])
+    assert table(at)["z(1)_0"] != pytest.approx(z_before)

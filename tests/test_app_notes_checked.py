@@ -43,7 +43,8 @@ def test_choosing_another_record_and_case():
 
 def test_bad_link_value_notice():
     at = page("notes_checked", {"rec": "no_such_formula", "epochs": "100"})
-    assert any("rec='no_such_formula'" in n for n in notices(at))
+    assert any("formula (“no\\_such\\_formula”) was not one of the choices" in n
+               for n in notices(at))
     assert at.selectbox(key="notes.rec").value == "where_dy_dz"
 
 

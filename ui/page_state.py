@@ -38,25 +38,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
+from ui.escape import plain
 from ui.params import MAX_RAW_LENGTH, format_value
 
 T = TypeVar("T")
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def echo(text: str, limit: int = 24) -> str:
-    """User text as it is safe to show in Markdown: cut to ``limit`` characters, every Markdown
-    or HTML character escaped (it is shown as typed, never rendered)."""
+    """User text cut to ``limit`` characters and escaped (shown as typed, never rendered)."""
     text = str(text)
-    text = text if len(text) <= limit else text[:limit - 1] + "…"
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return plain(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 def _number_text(value: float) -> str:
@@ -137,10 +134,14 @@ class _Choice(Prop):
         for choice in self.choices:  # choices may be numbers: match them as the link writes them
             if format_value(choice) == text:
                 return choice, None
-        return None, "is not one of the choices"
+        if len(self.choices) <= 6:
+            return None, "was not one of " + ", ".join(map(self.say, self.choices))
+        return None, "was not one of the choices"
 
     def say(self, value):
-        return str((self.labels or {}).get(value, value))
+        if self.labels and value in self.labels:
+            return str(self.labels[value])
+        return _number_text(value) if isinstance(value, float) else str(value)
 
     def clamp(self, value, lo=None, hi=None, choices=None, default=None):
         choices = self.choices if choices is None else tuple(choices)

@@ -1,6 +1,8 @@
 """Page 6 — gradient descent: the update rule walked on the loss curve / surface, and what the
 learning rate does. Losses, gradients and paths come from page_model.descent."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
@@ -22,7 +24,8 @@ from page_model.numbers import fmt
 from page_model.verdicts import descent_verdict
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
-from ui.params import Params
+from ui.lesson import next_page
+from ui.page_state import Bool, Choice, Float, Int, PageState
 
 MODELS = {
     "linear": "linear neuron ŷ = z (linear regression)",
@@ -37,6 +40,26 @@ RATES = {
 }
 GRID = np.linspace(-4.0, 4.0, 81)
 N_POINTS = 80
+
+
+
+@dataclass(frozen=True)
+class Descent:
+    model: str = "linear"
+    two: bool = False
+    w1: float = -3.0
+    w2: float = 0.5
+    rate: str = "good"
+    eta: float = 0.5
+    steps: int = 20
+
+
+STATE = PageState("gd", Descent, {
+    "model": Choice("model", tuple(MODELS), MODELS), "two": Bool("two weights"),
+    "w1": Float("start w₁", -3.5, 3.5), "w2": Float("w₂", -3.5, 3.5),
+    "rate": Choice("learning rate", tuple(RATES), RATES),
+    "eta": Float("custom η", 0.001, 200.0), "steps": Int("steps", 1, 60),
+})
 
 
 @st.cache_data(max_entries=8)
@@ -56,35 +79,38 @@ def _landscape(model: str, two: bool, w2_fixed: float):
     return loss_curve(X, Y, GRID, [0.0, w2_fixed], 0, 0.0, model)
 
 
-p = Params("gd")
 header("Gradient descent", "Training — “We can use Least Squares or Gradient Descent”",
        "Gradient descent moves each weight a small step downhill: the step is the slope "
        "∂E/∂w times the learning rate η. Too small and it crawls; too large and every step "
        "overshoots the bottom by more than the last.")
 notes_quote(r"$w_{x_1z_1} \gets w_{x_1z_1} - \eta\frac{\partial E_{total}}{\partial w_{x_1z_1}}$")
 
+s = STATE.open()
 with st.sidebar:
     st.subheader("Model and weights")
-    model = st.radio("model", list(MODELS), format_func=MODELS.get,
-                     key=p.bind("model", p.get_choice("model", "linear", list(MODELS))))
-    two = st.toggle("learn two weights (w₁ and w₂)",
-                    key=p.bind("two", p.get_bool("two", False)))
-    w1_0 = st.slider("start w₁", -3.5, 3.5, step=0.1,
-                     key=p.bind("w1", p.get_float("w1", -3.0, -3.5, 3.5)))
+    model = st.radio("model", list(MODELS), format_func=MODELS.get, key=s.key("model"))
+    two = st.toggle("learn two weights (w₁ and w₂)", key=s.key("two"))
+    w1_0 = st.slider("start w₁", -3.5, 3.5, step=0.1, key=s.key("w1"))
     w2_0 = st.slider("start w₂" if two else "w₂ (held fixed)", -3.5, 3.5, step=0.1,
-                     key=p.bind("w2", p.get_float("w2", 0.5, -3.5, 3.5)))
+                     key=s.key("w2"))
     st.subheader("Learning rate")
-    rate = st.radio("η", list(RATES), format_func=RATES.get, horizontal=True,
-                    key=p.bind("rate", p.get_choice("rate", "good", list(RATES))))
-    custom = st.number_input("custom η", 0.001, 200.0, step=0.01, format="%.3f",
-                             key=p.bind("eta", p.get_float("eta", 0.5, 0.001, 200.0)))
-    steps = st.slider("steps", 1, 60, key=p.bind("steps", p.get_int("steps", 20, 1, 60)))
-p.show_notices()
+    rate = st.radio("η", list(RATES), format_func=RATES.get, horizontal=True, key=s.key("rate"))
+    if rate == "custom":  # the box only while it is the η in use
+        custom = st.number_input("custom η", step=0.01, format="%.3f", **s.number("eta"))
+        s.said("eta")
+    else:
+        custom = s["eta"]
+    steps = st.slider("steps", 1, 60, key=s.key("steps"))
+    s.reset_button()
+s.show_notices()
+s.finish()
 
 X, Y = _data(model)
 learn = [True, bool(two)]
 eta_max = critical_lr(X, learn) if model == "linear" else None
 lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
+if rate != "custom":
+    st.sidebar.caption(f"η = {lr:.4g}, the “{RATES[rate]}” preset for this model.")
 try:
     path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
 except ValueError as err:
@@ -158,4 +184,4 @@ with c_col:
     steps_fig.update_layout(xaxis_title="step")
     st.plotly_chart(steps_fig, key="gd_steps")
 
-p.write_back()
+next_page("views/gradient_descent.py")

@@ -1,5 +1,7 @@
 """Page 3 — hidden layers: the forward pass of a small MLP, every z and y on the diagram."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
@@ -7,14 +9,49 @@ from charts.network import network_diagram
 from derivations import formulas as F
 from nn_core import HIDDEN_ACTIVATIONS, Network
 from ui.layout import columns, formula, header, notes_quote, numbers_table
-from ui.params import Params
+from ui.lesson import next_page
+from ui.page_state import Choice, Float, Int, PageState
 
 MAX_HIDDEN_LAYERS = 2
 MAX_NEURONS = 6
 MAX_OUTPUTS = 3
 OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "linear", "tanh")
+DRAWN = ("", *(f"{h}/{o}" for h in HIDDEN_ACTIVATIONS for o in OUTPUT_ACTIVATIONS))
 
-p = Params("hidden")
+
+@dataclass(frozen=True)
+class Hidden:
+    layers: int = 1
+    width: int = 3
+    act: str = "sigmoid"
+    outputs: int = 2
+    out: str = "sigmoid"
+    seed: int = 0
+    x1: float = 0.5
+    x2: float = -1.0
+    layer: int = 1
+    neuron: int = 0
+    drawn: str = ""  # "hidden/output" activations the weights were drawn for; "" = those in use
+
+
+STATE = PageState("hidden", Hidden, {
+    "layers": Int("number of hidden layers", 1, MAX_HIDDEN_LAYERS),
+    "width": Int("neurons per hidden layer", 1, MAX_NEURONS),
+    "act": Choice("hidden activation", HIDDEN_ACTIVATIONS),
+    "outputs": Int("number of output neurons", 1, MAX_OUTPUTS),
+    "out": Choice("output activation", OUTPUT_ACTIVATIONS),
+    "seed": Int("weight seed", 0, 999), "x1": Float("x₁", -3.0, 3.0), "x2": Float("x₂", -3.0, 3.0),
+    "layer": Int("layer explained", 1, MAX_HIDDEN_LAYERS + 1),
+    "neuron": Int("neuron explained", 0, MAX_NEURONS - 1),
+    "drawn": Choice("activations the weights were drawn for", DRAWN),
+})
+
+
+@st.cache_data(max_entries=32)
+def _weights(sizes, drawn, seed):
+    net = Network.init(list(sizes), list(drawn), seed=seed)
+    return net.weights, net.biases
+
 header("Hidden layers", "Background — hidden layers and the Multi Layer Perceptron",
        "A hidden layer is a layer of neurons between the inputs and the output: each of its "
        "neurons takes a weighted sum of the layer before and passes it through an activation; "
@@ -22,45 +59,60 @@ header("Hidden layers", "Background — hidden layers and the Multi Layer Percep
 notes_quote("Hidden layer(s) is introduced to allow the “system” to perform more complicated "
             "work, $y_{i, new} = f_{hidden}(y_{i})$.")
 
+
+def _redraw():
+    """New weights scaled to the activations chosen now (same seed)."""
+    STATE.update(drawn="")
+
+
+s = STATE.open()
 with st.sidebar:
     st.subheader("Network")
-    n_hidden = st.slider("hidden layers", 1, MAX_HIDDEN_LAYERS,
-                         key=p.bind("layers", p.get_int("layers", 1, 1, MAX_HIDDEN_LAYERS)))
-    width = st.slider("neurons per hidden layer", 1, MAX_NEURONS,
-                      key=p.bind("width", p.get_int("width", 3, 1, MAX_NEURONS)))
-    hidden_act = st.selectbox("hidden activation", HIDDEN_ACTIVATIONS, key=p.bind(
-        "act", p.get_choice("act", "sigmoid", HIDDEN_ACTIVATIONS)))
-    n_out = st.slider("output neurons", 1, MAX_OUTPUTS,
-                      key=p.bind("outputs", p.get_int("outputs", 2, 1, MAX_OUTPUTS)))
-    out_act = st.selectbox("output activation", OUTPUT_ACTIVATIONS, key=p.bind(
-        "out", p.get_choice("out", "sigmoid", OUTPUT_ACTIVATIONS)))
-    seed = st.number_input("weight seed", 0, 999, step=1,
-                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+    n_hidden = st.slider("hidden layers", 1, MAX_HIDDEN_LAYERS, key=s.key("layers"))
+    width = st.slider("neurons per hidden layer", 1, MAX_NEURONS, key=s.key("width"))
+    hidden_act = st.selectbox("hidden activation", HIDDEN_ACTIVATIONS, key=s.key("act"))
+    n_out = st.slider("output neurons", 1, MAX_OUTPUTS, key=s.key("outputs"))
+    out_act = st.selectbox("output activation", OUTPUT_ACTIVATIONS, key=s.key("out"))
+    seed = st.number_input("weight seed", step=1, **s.number("seed"))
+    s.said("seed")
+    st.button("Draw the weights again for these activations", on_click=_redraw,
+              key="hidden#redraw")
     st.subheader("Data point")
-    x1 = st.slider("x₁", -3.0, 3.0, step=0.1, key=p.bind("x1", p.get_float("x1", 0.5, -3, 3)))
-    x2 = st.slider("x₂", -3.0, 3.0, step=0.1, key=p.bind("x2", p.get_float("x2", -1.0, -3, 3)))
+    x1 = st.slider("x₁", -3.0, 3.0, step=0.1, key=s.key("x1"))
+    x2 = st.slider("x₂", -3.0, 3.0, step=0.1, key=s.key("x2"))
 
 sizes = [2] + [width] * n_hidden + [n_out]
 n_layers = len(sizes) - 1
 with st.sidebar:
     st.subheader("Explain one neuron")
-    # Fixed widget ranges keep the widgets' state when the network changes size; a choice
-    # beyond the current network is pulled back to its last layer / neuron before drawing.
-    for name, hi in (("layer", n_layers), ("neuron", sizes[min(
-            st.session_state.get(p.key("layer"), 1), n_layers)] - 1)):
-        if st.session_state.get(p.key(name), 0) > hi:
-            st.session_state[p.key(name)] = hi
-    layer = st.slider("layer", 1, MAX_HIDDEN_LAYERS + 1, key=p.bind(
-        "layer", min(p.get_int("layer", 1, 1, MAX_HIDDEN_LAYERS + 1), n_layers)))
-    layer = min(layer, n_layers)
-    neuron = st.number_input("neuron j (from 0)", 0, MAX_NEURONS - 1, step=1, key=p.bind(
-        "neuron", min(p.get_int("neuron", 0, 0, MAX_NEURONS - 1), sizes[layer] - 1)))
-    neuron = min(int(neuron), sizes[layer] - 1)
+    # A choice beyond the current network is pulled back to its last layer / neuron.
+    layer = st.slider("layer", 1, n_layers, key=s.key("layer", hi=n_layers))
+    neuron = st.number_input("neuron j (from 0)", step=1,
+                             **s.number("neuron", lo=0, hi=sizes[layer] - 1))
+    s.said("neuron")
     st.caption(f"This network has {n_layers} layers of weights; layer {n_layers} is the "
                "output layer.")
-p.show_notices()
+    s.reset_button()
 
-net = Network.init(sizes, [hidden_act, out_act], seed=int(seed))
+# The weights stay when an activation changes (so two activations can be compared on the same
+# weights); a new shape or seed, or the button, draws them again for the activations in use.
+now = f"{hidden_act}/{out_act}"
+if s.changed("layers", "width", "outputs", "seed"):
+    s.set(drawn="")
+elif s.changed("act", "out") and not s["drawn"]:
+    s.set(drawn=f"{s.start.act}/{s.start.out}")
+if s["drawn"] == now:
+    s.set(drawn="")
+drawn = (s["drawn"] or now).split("/")
+s.show_notices()
+s.finish()
+
+net = Network.from_weights(*_weights(tuple(sizes), tuple(drawn), int(seed)),
+                           [hidden_act, out_act])
+if s["drawn"]:
+    st.caption(f"Same weights as before the activation changed (drawn for {drawn[0]} hidden, "
+               f"{drawn[1]} output neurons): the numbers differ only by the activation. "
+               "“Draw the weights again” scales new ones to the activations in use.")
 x = np.array([[x1, x2]])
 fp = net.forward_pass(x)
 act = net.activations[layer - 1].name
@@ -97,4 +149,4 @@ with c_col:
                "larger |w|. The highlighted edges feed the neuron explained on the left. "
                "Hover for exact values.")
 
-p.write_back()
+next_page("views/hidden_layers.py")

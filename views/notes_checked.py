@@ -2,6 +2,8 @@
 verdict, a counter-example, and what training with the stated formula does. Layout only: the
 audit and the training runs are derivations'."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from charts.training import loss_curves
@@ -10,13 +12,22 @@ from derivations.formulas import typed_symbols
 from ui.answer_box import answer_box
 from ui.escape import plain
 from ui.layout import columns, header, numbers_table
-from ui.params import Params
+from ui.lesson import next_page
+from ui.page_state import Choice, Float, Int, PageState
 
 VERDICTS = {"ok": "✓ agrees", "error": "✗ wrong", "omission": "⚠ leaves something out",
             "notation": "✎ notation"}
 CASE_LABELS = {"single_layer": "no hidden layer", "mlp": "one hidden layer (MLP)"}
 CASES = tuple(NOTES_CASES)
 MAX_EPOCHS = 1000
+
+
+@dataclass(frozen=True)
+class NotesChecked:
+    rec: str = "where_dy_dz"
+    case: str = "mlp"
+    epochs: int = 200
+    lr: float = 0.5
 
 
 @st.cache_resource(show_spinner="SymPy is checking the notes…")
@@ -33,24 +44,29 @@ records = _audit()
 keys = [r.key for r in records]
 by_key = {r.key: r for r in records}
 
-p = Params("notes")
+STATE = PageState("notes", NotesChecked, {
+    "rec": Choice("formula", tuple(keys), {r.key: r.title or r.key for r in records}),
+    "case": Choice("network", CASES, CASE_LABELS), "epochs": Int("epochs", 50, MAX_EPOCHS),
+    "lr": Float("learning rate η", 0.1, 5.0),
+})
 header("The notes, checked", "Training — the update rules, the chain rule and the “where” block",
        "Every formula the notes state, next to the one SymPy derives. Where they differ, a "
        "counter-example shows the two giving different numbers, and for the derivative lines "
        "a training run shows what using the notes' version would do.")
 
+s = STATE.open()
 with st.sidebar:
     st.subheader("Formula")
     key = st.selectbox("look closely at", keys, format_func=lambda k: by_key[k].title or k,
-                       key=p.bind("rec", p.get_choice("rec", "where_dy_dz", keys)))
+                       key=s.key("rec"))
     st.subheader("Training run")
     case = st.radio("network", CASES, format_func=lambda c: CASE_LABELS.get(c, c),
-                    key=p.bind("case", p.get_choice("case", "mlp", CASES)))
-    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50,
-                       key=p.bind("epochs", p.get_int("epochs", 200, 50, MAX_EPOCHS)))
-    lr = st.slider("learning rate η", 0.1, 5.0, step=0.1,
-                   key=p.bind("lr", p.get_float("lr", 0.5, 0.1, 5.0)))
-p.show_notices()
+                    key=s.key("case"))
+    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50, key=s.key("epochs"))
+    lr = st.slider("learning rate η", 0.1, 5.0, step=0.1, key=s.key("lr"))
+    s.reset_button()
+s.show_notices()
+s.finish()
 
 st.dataframe({"formula": [r.title or r.key for r in records],
               "verdict": [VERDICTS.get(r.severity, r.severity) for r in records],
@@ -113,4 +129,4 @@ for r in records:
             st.caption("as derived")
             st.latex(f"{r.label} = {r.derived_latex}")
 
-p.write_back()
+next_page("views/notes_checked.py")

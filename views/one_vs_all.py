@@ -1,6 +1,8 @@
 """Page 2 — one vs all: 1 neuron for 2 classes, the notes' 2 neurons for 3 classes, compared
 with one-vs-rest and softmax on the same data. Training is page_model.one_vs_all's."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from charts.compare import scheme_regions
@@ -12,12 +14,32 @@ from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
-from ui.params import Params
+from ui.lesson import next_page
+from ui.page_state import Choice, Float, Int, PageState
 
 SCHEMES = ("notes_2neuron", "one_vs_rest", "softmax")
 MAX_POINTS = 300
 MAX_EPOCHS = 1500
 LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
+
+
+@dataclass(frozen=True)
+class OneVsAll:
+    n: int = 150
+    noise: float = 0.3
+    neither: int = 2
+    epochs: int = 400
+    lr: float = 2.0
+    seed: int = 0
+    show: str = "notes_2neuron"
+
+
+STATE = PageState("ova", OneVsAll, {
+    "n": Int("number of points", 60, MAX_POINTS), "noise": Float("noise", 0.0, 1.5),
+    "neither": Choice("class coded as “neither fires”", (0, 1, 2)),
+    "epochs": Int("epochs", 50, MAX_EPOCHS), "lr": Choice("learning rate η", LEARNING_RATES),
+    "seed": Int("seed", 0, 999), "show": Choice("regions shown", SCHEMES, SCHEME_LABELS),
+})
 
 
 @st.cache_data(max_entries=16, show_spinner="Training the three networks…")
@@ -34,7 +56,6 @@ def _binary(n_points, noise, seed, epochs, lr):
     return data, fit_scheme(data, "binary", epochs, lr, seed)
 
 
-p = Params("ova")
 header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 2 Neurons can "
        "classify 3 classes. This is called as 1 vs All”",
        "With a threshold, one neuron splits the plane in two. For three classes the notes use "
@@ -45,23 +66,21 @@ header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 
 notes_quote("1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 classes. This is "
             "called as 1 vs All logical structure.")
 
+s = STATE.open()
 with st.sidebar:
     st.subheader("Data and training")
-    n_points = st.slider("points", 60, MAX_POINTS, step=30,
-                         key=p.bind("n", p.get_int("n", 150, 60, MAX_POINTS)))
-    noise = st.slider("noise", 0.0, 1.5, step=0.05,
-                      key=p.bind("noise", p.get_float("noise", 0.3, 0.0, 1.5)))
+    n_points = st.slider("points", 60, MAX_POINTS, step=30, key=s.key("n"))
+    noise = st.slider("noise", 0.0, 1.5, step=0.05, key=s.key("noise"))
     neither = st.radio("class coded as “neither fires” (0, 0)", [0, 1, 2], horizontal=True,
-                       key=p.bind("neither", p.get_int("neither", 2, 0, 2)))
-    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50,
-                       key=p.bind("epochs", p.get_int("epochs", 400, 50, MAX_EPOCHS)))
-    lr = st.select_slider("learning rate η", LEARNING_RATES,
-                          key=p.bind("lr", p.get_choice("lr", 2.0, LEARNING_RATES)))
-    seed = st.number_input("seed", 0, 999, step=1,
-                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
-    shown = st.radio("regions shown", SCHEMES, format_func=SCHEME_LABELS.get,
-                     key=p.bind("show", p.get_choice("show", "notes_2neuron", SCHEMES)))
-p.show_notices()
+                       key=s.key("neither"))
+    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50, key=s.key("epochs"))
+    lr = st.select_slider("learning rate η", LEARNING_RATES, key=s.key("lr"))
+    seed = st.number_input("seed", step=1, **s.number("seed"))
+    s.said("seed")
+    shown = st.radio("regions shown", SCHEMES, format_func=SCHEME_LABELS.get, key=s.key("show"))
+    s.reset_button()
+s.show_notices()
+s.finish()
 
 st.header("Two classes: one neuron")
 try:
@@ -133,4 +152,4 @@ for col, enc in zip(st.columns(len(SCHEMES)), SCHEMES, strict=True):
 st.subheader("Where the notes' 2-neuron code struggles")
 st.markdown("\n".join(f"- {b}" for b in notes_code_bullets(results, int(neither))))
 
-p.write_back()
+next_page("views/one_vs_all.py")
