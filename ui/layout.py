@@ -20,12 +20,40 @@ _STYLE = """
   padding: 0.2rem 0;}
 [data-testid="stColumn"] .katex {font-size: 1.0em;}
 section[data-testid="stSidebar"] {width: 270px !important; min-width: 270px !important;}
+/* Captions: Streamlit fades them with opacity, which drops inline code below WCAG AA contrast;
+   a solid dark grey reads as secondary and keeps 4.5:1 for everything inside. */
+[data-testid="stCaptionContainer"] {opacity: 1; color: #4a4a4a;}
 </style>
+"""
+
+
+# A formula wider than its column scrolls inside its box; a keyboard user can reach it only if
+# the box takes focus (WCAG's scrollable-region-focusable), so such boxes get a tab stop.
+_FOCUSABLE_FORMULAS = """
+<script>
+(() => {
+  if (window.__nnFormulaFocus) return;
+  window.__nnFormulaFocus = true;
+  const mark = () => document.querySelectorAll('.katex-display').forEach(el => {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'region');
+      el.setAttribute('aria-label', 'Formula: wider than its box, scroll with the arrow keys');
+    }
+  });
+  new MutationObserver(() => requestAnimationFrame(mark))
+    .observe(document.body, {subtree: true, childList: true});
+  window.addEventListener('resize', mark);
+  mark();
+})();
+</script>
 """
 
 
 def page_style() -> None:
     st.html(_STYLE)
+    # Our own fixed script, never user text; in the sidebar so it takes no room on the page.
+    st.sidebar.html(_FOCUSABLE_FORMULAS, unsafe_allow_javascript=True)
 
 
 def header(title: str, notes_section: str, intro: str) -> None:
