@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_helpers import act_and_wait, drawn_plotly_charts, go_to, nav_links, open_app, \
-    tex_sources, wait_for_idle
+from browser_helpers import (
+    act_and_wait,
+    drawn_plotly_charts,
+    go_to,
+    nav_links,
+    open_app,
+    tex_sources,
+    wait_for_idle,
+)
 
 pytestmark = pytest.mark.browser
 
