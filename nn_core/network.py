@@ -3,6 +3,10 @@
 Conventions (the notes'): data points are the rows of X (X[i, j]: point i, feature j). Layer l
 has weights W of shape (n_in, n_out) and bias b of shape (n_out,); it computes the weighted sum
 z = y_prev @ W + b and its activation y = f(z). The input X plays the part of y_0.
+
+The forward pass and backpropagation are written once, in ``Workspace`` (into arrays allocated
+once, reused by ``train`` every epoch); ``Network.forward_pass``, ``loss`` and ``backprop`` run
+one pass of it and return its numbers.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, Activation, get_activation
+from .datasets import decode
 from .losses import Loss, get_loss
 
 MAX_LAYER_SIZE = 4096
@@ -150,12 +155,9 @@ class Network:
     def forward_pass(self, X) -> ForwardPass:
         """Weighted sums and activations of every layer (see ForwardPass)."""
         X = self._check_X(X)
-        zs, ys = [], [X]
-        for W, b, act in zip(self.weights, self.biases, self.activations, strict=True):
-            z = ys[-1] @ W + b
-            zs.append(z)
-            ys.append(act.output(z))
-        return ForwardPass(zs, ys)
+        ws = Workspace(self, None, X.shape[0], backward=False).load(X)
+        ws.forward(Params(self))
+        return ws.forward_record()
 
     def forward(self, X) -> np.ndarray:
         """The prediction ŷ (shape (n, n_out))."""
@@ -163,36 +165,27 @@ class Network:
 
     def predict_classes(self, X, encoding: str | None = None) -> np.ndarray:
         """Class indices from the outputs (see ``datasets.decode``)."""
-        from .datasets import decode
-
         return decode(self.forward(X), encoding)
 
     # ----------------------------------------------------------------- loss and gradients
     def loss(self, X, Y, loss: str | Loss = "squared_error") -> float:
-        fp = self.forward_pass(X)
-        Y = self._check_Y(Y, fp.output)
-        return self._loss(loss).value(fp.output, Y, fp.zs[-1])
+        X = self._check_X(X)
+        Y = self._check_Y(Y, np.empty((X.shape[0], self.sizes[-1])))
+        ws = Workspace(self, self._loss(loss), X.shape[0], backward=False).load(X, Y)
+        return ws.forward(Params(self))
 
     def backprop(self, X, Y, loss: str | Loss = "squared_error") -> Backprop:
-        """Forward pass, loss, error terms δ and gradients, with every intermediate kept."""
+        """Forward pass, loss, error terms δ and gradients, with every intermediate kept (the
+        same ``Workspace`` pass that ``train`` runs every epoch)."""
         loss_fn = self._loss(loss)
-        fp = self.forward_pass(X)
-        Y = self._check_Y(Y, fp.output)
-        # Output layer: δ = ∂E/∂ŷ · f'(z) (fused where f' cancels).
-        delta = loss_fn.delta(fp.zs[-1], fp.output, Y, self.activations[-1])
-        deltas: list[np.ndarray] = [delta]
-        grads: list[tuple[np.ndarray, np.ndarray]] = []
-        for layer in range(self.n_layers - 1, -1, -1):
-            y_prev = fp.ys[layer]
-            grads.append((y_prev.T @ delta, delta.sum(axis=0)))
-            if layer:
-                # Hidden layer: δ_prev = (δ Wᵀ) · f'(z_prev): the sum over the next layer's neurons.
-                act = self.activations[layer - 1]
-                delta = act.backward(fp.zs[layer - 1], y_prev, delta @ self.weights[layer].T)
-                deltas.append(delta)
-        deltas.reverse()
-        grads.reverse()
-        return Backprop(fp, deltas, grads, loss_fn.value(fp.output, Y, fp.zs[-1]))
+        X = self._check_X(X)
+        Y = self._check_Y(Y, np.empty((X.shape[0], self.sizes[-1])))
+        ws = Workspace(self, loss_fn, X.shape[0]).load(X, Y)
+        params = Params(self)
+        value = ws.forward(params)
+        ws.backward(params)
+        grads = [(g[:-1].copy(), g[-1].copy()) for g in params.grad_layers]
+        return Backprop(ws.forward_record(), [d.T for d in ws.delta], grads, value)
 
     def gradients(self, X, Y, loss: str | Loss = "squared_error"):
         """One (∂E/∂W, ∂E/∂b) per layer, shaped like the weights and biases."""
@@ -293,3 +286,151 @@ def _activation_list(activations, n_layers: int) -> list[Activation]:
                 f"{', '.join(HIDDEN_ACTIVATIONS)}."
             )
     return acts
+
+
+class Params:
+    """A copy of every weight and bias of a network in one flat array (``train``'s gradient step
+    is then one array operation). ``store`` writes the numbers back into the network's own arrays.
+
+    Layer l's part is the (n_in + 1, n_out) matrix [W; b]: the bias is the weight on an extra
+    input that is always 1, so a layer's weighted sum z = y_prev W + b is one matrix product.
+    """
+
+    def __init__(self, net: Network):
+        self.shapes = [(w.shape[0] + 1, w.shape[1]) for w in net.weights]
+        self.values = np.empty(sum(r * c for r, c in self.shapes), net.dtype)
+        self.grads = np.empty_like(self.values)
+        self.layers = self.split(self.values)  # [W; b] per layer, views into values
+        self.grad_layers = self.split(self.grads)  # [∂E/∂W; ∂E/∂b] per layer
+        self.weights = [Wb[:-1] for Wb in self.layers]  # views without the bias row
+        self.load(net)
+
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        """A flat array of this size as one (n_in + 1, n_out) view per layer."""
+        views, start = [], 0
+        for r, c in self.shapes:
+            views.append(flat[start:start + r * c].reshape(r, c))
+            start += r * c
+        return views
+
+    def load(self, net: Network) -> bool:
+        """Copy the network's weights in; True if they differed from the ones held here."""
+        changed = False
+        for Wb, W, b in zip(self.layers, net.weights, net.biases, strict=True):
+            if not (np.array_equal(Wb[:-1], W) and np.array_equal(Wb[-1], b)):
+                Wb[:-1], Wb[-1] = W, b
+                changed = True
+        return changed
+
+    def store(self, net: Network) -> None:
+        for Wb, W, b in zip(self.layers, net.weights, net.biases, strict=True):
+            np.copyto(W, Wb[:-1])
+            np.copyto(b, Wb[-1])
+
+
+class Workspace:
+    """The one forward and backward pass (backpropagation) of nn_core, into arrays for a fixed
+    number m of data points that are allocated once: ``train`` reuses them every epoch
+    (reallocating them is what made a plain loop slow), ``Network.backprop`` and
+    ``forward_pass`` make one for a single pass and hand its arrays out.
+
+    Arrays are stored transposed, one column per data point, so each layer's activations are
+    contiguous rows: ``a[l]`` holds layer l's activations (``a[0]``: the inputs) and, in its
+    last row, the constant 1 that multiplies the bias.
+    """
+
+    def __init__(self, net: Network, loss_fn: Loss | None, m: int, backward: bool = True):
+        dtype, sizes = net.dtype, net.sizes
+        self.m, self.loss_fn, self.acts = m, loss_fn, net.activations
+        self.out_act = net.activations[-1]
+        self.a = [np.ones((k + 1, m), dtype) for k in sizes]
+        self.y = [a[:-1] for a in self.a]  # activations without the row of ones
+        self.z = [np.empty((k, m), dtype) for k in sizes[1:]]  # weighted sums
+        self.target = np.empty((sizes[-1], m), dtype)
+        self.diff = np.empty_like(self.target)
+        self.backward_ready = backward
+        if backward:
+            self.delta = [np.empty((k, m), dtype) for k in sizes[1:]]  # error terms δ = ∂E/∂z
+            self.der = [np.empty((k, m), dtype) for k in sizes[1:]]  # f'(z)
+        self.encoding = None
+
+    def load(self, X: np.ndarray, Y: np.ndarray | None = None,
+             encoding: str | None = None) -> Workspace:
+        """Hold the data set X, Y (and its class labels, for the accuracy); Y None: inputs only."""
+        self.y[0][...] = X.T
+        if Y is not None:
+            self.target[...] = Y.T
+        self.encoding = encoding
+        if encoding is not None:
+            self.labels = decode(Y, encoding)
+            if encoding == "binary":
+                self.labels = self.labels.astype(bool)
+            self.correct = np.empty(self.m, bool)
+        return self
+
+    def take(self, full: Workspace, idx: np.ndarray) -> None:
+        """Load the points ``idx`` of ``full``'s data (a mini-batch)."""
+        np.take(full.y[0], idx, axis=1, out=self.y[0])
+        np.take(full.target, idx, axis=1, out=self.target)
+
+    def forward(self, params: Params) -> float | None:
+        """Weighted sums and activations of every layer; returns the loss (mean over points) and,
+        if this workspace does backward passes, leaves the output layer's error term in δ
+        (without a loss: the activations only, and None)."""
+        for l, (Wb, act) in enumerate(zip(params.layers, self.acts, strict=True)):
+            np.matmul(Wb.T, self.a[l], out=self.z[l])  # weighted sum z = Wᵀ y_prev + b
+            act.output(self.z[l].T, out=self.y[l + 1].T)  # activation y = f(z), per point
+        return None if self.loss_fn is None else self._output_layer()
+
+    def _output_layer(self) -> float:
+        loss_fn, act, m = self.loss_fn, self.out_act, self.m
+        y_hat, y, z = self.y[-1], self.target, self.z[-1]
+        if loss_fn.name == "squared_error" and act.elementwise:
+            diff = np.subtract(y_hat, y, out=self.diff)
+            # mean over points of Σ_k ½(ŷ_k − y_k)² (NaN for no points, as a mean of nothing)
+            value = 0.5 * float(np.vdot(diff, diff)) / m if m else float("nan")
+            if self.backward_ready:
+                delta = np.divide(diff, m, out=self.delta[-1])  # ∂E/∂ŷ = (ŷ − y)/n
+                if act.name != "linear":  # δ = ∂E/∂ŷ · f'(z)
+                    delta *= act.der(z, y_hat, out=self.der[-1])
+            return value
+        value = loss_fn.value(y_hat.T, y.T, z.T)
+        if self.backward_ready:
+            if loss_fn.fused_with == act.name == "sigmoid":
+                np.divide(np.subtract(y_hat, y, out=self.delta[-1]), m, out=self.delta[-1])
+            else:
+                self.delta[-1][...] = loss_fn.delta(z.T, y_hat.T, y.T, act).T
+        return value
+
+    def backward(self, params: Params) -> None:
+        """Every layer's gradient [∂E/∂W; ∂E/∂b] into ``params.grads``, from the output layer's
+        error term δ left by ``forward``."""
+        for l in range(len(self.z) - 1, -1, -1):
+            delta = self.delta[l]
+            # ∂E/∂W = y_prev δᵀ, and ∂E/∂b = Σ_points δ from the row of ones, in one product.
+            np.matmul(self.a[l], delta.T, out=params.grad_layers[l])
+            if l:
+                # Chain rule into hidden layer l: δ_prev = (W δ) · f'(z_prev), the sum over the
+                # next layer's neurons times the activation's derivative.
+                W = params.weights[l]
+                if W.shape[1] == 1:  # one neuron: W δ is an outer product, cheaper elementwise
+                    prev = np.multiply(W, delta, out=self.delta[l - 1])
+                else:
+                    prev = np.matmul(W, delta, out=self.delta[l - 1])
+                act = self.acts[l - 1]
+                if act.name != "linear":
+                    prev *= act.der(self.z[l - 1], self.y[l], out=self.der[l - 1])
+
+    def forward_record(self) -> ForwardPass:
+        """This pass's weighted sums and activations, one row per data point (views)."""
+        return ForwardPass([z.T for z in self.z], [y.T for y in self.y])
+
+    def accuracy(self) -> float | None:
+        """Fraction of points whose decoded output is the right class (None for regression)."""
+        if self.encoding is None:
+            return None
+        if self.encoding == "binary":  # decode's threshold, without converting the outputs
+            np.greater_equal(self.y[-1][0], 0.5, out=self.correct)
+            np.equal(self.correct, self.labels, out=self.correct)
+            return np.count_nonzero(self.correct) / self.m
+        return float(np.mean(decode(self.y[-1].T, self.encoding) == self.labels))

@@ -9,10 +9,11 @@ plain loop::
             net.apply_gradients(grads, lr, l2)          # w ← w − η ∂E/∂w
         history.train_loss.append(net.loss(X, Y, loss))  # the loss after this epoch's steps
 
-It is faster because it reuses its arrays every epoch (a ``_Workspace`` per batch size keeps the
-weighted sums, activations and error terms), updates every weight and bias in one array
-operation (``_Params``), and, for full batch, the forward pass that records an epoch's loss is
-also the next epoch's forward pass (the weights have not changed in between).
+Both run the one backpropagation of nn_core, ``network.Workspace``; ``train`` is faster because
+it keeps one workspace per batch size for the whole run (its weighted sums, activations and
+error terms are reused every epoch), updates every weight and bias in one array operation
+(``network.Params``, one flat array), and, for full batch, the forward pass that records an
+epoch's loss is also the next epoch's forward pass (the weights have not changed in between).
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import ENCODINGS, decode
-from .losses import Loss
-from .network import Network
+from .datasets import ENCODINGS
+from .network import Network, Params, Workspace
 
 MAX_EPOCHS = 1_000_000
 
@@ -153,11 +153,11 @@ def train(
     rng = np.random.default_rng(seed + start)
     params = _Params(net, momentum, velocity)
     # The full data set: its forward pass records the loss (and, for full batch, takes the steps).
-    full = _Workspace(net, loss_fn, n, backward=batch_size == n).load(X, Y, encoding)
+    full = Workspace(net, loss_fn, n, backward=batch_size == n).load(X, Y, encoding)
     test = None
     if has_test:
-        test = _Workspace(net, loss_fn, len(X_test), backward=False).load(X_test, Y_test, encoding)
-    batches = {m: _Workspace(net, loss_fn, m) for m in {batch_size, n % batch_size} - {0, n}}
+        test = Workspace(net, loss_fn, len(X_test), backward=False).load(X_test, Y_test, encoding)
+    batches = {m: Workspace(net, loss_fn, m) for m in {batch_size, n % batch_size} - {0, n}}
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             full.forward(params)  # at the starting weights: full batch's first backward pass
@@ -231,48 +231,23 @@ def _number(value, kind, message: str):
         raise ValueError(f"{message} (got {value!r}).") from None
 
 
-class _Params:
-    """A copy of every weight and bias of a network in one flat array, so that a gradient step
-    is one array operation. ``store`` writes the numbers back into the network's own arrays.
-
-    Layer l's part is the (n_in + 1, n_out) matrix [W; b]: the bias is the weight on an extra
-    input that is always 1, so a layer's weighted sum z = y_prev W + b is one matrix product.
-    """
+class _Params(Params):
+    """The network's parameters in one flat array (``network.Params``) plus what a gradient step
+    needs: the step itself, one array operation, and momentum's velocity."""
 
     def __init__(self, net: Network, momentum: float = 0.0, velocity=None):
-        shapes = [(w.shape[0] + 1, w.shape[1]) for w in net.weights]
-        self.values = np.empty(sum(r * c for r, c in shapes), net.dtype)
-        self.grads = np.empty_like(self.values)
-        self.layers = _split(self.values, shapes)  # [W; b] per layer, views into values
-        self.grad_layers = _split(self.grads, shapes)  # [∂E/∂W; ∂E/∂b] per layer
-        self.weights = [Wb[:-1] for Wb in self.layers]  # views without the bias row
+        super().__init__(net)
         self.momentum = momentum
         if momentum:
             self.velocity = np.zeros_like(self.values)
             if velocity is not None:
-                for v, given in zip(_split(self.velocity, shapes), velocity, strict=True):
+                for v, given in zip(self.split(self.velocity), velocity, strict=True):
                     v[...] = given
-        self.load(net)
 
     def store_velocity(self, velocity) -> None:
         if self.momentum and velocity is not None:
-            for v, kept in zip(velocity, _split(self.velocity, [v.shape for v in velocity]),
-                               strict=True):
+            for v, kept in zip(velocity, self.split(self.velocity), strict=True):
                 np.copyto(v, kept)
-
-    def load(self, net: Network) -> bool:
-        """Copy the network's weights in; True if they differed from the ones held here."""
-        changed = False
-        for Wb, W, b in zip(self.layers, net.weights, net.biases, strict=True):
-            if not (np.array_equal(Wb[:-1], W) and np.array_equal(Wb[-1], b)):
-                Wb[:-1], Wb[-1] = W, b
-                changed = True
-        return changed
-
-    def store(self, net: Network) -> None:
-        for Wb, W, b in zip(self.layers, net.weights, net.biases, strict=True):
-            np.copyto(W, Wb[:-1])
-            np.copyto(b, Wb[-1])
 
     def step(self, lr: float, l2: float) -> None:
         """w ← w − η (∂E/∂w + λ w) for every weight and bias (λ: weights only); with momentum μ,
@@ -290,109 +265,3 @@ class _Params:
                 W *= 1.0 - lr * l2
         np.multiply(self.grads, lr, out=self.grads)
         self.values -= self.grads
-
-
-def _split(flat: np.ndarray, shapes) -> list[np.ndarray]:
-    views, start = [], 0
-    for r, c in shapes:
-        views.append(flat[start:start + r * c].reshape(r, c))
-        start += r * c
-    return views
-
-
-class _Workspace:
-    """The arrays of one forward and backward pass over a fixed number m of data points,
-    allocated once and reused every epoch (reallocating them is what made a plain loop slow).
-
-    Arrays are stored transposed, one column per data point, so each layer's activations are
-    contiguous rows: ``a[l]`` holds layer l's activations (``a[0]``: the inputs) and, in its
-    last row, the constant 1 that multiplies the bias.
-    """
-
-    def __init__(self, net: Network, loss_fn: Loss, m: int, backward: bool = True):
-        dtype, sizes = net.dtype, net.sizes
-        self.m, self.loss_fn, self.acts = m, loss_fn, net.activations
-        self.out_act = net.activations[-1]
-        self.a = [np.ones((k + 1, m), dtype) for k in sizes]
-        self.y = [a[:-1] for a in self.a]  # activations without the row of ones
-        self.z = [np.empty((k, m), dtype) for k in sizes[1:]]  # weighted sums
-        self.target = np.empty((sizes[-1], m), dtype)
-        self.diff = np.empty_like(self.target)
-        self.backward_ready = backward
-        if backward:
-            self.delta = [np.empty((k, m), dtype) for k in sizes[1:]]  # error terms δ = ∂E/∂z
-            self.der = [np.empty((k, m), dtype) for k in sizes[1:]]  # f'(z)
-        self.encoding = None
-
-    def load(self, X: np.ndarray, Y: np.ndarray, encoding: str | None) -> _Workspace:
-        """Hold the data set X, Y (and its class labels, for the accuracy)."""
-        self.y[0][...] = X.T
-        self.target[...] = Y.T
-        self.encoding = encoding
-        if encoding is not None:
-            self.labels = decode(Y, encoding)
-            if encoding == "binary":
-                self.labels = self.labels.astype(bool)
-            self.correct = np.empty(self.m, bool)
-        return self
-
-    def take(self, full: _Workspace, idx: np.ndarray) -> None:
-        """Load the points ``idx`` of ``full``'s data (a mini-batch)."""
-        np.take(full.y[0], idx, axis=1, out=self.y[0])
-        np.take(full.target, idx, axis=1, out=self.target)
-
-    def forward(self, params: _Params) -> float:
-        """Weighted sums and activations of every layer; returns the loss (mean over points) and,
-        if this workspace does backward passes, leaves the output layer's error term in δ."""
-        for l, (Wb, act) in enumerate(zip(params.layers, self.acts, strict=True)):
-            np.matmul(Wb.T, self.a[l], out=self.z[l])  # weighted sum z = Wᵀ y_prev + b
-            act.output(self.z[l].T, out=self.y[l + 1].T)  # activation y = f(z), per point
-        return self._output_layer()
-
-    def _output_layer(self) -> float:
-        loss_fn, act, m = self.loss_fn, self.out_act, self.m
-        y_hat, y, z = self.y[-1], self.target, self.z[-1]
-        if loss_fn.name == "squared_error" and act.elementwise:
-            diff = np.subtract(y_hat, y, out=self.diff)
-            value = 0.5 * float(np.vdot(diff, diff)) / m  # mean over points of Σ_k ½(ŷ_k − y_k)²
-            if self.backward_ready:
-                delta = np.divide(diff, m, out=self.delta[-1])  # ∂E/∂ŷ = (ŷ − y)/n
-                if act.name != "linear":  # δ = ∂E/∂ŷ · f'(z)
-                    delta *= act.der(z, y_hat, out=self.der[-1])
-            return value
-        value = loss_fn.value(y_hat.T, y.T, z.T)
-        if self.backward_ready:
-            if loss_fn.fused_with == act.name == "sigmoid":
-                np.divide(np.subtract(y_hat, y, out=self.delta[-1]), m, out=self.delta[-1])
-            else:
-                self.delta[-1][...] = loss_fn.delta(z.T, y_hat.T, y.T, act).T
-        return value
-
-    def backward(self, params: _Params) -> None:
-        """Every layer's gradient [∂E/∂W; ∂E/∂b] into ``params.grads``, from the output layer's
-        error term δ left by ``forward``."""
-        for l in range(len(self.z) - 1, -1, -1):
-            delta = self.delta[l]
-            # ∂E/∂W = y_prev δᵀ, and ∂E/∂b = Σ_points δ from the row of ones, in one product.
-            np.matmul(self.a[l], delta.T, out=params.grad_layers[l])
-            if l:
-                # Chain rule into hidden layer l: δ_prev = (W δ) · f'(z_prev), the sum over the
-                # next layer's neurons times the activation's derivative.
-                W = params.weights[l]
-                if W.shape[1] == 1:  # one neuron: W δ is an outer product, cheaper elementwise
-                    prev = np.multiply(W, delta, out=self.delta[l - 1])
-                else:
-                    prev = np.matmul(W, delta, out=self.delta[l - 1])
-                act = self.acts[l - 1]
-                if act.name != "linear":
-                    prev *= act.der(self.z[l - 1], self.y[l], out=self.der[l - 1])
-
-    def accuracy(self) -> float | None:
-        """Fraction of points whose decoded output is the right class (None for regression)."""
-        if self.encoding is None:
-            return None
-        if self.encoding == "binary":  # decode's threshold, without converting the outputs
-            np.greater_equal(self.y[-1][0], 0.5, out=self.correct)
-            np.equal(self.correct, self.labels, out=self.correct)
-            return np.count_nonzero(self.correct) / self.m
-        return float(np.mean(decode(self.y[-1].T, self.encoding) == self.labels))
