@@ -1,4 +1,4 @@
-"""Page 4 — backprop, step by step: the chain rule for one weight, factor by factor, each checked
+"""The “Backprop, step by step” page: the chain rule for one weight, factor by factor, each checked
 against nn_core and finite differences, ending with the update. Layout only: the numbers are
 derivations.step_through's (SymPy + nn_core), the diagram charts.network's."""
 

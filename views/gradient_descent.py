@@ -1,4 +1,4 @@
-"""Page 6 — gradient descent: the update rule walked on the loss curve / surface, and what the
+"""The “Gradient descent” page: the update rule walked on the loss curve / surface, and what the
 learning rate does. Losses, gradients and paths come from page_model.descent."""
 
 from dataclasses import dataclass

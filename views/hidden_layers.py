@@ -1,4 +1,4 @@
-"""Page 3 — hidden layers: the forward pass of a small MLP, every z and y on the diagram."""
+"""The “Hidden layers” page: the forward pass of a small MLP, every z and y on the diagram."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Page 1 — the neuron: weighted sum (linear regression), + sigmoid (logistic regression),
+"""The “The neuron” page: weighted sum (linear regression), + sigmoid (logistic regression),
 + threshold (a classifier). Layout only: numbers from nn_core, formulas from derivations."""
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Page 5 — the notes, checked: each formula the notes state beside the one SymPy derives, the
+"""The “The notes, checked” page: each formula the notes state beside the one SymPy derives, the
 verdict, a counter-example, and what training with the stated formula does. Layout only: the
 audit and the training runs are derivations'."""
 

@@ -1,4 +1,4 @@
-"""Page 2 — one vs all: 1 neuron for 2 classes, the notes' 2 neurons for 3 classes, compared
+"""The “One vs all” page: 1 neuron for 2 classes, the notes' 2 neurons for 3 classes, compared
 with one-vs-rest and softmax on the same data. Training is page_model.one_vs_all's."""
 
 from dataclasses import dataclass
