@@ -20,7 +20,6 @@ OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E7
 #: class 0, 1, 2: vermillion circles, blue squares, bluish-green diamonds
 CLASS_COLOURS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"], OKABE_ITO["bluish_green"])
 CLASS_SYMBOLS = ("circle", "square", "diamond")
-CLASS_COLOUR_NAMES = ("vermillion circles", "blue squares", "green diamonds")
 LINE_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
                 OKABE_ITO["vermillion"], OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"])
 POSITIVE = OKABE_ITO["blue"]  # a positive weight

@@ -54,3 +54,13 @@ def test_the_old_red_green_pair_would_fail():
 
 def test_every_class_has_its_own_marker_shape():
     assert len(set(CLASS_SYMBOLS)) == len(CLASS_SYMBOLS) == len(CLASS_COLOURS)
+
+
+def test_the_words_for_each_class_match_how_it_is_drawn():
+    from charts import OKABE_ITO
+    from page_model.summaries import CLASS_LOOKS
+
+    names = {v: k for k, v in OKABE_ITO.items()}
+    for colour, shape, words in zip(CLASS_COLOURS, CLASS_SYMBOLS, CLASS_LOOKS, strict=True):
+        assert words.split()[-1].removesuffix("s") == shape
+        assert names[colour].split("_")[-1] in words
