@@ -6,13 +6,15 @@ import numpy as np
 import streamlit as st
 
 from charts.network import network_diagram
-from derivations import NOTES_CASES, chain_rule, notes_network, step_through
+from derivations import NOTES_CASES, notes_network
 from derivations.formulas import equation_lines, paths_total, typed_symbols
 from derivations.step import FD_STEP
 from nn_core import Network, encode
 from page_model.numbers import fmt_latex
 from page_model.verdicts import backprop_check, factor_check, loss_change
 from ui.answer_box import answer_box
+from ui.cached import chart
+from ui.compute import backprop_rule, backprop_step
 from ui.escape import plain
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.params import Params, parse_float
@@ -20,18 +22,6 @@ from ui.params import Params, parse_float
 CASES = tuple(NOTES_CASES)
 CASE_LABELS = {"single_layer": "no hidden layer (2 → 2)", "mlp": "one hidden layer (2 → 3 → 2)"}
 WEIGHT_LIMIT = 10.0
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _step(weights, biases, x, y, layer, i, j, param, lr):
-    net = Network.from_weights([np.array(w) for w in weights], [np.array(b) for b in biases],
-                               "sigmoid")
-    return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _rule(sizes, layer, i, j, param):
-    return chain_rule(sizes, ("sigmoid",) * (len(sizes) - 1), "squared_error", layer, i, j, param)
 
 
 def _flat(weights, biases):
@@ -125,14 +115,14 @@ with st.sidebar:
 x = np.array([x1, x2])
 y = encode([label], 3, "notes_2neuron")[0]
 try:
-    result = _step(tuple(map(tuple, (w.tolist() for w in weights))),
+    result = backprop_step(tuple(map(tuple, (w.tolist() for w in weights))),
                    tuple(tuple(b.tolist()) for b in biases), tuple(x), tuple(y), int(layer),
                    int(i), int(j), param, float(lr))
 except ValueError as err:
     p.show_notices()
     st.error(f"This step-through cannot be built: {plain(err)}")
     st.stop()
-rule = _rule(sizes, int(layer), int(i), int(j), param)
+rule = backprop_rule(sizes, int(layer), int(i), int(j), param)
 whole = backprop_check(result, FD_STEP)
 n_steps = len(result.terms) + 1  # every factor, then the update
 
@@ -206,7 +196,8 @@ if step < n_steps - 1:
             numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
                           + [("sum over paths", paths_total(result))])
     with c_col:
-        st.plotly_chart(network_diagram(net, fp, 0, highlight), key="bp_diagram")
+        chart("bp_diagram", (_flat(weights, biases), tuple(map(float, x)), highlight),
+              lambda: network_diagram(net, fp, 0, highlight))
         answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
                    factor.general, typed_symbols(factor.general), progress_key="bp_progress")
 else:
@@ -231,7 +222,8 @@ else:
         for note in result.notes:
             st.warning(note)
     with c_col:
-        st.plotly_chart(network_diagram(net, fp, 0, highlight), key="bp_diagram")
+        chart("bp_diagram", (_flat(weights, biases), tuple(map(float, x)), highlight),
+              lambda: network_diagram(net, fp, 0, highlight))
 
 p.write_back(step=step)
 if by_hand:

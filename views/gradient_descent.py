@@ -9,19 +9,17 @@ import streamlit as st
 from charts.descent import descent_curve, descent_surface
 from charts.training import loss_curves
 from derivations import formulas as F
-from nn_core import make_dataset
 from page_model.descent import (
     MAX_STEPS,
     critical_lr,
-    descent_path,
-    loss_curve,
-    loss_surface,
     lr_ratio,
     preset_lr,
     progress,
 )
 from page_model.numbers import fmt
 from page_model.verdicts import descent_verdict
+from ui.cached import chart
+from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
@@ -39,7 +37,7 @@ RATES = {
     "custom": "custom",
 }
 GRID = np.linspace(-4.0, 4.0, 81)
-N_POINTS = 80
+N_POINTS = DESCENT_POINTS
 
 
 
@@ -60,23 +58,6 @@ STATE = PageState("gd", Descent, {
     "rate": Choice("learning rate", tuple(RATES), RATES),
     "eta": Float("custom η", 0.001, 200.0), "steps": Int("steps", 1, 60),
 })
-
-
-@st.cache_data(max_entries=8)
-def _data(model: str):
-    if model == "linear":
-        d = make_dataset("regression", N_POINTS, noise=0.05, test_fraction=0.0, seed=3)
-    else:
-        d = make_dataset("linear", N_POINTS, noise=0.1, test_fraction=0.0, seed=3)
-    return d.X_train, d.y_train.astype(float)
-
-
-@st.cache_data(max_entries=16)
-def _landscape(model: str, two: bool, w2_fixed: float):
-    X, Y = _data(model)
-    if two:
-        return loss_surface(X, Y, GRID, GRID, 0.0, model)
-    return loss_curve(X, Y, GRID, [0.0, w2_fixed], 0, 0.0, model)
 
 
 header("Gradient descent", "Training — “We can use Least Squares or Gradient Descent”",
@@ -105,24 +86,24 @@ with st.sidebar:
 s.show_notices()
 s.finish()
 
-X, Y = _data(model)
+X, Y = descent_data(model)
 learn = [True, bool(two)]
 eta_max = critical_lr(X, learn) if model == "linear" else None
 lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
 if rate != "custom":
     st.sidebar.caption(f"η = {lr:.4g}, the “{RATES[rate]}” preset for this model.")
 try:
-    path = descent_path(X, Y, [w1_0, w2_0], 0.0, model, lr, min(int(steps), MAX_STEPS), learn)
+    path = descent(model, (w1_0, w2_0), lr, min(int(steps), MAX_STEPS), tuple(learn))
 except ValueError as err:
     st.error(plain(err))
     st.stop()
-surface = _landscape(model, bool(two), float(w2_0))
+surface = descent_landscape(model, bool(two), float(w2_0), tuple(GRID))
 done = progress(path, surface)
 floor = min(float(np.nanmin(surface)), float(np.nanmin(path.losses)))
 
 
 def _run(eta):
-    other = descent_path(X, Y, [w1_0, w2_0], 0.0, model, eta, min(int(steps), MAX_STEPS), learn)
+    other = descent(model, (w1_0, w2_0), eta, min(int(steps), MAX_STEPS), tuple(learn))
     return other.losses, other.weights, other.blew_up
 
 
@@ -163,25 +144,29 @@ with n_col:
     numbers_table(rows)
     (getattr(st, verdict.level))(verdict.text)
 with c_col:
+    # The charts are drawn from the data (the model), the start, η and the steps.
+    drawn = (model, bool(two), w1_0, w2_0, lr, int(steps))
     if two:
-        st.plotly_chart(descent_surface(GRID, GRID, surface, path.weights,
-                                        title="Loss over (w₁, w₂) and the steps"),
-                        key="gd_surface")
+        chart("gd_surface", drawn, lambda: descent_surface(
+            GRID, GRID, surface, path.weights, title="Loss over (w₁, w₂) and the steps"))
     else:
-        st.plotly_chart(descent_curve(GRID, surface, path.weights[:, 0], path.losses,
-                                      title="Loss E(w₁) and the steps"), key="gd_curve")
-    series = {}
-    for r in ("small", "good", "large"):
-        eta_r = preset_lr(r, model, X, learn)
-        run_r = descent_path(X, Y, [w1_0, w2_0], 0.0, model, eta_r, int(steps), learn)
-        short = descent_verdict(run_r.losses, run_r.weights, run_r.grads, floor, eta_r,
-                                blew_up=run_r.blew_up).short
-        series[f"{RATES[r]} (η = {fmt(eta_r, 3)}): {short}"] = list(run_r.losses)
-    if rate == "custom":
-        series[f"custom (η = {fmt(lr, 3)}): {verdict.short}"] = list(path.losses)
-    steps_fig = loss_curves(series, title="Loss per step, every preset", log_y=True,
-                            x=range(int(steps) + 1))
-    steps_fig.update_layout(xaxis_title="step")
-    st.plotly_chart(steps_fig, key="gd_steps")
+        chart("gd_curve", drawn, lambda: descent_curve(
+            GRID, surface, path.weights[:, 0], path.losses, title="Loss E(w₁) and the steps"))
+
+    def steps_chart():
+        series = {}
+        for r in ("small", "good", "large"):
+            eta_r = preset_lr(r, model, X, learn)
+            run_r = descent(model, (w1_0, w2_0), eta_r, int(steps), tuple(learn))
+            short = descent_verdict(run_r.losses, run_r.weights, run_r.grads, floor, eta_r,
+                                    blew_up=run_r.blew_up).short
+            series[f"{RATES[r]} (η = {fmt(eta_r, 3)}): {short}"] = list(run_r.losses)
+        if rate == "custom":
+            series[f"custom (η = {fmt(lr, 3)}): {verdict.short}"] = list(path.losses)
+        fig = loss_curves(series, title="Loss per step, every preset", log_y=True,
+                          x=range(int(steps) + 1))
+        return fig.update_layout(xaxis_title="step")
+
+    chart("gd_steps", (*drawn, rate), steps_chart)
 
 next_page("views/gradient_descent.py")

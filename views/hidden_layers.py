@@ -8,6 +8,7 @@ import streamlit as st
 from charts.network import network_diagram
 from derivations import formulas as F
 from nn_core import HIDDEN_ACTIVATIONS, Network
+from ui.cached import chart
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
@@ -143,8 +144,8 @@ with n_col:
     numbers_table(rows)
 with c_col:
     highlight = [(layer, i, neuron) for i in range(sizes[layer - 1])]
-    st.plotly_chart(network_diagram(net, fp, point=0, highlight=highlight),
-                    key="hidden_diagram")
+    chart("hidden_diagram", (sizes, hidden_act, out_act, int(seed), x1, x2, highlight),
+          lambda: network_diagram(net, fp, point=0, highlight=highlight))
     st.caption("Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
                "larger |w|. The highlighted edges feed the neuron explained on the left. "
                "Hover for exact values.")

@@ -7,13 +7,15 @@ import streamlit as st
 
 from charts.neuron import activation_curve, neuron_plane
 from derivations import formulas as F
-from nn_core import Network, get_activation, make_dataset
+from nn_core import Network, get_activation
 from page_model.one_vs_all import neuron_point
+from ui.cached import chart
+from ui.compute import NEURON_POINTS, neuron_data
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
 
-N_POINTS = 60
+N_POINTS = NEURON_POINTS
 STAGES = {
     "weighted_sum": "1 · weighted sum (linear regression)",
     "sigmoid": "2 · + sigmoid (logistic regression)",
@@ -43,11 +45,6 @@ STATE = PageState("neuron", Neuron, {
 })
 
 
-@st.cache_data(max_entries=32)
-def _data(seed: int, noise: float):
-    return make_dataset("linear", N_POINTS, noise=noise, test_fraction=0.0, seed=seed)
-
-
 header("The neuron", "Background — weighted sum, sigmoid, threshold",
        "One neuron computes a **weighted sum** of its inputs. On its own that is linear "
        "regression; passing it through the **sigmoid** turns it into logistic regression; a "
@@ -74,7 +71,7 @@ with st.sidebar:
     s.reset_button()
 s.show_notices()
 
-data = _data(int(seed), float(noise))
+data = neuron_data(int(seed), float(noise))
 X, labels = data.X_train, data.y_train
 net = Network.from_weights([[[w1], [w2]]], [[b]], ["sigmoid"])
 x_i = X[point]
@@ -108,13 +105,14 @@ with n_col:
                  ("z_θ", z_theta), ("accuracy on all points", nums.accuracy)]
     numbers_table(rows)
 with c_col:
-    fig = neuron_plane(lambda pts: (lambda f: (f.zs[0][:, 0], f.ys[1][:, 0]))(
-        net.forward_pass(pts)), X, labels, stage=stage, theta=theta, point=x_i)
-    st.plotly_chart(fig, key="neuron_plane")
+    # The charts are drawn from the data (seed, noise), the neuron and the stage.
+    chart("neuron_plane", (int(seed), float(noise), w1, w2, b, stage, theta, int(point)),
+          lambda: neuron_plane(lambda pts: (lambda f: (f.zs[0][:, 0], f.ys[1][:, 0]))(
+              net.forward_pass(pts)), X, labels, stage=stage, theta=theta, point=x_i))
     if stage != "weighted_sum":
-        st.plotly_chart(activation_curve(
-            get_activation("sigmoid"), z_i, y_i, theta if stage == "classifier" else None,
-            z_theta if stage == "classifier" else None), key="neuron_curve")
+        th = (theta, z_theta) if stage == "classifier" else (None, None)
+        chart("neuron_curve", (float(z_i), float(y_i), *th), lambda: activation_curve(
+            get_activation("sigmoid"), z_i, y_i, *th))
     else:
         st.caption("Without an activation the output is the weighted sum itself: an unbounded "
                    "number, like a linear regression's prediction.")

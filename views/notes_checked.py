@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.training import loss_curves
-from derivations import NOTES_CASES, TRAINABLE, audit_notes, train_with_notes_formula
+from derivations import NOTES_CASES, TRAINABLE
 from derivations.formulas import typed_symbols
 from ui.answer_box import answer_box
+from ui.cached import chart
+from ui.compute import notes_audit, notes_training
 from ui.escape import plain
 from ui.layout import columns, header, numbers_table
 from ui.lesson import next_page
@@ -30,17 +32,7 @@ class NotesChecked:
     lr: float = 0.5
 
 
-@st.cache_resource(show_spinner="SymPy is checking the notes…")
-def _audit():
-    return audit_notes()
-
-
-@st.cache_data(max_entries=32, show_spinner="Training both networks…")
-def _train(key, case, epochs, lr):
-    return train_with_notes_formula(key, case=case, epochs=epochs, lr=lr)
-
-
-records = _audit()
+records = notes_audit()
 keys = [r.key for r in records]
 by_key = {r.key: r for r in records}
 
@@ -100,13 +92,13 @@ with n_col:
 with c_col:
     if key in TRAINABLE:
         try:
-            run = _train(key, case, int(epochs), float(lr))
+            run = notes_training(key, case, int(epochs), float(lr))
         except ValueError as err:
             st.warning(plain(err))
         else:
-            st.plotly_chart(loss_curves(
+            chart("notes_run", (key, case, int(epochs), float(lr)), lambda: loss_curves(
                 {"as derived": run.derived_loss, "as the notes state it": run.stated_loss},
-                title="Training loss: same start, same data", log_y=False), key="notes_run")
+                title="Training loss: same start, same data", log_y=False))
             numbers_table([("loss at the start", run.derived_loss[0]),
                            ("after training, as derived", run.derived_loss[-1]),
                            ("after training, as stated", run.stated_loss[-1])])

@@ -8,16 +8,16 @@ import streamlit as st
 from charts.compare import scheme_regions
 from charts.training import loss_curves
 from derivations import formulas as F
-from nn_core import make_dataset
-from page_model.one_vs_all import SCHEME_LABELS, fit_scheme
+from page_model.one_vs_all import SCHEME_LABELS
 from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
+from ui.compute import OVA_SCHEMES, ova_binary, ova_compare
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
 
-SCHEMES = ("notes_2neuron", "one_vs_rest", "softmax")
+SCHEMES = OVA_SCHEMES
 MAX_POINTS = 300
 MAX_EPOCHS = 1500
 LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
@@ -40,20 +40,6 @@ STATE = PageState("ova", OneVsAll, {
     "epochs": Int("epochs", 50, MAX_EPOCHS), "lr": Choice("learning rate η", LEARNING_RATES),
     "seed": Int("seed", 0, 999), "show": Choice("regions shown", SCHEMES, SCHEME_LABELS),
 })
-
-
-@st.cache_data(max_entries=16, show_spinner="Training the three networks…")
-def _compare(n_points, noise, seed, epochs, lr, neither):
-    data = make_dataset("blobs3", n_points, noise=noise, test_fraction=0.25, seed=seed)
-    # Only the notes' code depends on which class is "neither": the data keeps its classes.
-    return data, {enc: fit_scheme(data, enc, epochs, lr, seed, neither=neither)
-                  for enc in SCHEMES}
-
-
-@st.cache_data(max_entries=16)
-def _binary(n_points, noise, seed, epochs, lr):
-    data = make_dataset("linear", n_points, noise=noise, test_fraction=0.25, seed=seed)
-    return data, fit_scheme(data, "binary", epochs, lr, seed)
 
 
 header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 2 Neurons can "
@@ -84,8 +70,8 @@ s.finish()
 
 st.header("Two classes: one neuron")
 try:
-    bdata, bres = _binary(int(n_points), float(noise), int(seed), int(epochs), float(lr))
-    data, results = _compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
+    bdata, bres = ova_binary(int(n_points), float(noise), int(seed), int(epochs), float(lr))
+    data, results = ova_compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
                              int(neither))
 except ValueError as err:  # e.g. a learning rate that makes training diverge
     st.error(f"Training failed: {plain(err)}")

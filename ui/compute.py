@@ -1,0 +1,114 @@
+"""What the pages compute, once per server for each configuration (Streamlit's cache_resource).
+
+Data sets, trained networks, descent paths, step-throughs and the audit depend only on the
+settings passed in, so every session of the server shares one copy: a student (or a whole class)
+on settings someone already used gets the answer without recomputing it. The results are shared
+objects: pages read them and never change them. The caches are bounded (a shared host).
+
+Here rather than in each page: a page's script runs again on every rerun, and a decorator in it
+would be set up again each time (Streamlit reads the function's source to key its cache).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core import Network, make_dataset
+
+# Each page imports only what it computes (SymPy's derivations load with the pages that use them).
+
+# ------------------------------------------------------------------ the neuron
+NEURON_POINTS = 60
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def neuron_data(seed: int, noise: float):
+    return make_dataset("linear", NEURON_POINTS, noise=noise, test_fraction=0.0, seed=seed)
+
+
+# ------------------------------------------------------------------ one vs all
+OVA_SCHEMES = ("notes_2neuron", "one_vs_rest", "softmax")
+
+
+@st.cache_resource(max_entries=16, show_spinner="Training the three networks…")
+def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, neither: int):
+    from page_model.one_vs_all import fit_scheme
+
+    data = make_dataset("blobs3", n_points, noise=noise, test_fraction=0.25, seed=seed)
+    # Only the notes' code depends on which class is "neither": the data keeps its classes.
+    return data, {enc: fit_scheme(data, enc, epochs, lr, seed, neither=neither)
+                  for enc in OVA_SCHEMES}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
+    from page_model.one_vs_all import fit_scheme
+
+    data = make_dataset("linear", n_points, noise=noise, test_fraction=0.25, seed=seed)
+    return data, fit_scheme(data, "binary", epochs, lr, seed)
+
+
+# ------------------------------------------------------------------ gradient descent
+DESCENT_POINTS = 80
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def descent_data(model: str):
+    if model == "linear":
+        d = make_dataset("regression", DESCENT_POINTS, noise=0.05, test_fraction=0.0, seed=3)
+    else:
+        d = make_dataset("linear", DESCENT_POINTS, noise=0.1, test_fraction=0.0, seed=3)
+    return d.X_train, d.y_train.astype(float)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def descent_landscape(model: str, two: bool, w2_fixed: float, grid: tuple):
+    from page_model.descent import loss_curve, loss_surface
+
+    X, Y = descent_data(model)
+    g = np.array(grid)
+    if two:
+        return loss_surface(X, Y, g, g, 0.0, model)
+    return loss_curve(X, Y, g, [0.0, w2_fixed], 0, 0.0, model)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def descent(model: str, w0: tuple, lr: float, steps: int, learn: tuple):
+    """page_model.descent.descent_path on the page's data (bias 0); raises its ValueError."""
+    from page_model.descent import descent_path
+
+    X, Y = descent_data(model)
+    return descent_path(X, Y, list(w0), 0.0, model, lr, steps, list(learn))
+
+
+# ------------------------------------------------------------------ backprop, step by step
+@st.cache_resource(max_entries=64, show_spinner=False)
+def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
+    from derivations import step_through
+
+    net = Network.from_weights([np.array(w) for w in weights], [np.array(b) for b in biases],
+                               "sigmoid")
+    return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def backprop_rule(sizes, layer, i, j, param):
+    from derivations import chain_rule
+
+    return chain_rule(sizes, ("sigmoid",) * (len(sizes) - 1), "squared_error", layer, i, j, param)
+
+
+# ------------------------------------------------------------------ the notes, checked
+@st.cache_resource(show_spinner="SymPy is checking the notes…")
+def notes_audit():
+    from derivations import audit_notes
+
+    return audit_notes()
+
+
+@st.cache_resource(max_entries=32, show_spinner="Training both networks…")
+def notes_training(key: str, case: str, epochs: int, lr: float):
+    from derivations import train_with_notes_formula
+
+    return train_with_notes_formula(key, case=case, epochs=epochs, lr=lr)
