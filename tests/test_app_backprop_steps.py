@@ -110,10 +110,10 @@ def test_hand_set_weights_travel_in_the_link():
 def test_bad_and_stale_link_values():
     at = page("backprop_steps", {"layer": "2", "step": "8", "case": "lstm", "wts": "1,2"})
     text = " ".join(notices(at))
-    assert "case='lstm'" in text and "step=8" in text
+    assert "case (“lstm”) was not one of" in text and "step (9) is past the last step" in text
     assert "Next" in at.button(key="bp_next").label and at.button(key="bp_next").disabled
     at = page("backprop_steps", {"hand": "1", "wts": "1,2,nan"})
-    assert any("wts" in n for n in notices(at))
+    assert any("hand-set weights (“1,2,nan”) were not all numbers" in n for n in notices(at))
 
 
 def test_your_turn_box_checks_the_current_factor():
@@ -125,3 +125,15 @@ def test_your_turn_box_checks_the_current_factor():
     at.text_input(key=key + "__text").set_value("y1 - yhat1").run()
     at.button(key=key + "__check").click().run()
     assert any("negative of the right one" in w.value for w in at.warning)
+
+
+def test_case_switch_clamps_layer_quietly_and_a_new_weight_starts_at_step_1():
+    at = page("backprop_steps", {"layer": "2"})
+    at.button(key="bp_next").click().run()
+    at.button(key="bp_next").click().run()
+    assert "Step 3 of" in at.get("progress")[0].proto.text
+    at.radio(key="bp.case").set_value("single_layer").run()
+    assert at.radio(key="bp.layer").value == 1  # the only layer left, not an empty radio
+    assert notices(at) == []  # no link was used: nothing to explain
+    assert "Step 1 of" in at.get("progress")[0].proto.text
+    assert at.query_params["layer"] == "1" and at.query_params["step"] == "0"

@@ -26,3 +26,26 @@ def test_every_page_file_is_in_the_navigation():
     text = (ROOT / "app.py").read_text()
     for path in PAGES:
         assert f'"{path}"' in text
+
+
+def test_lesson_order_lists_every_page_once():
+    import re
+
+    from ui.lesson import LESSON
+
+    in_app = re.findall(r'st\.Page\(\s*"(views/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
+    lesson = [path for path, _, _ in LESSON]
+    # Home links every page (but itself) and each page's "Next" follows this order.
+    assert sorted(lesson) == sorted(p for p in in_app if p != "views/home.py")
+    assert len(set(lesson)) == len(lesson) and all(what for _, _, what in LESSON)
+
+
+def test_home_links_every_page_and_each_page_links_the_next():
+    from ui.lesson import LESSON
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    links = [el.proto.label for el in at.get("page_link")]
+    assert links[:len(LESSON)] == [f"{n}. {title}" for n, (_, title, _) in
+                                    enumerate(LESSON, start=1)]
+    assert links[-1] == f"Next: {LESSON[0][1]}"

@@ -56,6 +56,6 @@ def test_moving_the_neither_class_retrains(at):
 def test_bad_link_values_give_notices():
     at = page("one_vs_all", {**SETTINGS, "lr": "7", "show": "<script>"})
     text = " ".join(notices(at))
-    assert "learning rate η (“7”) was not one of 0.1, 0.3, 1, 2, 3, 5" in text
+    assert "learning rate η (“7”) was not one of “0.1”, “0.3”, “1”, “2”, “3”, “5”" in text
     assert "regions shown (“\\<script\\>”)" in text  # escaped: shown as typed, never as HTML
     assert at.query_params["lr"] == "2"

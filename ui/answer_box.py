@@ -67,7 +67,13 @@ def answer_box(
     done = " ✓" if progress.is_right(key) else ""
     st.markdown(f"**Your turn{done}:** ${prompt_latex} = \\;?$")
     st.caption(_legend(symbols))
-    text = st.text_input("Your answer", key=f"{key}__text", placeholder="e.g. y*(1 - y)")
+    # A typed answer outlives its box: Streamlit forgets the widget when another page is shown,
+    # the saved copy (no widget owns it) puts it back.
+    text_key, saved_key = f"{key}__text", f"{key}__saved"
+    if text_key not in st.session_state and saved_key in st.session_state:
+        st.session_state[text_key] = st.session_state[saved_key]
+    text = st.text_input("Your answer", key=text_key, placeholder="e.g. y*(1 - y)")
+    st.session_state[saved_key] = text
 
     expr = None
     if text.strip():

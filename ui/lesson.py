@@ -49,9 +49,10 @@ def next_page(current: str) -> None:
     """"Next: …" at the end of the page ``current`` (its file, e.g. "views/neuron.py")."""
     paths = [path for path, _, _ in LESSON]
     st.divider()
-    if current not in paths or paths.index(current) == len(paths) - 1:
+    if current in paths and paths.index(current) == len(paths) - 1:
         _link("views/home.py", "Back to the start: every page in order", ":material/home:")
         return
-    path, title, what = LESSON[paths.index(current) + 1]
+    # Home (not a lesson page itself) leads to the first page.
+    path, title, what = LESSON[paths.index(current) + 1 if current in paths else 0]
     _link(path, f"Next: {title}", ":material/arrow_forward:")
     st.caption(what)

@@ -135,7 +135,7 @@ class _Choice(Prop):
             if format_value(choice) == text:
                 return choice, None
         if len(self.choices) <= 6:
-            return None, "was not one of " + ", ".join(map(self.say, self.choices))
+            return None, "was not one of " + ", ".join(f"“{self.say(c)}”" for c in self.choices)
         return None, "was not one of the choices"
 
     def say(self, value):
@@ -197,7 +197,7 @@ class _Floats(Prop):
         return tuple(values), None
 
     def write(self, value):
-        return ",".join(format(float(v), ".10g") for v in value)
+        return ",".join(format(float(v), ".10g") for v in value) if value else None
 
     def say(self, value):
         return "the default" if not value else f"{len(value)} numbers"
@@ -211,6 +211,37 @@ def Floats(label: str, lo: float, hi: float, max_len: int = 64, link: str | None
 def Local(label: str = "") -> Prop:
     """A field kept in the session but not in the link."""
     return Prop(label, None)
+
+
+# ------------------------------------------------------------------ number boxes
+def bounded(key: str, lo, hi, label: str, convert: Callable = float, default=None) -> dict:
+    """Keyword arguments (``key``, ``on_change``) for an ``st.number_input`` with no bounds of
+    its own: an entry outside [lo, hi] is replaced by the nearest allowed value in the box
+    itself, so what is shown is what is used (the browser's bound check would leave the typed
+    number in the box and keep using the old one). ``said(key)`` shows why, once."""
+    prop = _Number(label, None, lo, hi, convert)
+
+    def clamp():
+        typed = st.session_state.get(key)
+        fixed = prop.clamp(typed, lo, hi, None, default if default is not None else lo)
+        if fixed != typed:
+            st.session_state[key] = fixed
+            st.session_state[key + "#said"] = (f"{label} goes from {_number_text(lo)} to "
+                                               f"{_number_text(hi)}: using {_number_text(fixed)}.")
+
+    if key in st.session_state:  # a value from before (or a link) outside today's bounds
+        current = st.session_state[key]
+        fixed = prop.clamp(current, lo, hi, None, default if default is not None else lo)
+        if fixed != current:
+            st.session_state[key] = fixed
+    return {"key": key, "on_change": clamp}
+
+
+def said(key: str) -> None:
+    """The caption a clamped number box left (shown once, under the box)."""
+    text = st.session_state.pop(key + "#said", None)
+    if text:
+        st.caption(text)
 
 
 # ------------------------------------------------------------------ the history
@@ -267,8 +298,10 @@ class PageState(Generic[T]):
 
     # -- the link
     def to_link(self, value: T) -> dict[str, str]:
-        return {link: self.table[name].write(getattr(value, name))
-                for name, link in self.links.items()}
+        """The link of ``value`` (a field whose ``write`` gives None stays out: an empty list)."""
+        out = {link: self.table[name].write(getattr(value, name))
+               for name, link in self.links.items()}
+        return {k: v for k, v in out.items() if v is not None}
 
     def from_link(self, query: Mapping[str, Any]) -> tuple[T, set[str], list[str]]:
         """(value, the fields the link set, notices) from query parameters; a field the link
@@ -379,30 +412,21 @@ class PageRun(Generic[T]):
         return wkey
 
     def number(self, name: str, *, lo=None, hi=None) -> dict:
-        """Keyword arguments for an ``st.number_input`` of ``name`` whose out-of-range entries
-        are replaced by the nearest allowed value in the box itself, so what is shown is what is
-        used (the browser's own bound check would leave the typed number in the box)."""
+        """Keyword arguments for an ``st.number_input`` of ``name``: see ``bounded``."""
         prop = self.spec.table[name]
         lo = prop.lo if lo is None else lo
         hi = prop.hi if hi is None else hi
-        wkey = self.key(name, lo=lo, hi=hi)
-
-        def clamp():
-            typed = st.session_state.get(wkey)
-            fixed = prop.clamp(typed, lo, hi, None, getattr(self.spec.cls(), name))
-            if fixed != typed:
-                st.session_state[wkey] = fixed
-                st.session_state[wkey + "#said"] = (
-                    f"{prop.label} goes from {_number_text(lo)} to {_number_text(hi)}: "
-                    f"using {_number_text(fixed)}.")
-
-        return {"key": wkey, "on_change": clamp}
+        return bounded(self.key(name, lo=lo, hi=hi), lo, hi, prop.label, prop.convert,
+                       getattr(self.spec.cls(), name))
 
     def said(self, name: str) -> None:
-        """The short caption a clamped number box left (shown once, under the box)."""
-        text = st.session_state.pop(self.spec.widget_key(name) + "#said", None)
-        if text:
-            st.caption(text)
+        said(self.spec.widget_key(name))
+
+    def notice(self, text: str) -> None:
+        """A notice about the link, from the page (shown like the table's own)."""
+        pending = st.session_state.get(self.spec.key + "#notices")
+        if pending and pending[0] is None:
+            pending[1].append(text)
 
     def __getitem__(self, name: str) -> Any:
         if name in self._values:

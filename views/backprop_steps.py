@@ -2,6 +2,8 @@
 against nn_core and finite differences, ending with the update. Layout only: the numbers are
 derivations.step_through's (SymPy + nn_core), the diagram charts.network's."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
@@ -17,11 +19,42 @@ from ui.cached import chart
 from ui.compute import backprop_rule, backprop_step
 from ui.escape import plain
 from ui.layout import columns, header, notes_quote, numbers_table
-from ui.params import Params, parse_float
+from ui.lesson import next_page
+from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, bounded, said
 
 CASES = tuple(NOTES_CASES)
 CASE_LABELS = {"single_layer": "no hidden layer (2 → 2)", "mlp": "one hidden layer (2 → 3 → 2)"}
 WEIGHT_LIMIT = 10.0
+_FIRST = notes_network("mlp", 0)  # the page opens on the notes' MLP and its data point
+
+
+@dataclass(frozen=True)
+class Backprop:
+    case: str = "mlp"
+    seed: int = 0
+    hand: bool = False
+    wts: tuple = ()  # hand-set W¹ row by row, b¹, W², b², …; () = the seed's weights
+    x1: float = float(_FIRST.x[0])
+    x2: float = float(_FIRST.x[1])
+    cls: int = _FIRST.label
+    layer: int = 1
+    param: str = "weight"
+    i: int = 0
+    j: int = 0
+    lr: float = 0.5
+    step: int = 0
+
+
+STATE = PageState("bp", Backprop, {
+    "case": Choice("case", CASES, CASE_LABELS), "seed": Int("seed", 0, 999),
+    "hand": Bool("weights set by hand"),
+    "wts": Floats("hand-set weights", -WEIGHT_LIMIT, WEIGHT_LIMIT, max_len=64),
+    "x1": Float("x₁", -3.0, 3.0), "x2": Float("x₂", -3.0, 3.0),
+    "cls": Choice("class of the point", (0, 1, 2)),
+    "layer": Int("layer of weights", 1, 2), "param": Choice("weight or bias", ("weight", "bias")),
+    "i": Int("from neuron i", 0, 9), "j": Int("to neuron j", 0, 9),
+    "lr": Float("learning rate η", 0.05, 5.0), "step": Int("step", 0, 99),
+})
 
 
 def _flat(weights, biases):
@@ -29,7 +62,6 @@ def _flat(weights, biases):
             for v in (*np.ravel(w), *np.ravel(b))]
 
 
-p = Params("bp")
 header("Backprop, step by step", "Training — the chain rule for each layer of weights",
        "Pick a weight and walk through ∂E/∂w one chain-rule factor at a time. Each factor is "
        "derived by SymPy, shown with the live numbers put in, and checked against the NumPy "
@@ -40,31 +72,27 @@ notes_quote(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg
             r"y_{h_{11}}}\bigg)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}\frac{\partial "
             r"z_{h_{11}}}{\partial w_{x_1h_{11}}}$")
 
+s = STATE.open()
 with st.sidebar:
     st.subheader("Network")
-    case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get,
-                    key=p.bind("case", p.get_choice("case", "mlp", CASES)))
-    seed = st.number_input("seed", 0, 999, step=1, key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+    case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get, key=s.key("case"))
+    seed = st.number_input("seed", step=1, **s.number("seed"))
+    s.said("seed")
     start = notes_network(case, int(seed))
     sizes = tuple(start.net.sizes)
-    by_hand = st.toggle("set every weight by hand", key=p.bind("hand", p.get_bool("hand", False)))
+    by_hand = st.toggle("set every weight by hand", key=s.key("hand"))
 
 weights = [w.copy() for w in start.net.weights]
 biases = [b.copy() for b in start.net.biases]
 if by_hand:
     # The hand-set weights travel in the link as one list: W¹ row by row, b¹, W², b², …
     count = len(_flat(weights, biases))
-    raw = p._raw("wts")
-    linked = None
-    if raw is not None:
-        parts = raw.split(",")
-        vals = [parse_float("wts", v, 0.0, -WEIGHT_LIMIT, WEIGHT_LIMIT) for v in parts[:count + 1]]
-        if len(parts) == count and all(n is None for _, n in vals):
-            linked = [v for v, _ in vals]
-        else:
-            p.notices.append(f"Link value wts was not {count} numbers between −{WEIGHT_LIMIT:g} "
-                             f"and {WEIGHT_LIMIT:g}; using the seed's weights.")
-    flat = linked or _flat(weights, biases)
+    flat = list(s["wts"])
+    if len(flat) != count:
+        if flat and "wts" in s.from_link:
+            s.notice(f"The link's hand-set weights were not {count} numbers for this network, "
+                     "so the page starts from the seed's weights.")
+        flat = _flat(weights, biases)
     with st.sidebar.expander("Weights and biases", expanded=True):
         k = 0
         new_flat = []
@@ -74,11 +102,13 @@ if by_hand:
                 for idx in np.ndindex(shape):
                     label = (f"w⁽{layer_no}⁾ {idx[0] + 1}→{idx[1] + 1}" if name == "w"
                              else f"b⁽{layer_no}⁾ {idx[0] + 1}")
-                    key = p.key(f"{case}.{name}{layer_no}_{'_'.join(map(str, idx))}")
-                    if key not in st.session_state:
+                    key = f"bp.{case}.{name}{layer_no}_{'_'.join(map(str, idx))}"
+                    if key not in st.session_state or "wts" in s.from_link:
                         st.session_state[key] = float(flat[k])
-                    new_flat.append(st.number_input(label, -WEIGHT_LIMIT, WEIGHT_LIMIT,
-                                                    step=0.1, key=key, format="%.3f"))
+                    new_flat.append(st.number_input(
+                        label, step=0.1, format="%.3f",
+                        **bounded(key, -WEIGHT_LIMIT, WEIGHT_LIMIT, label)))
+                    said(key)
                     k += 1
         k = 0
         for w, b in zip(weights, biases, strict=True):
@@ -86,31 +116,34 @@ if by_hand:
             k += w.size
             b[...] = new_flat[k:k + b.size]
             k += b.size
+    s.set(wts=tuple(_flat(weights, biases)))
 
 with st.sidebar:
     st.subheader("Data point")
-    x1 = st.slider("x₁", -3.0, 3.0, step=0.01,
-                   key=p.bind("x1", p.get_float("x1", float(start.x[0]), -3.0, 3.0)))
-    x2 = st.slider("x₂", -3.0, 3.0, step=0.01,
-                   key=p.bind("x2", p.get_float("x2", float(start.x[1]), -3.0, 3.0)))
+    x1 = st.slider("x₁", -3.0, 3.0, step=0.01, key=s.key("x1"))
+    x2 = st.slider("x₂", -3.0, 3.0, step=0.01, key=s.key("x2"))
     label = st.radio("its class (target in the notes' 2-neuron code)", [0, 1, 2],
-                     horizontal=True, key=p.bind("cls", p.get_int("cls", start.label, 0, 2)))
+                     horizontal=True, key=s.key("cls"))
     st.subheader("Which parameter")
     n_layers = len(sizes) - 1
-    layer = st.radio("layer of weights", list(range(1, n_layers + 1)), horizontal=True,
+    # Choices that another control took away (a layer after "no hidden layer", a neuron past
+    # the layer's last) are pulled back quietly.
+    layers = list(range(1, n_layers + 1))
+    layer = st.radio("layer of weights", layers, horizontal=True,
                      format_func=lambda v: "output layer" if v == n_layers else
-                     f"hidden layer {v}", key=p.bind("layer", p.get_int(
-                         "layer", 1, 1, n_layers)))
-    param = st.radio("weight or bias", ["weight", "bias"], horizontal=True,
-                     key=p.bind("param", p.get_choice("param", "weight", ["weight", "bias"])))
+                     f"hidden layer {v}", key=s.key("layer", choices=layers))
+    param = st.radio("weight or bias", ["weight", "bias"], horizontal=True, key=s.key("param"))
     n_in, n_out = sizes[layer - 1], sizes[layer]
-    i = st.radio("from neuron i", list(range(n_in)), horizontal=True,
-                 disabled=param == "bias", format_func=lambda v: str(v + 1),
-                 key=p.bind("i", p.get_int("i", 0, 0, n_in - 1)))
+    if param == "weight":  # a bias has no "from" neuron
+        i = st.radio("from neuron i", list(range(n_in)), horizontal=True,
+                     format_func=lambda v: str(v + 1), key=s.key("i", choices=range(n_in)))
+    else:
+        i = 0
+        s.set(i=0)
     j = st.radio("to neuron j", list(range(n_out)), horizontal=True,
-                 format_func=lambda v: str(v + 1), key=p.bind("j", p.get_int("j", 0, 0, n_out - 1)))
-    lr = st.slider("learning rate η", 0.05, 5.0, step=0.05,
-                   key=p.bind("lr", p.get_float("lr", 0.5, 0.05, 5.0)))
+                 format_func=lambda v: str(v + 1), key=s.key("j", choices=range(n_out)))
+    lr = st.slider("learning rate η", 0.05, 5.0, step=0.05, key=s.key("lr"))
+    s.reset_button()
 
 x = np.array([x1, x2])
 y = encode([label], 3, "notes_2neuron")[0]
@@ -119,36 +152,30 @@ try:
                    tuple(tuple(b.tolist()) for b in biases), tuple(x), tuple(y), int(layer),
                    int(i), int(j), param, float(lr))
 except ValueError as err:
-    p.show_notices()
+    s.show_notices()
+    s.finish()
     st.error(f"This step-through cannot be built: {plain(err)}")
     st.stop()
 rule = backprop_rule(sizes, int(layer), int(i), int(j), param)
 whole = backprop_check(result, FD_STEP)
 n_steps = len(result.terms) + 1  # every factor, then the update
 
-# The step lives in the session (buttons move it) and in the link.
-step_key = p.key("step")
-if step_key not in st.session_state:
-    linked_step = p.get_int("step", 0, 0, 99)
-    if linked_step > n_steps - 1:
-        p.notices.append(f"Link value step={linked_step} is past the last step of this weight "
-                         f"({n_steps}); showing the last step.")
-    st.session_state[step_key] = linked_step
-st.session_state[step_key] = min(max(int(st.session_state[step_key]), 0), n_steps - 1)
-
-
-def _move(delta: int) -> None:
-    st.session_state[step_key] = min(max(st.session_state[step_key] + delta, 0), n_steps - 1)
-
-
-p.show_notices()
+# The step: buttons move it; a new weight starts at its first factor.
+if s.changed("case", "layer", "param", "i", "j"):
+    s.set(step=0)
+step = min(max(int(s["step"]), 0), n_steps - 1)
+if step != s["step"] and "step" in s.from_link:
+    s.notice(f"The link's step ({s['step'] + 1}) is past the last step of this weight "
+             f"({n_steps}), so the page shows the last step.")
+s.set(step=step)
+s.show_notices()
 b1, b2, b3, b4 = st.columns([1, 1, 1, 4])
-b1.button("◀ Previous", on_click=_move, args=(-1,), key="bp_prev",
-          disabled=st.session_state[step_key] == 0)
-b2.button("Next ▶", on_click=_move, args=(1,), key="bp_next",
-          disabled=st.session_state[step_key] == n_steps - 1)
-b3.button("⟲ Restart", on_click=_move, args=(-99,), key="bp_restart")
-step = st.session_state[step_key]
+# Each button sets the step it shows (not ±1), so a click replayed after a rerun is harmless.
+b1.button("◀ Previous", on_click=STATE.update, kwargs={"step": max(step - 1, 0)},
+          key="bp_prev", disabled=step == 0)
+b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_steps - 1)},
+          key="bp_next", disabled=step == n_steps - 1)
+b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
 b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
 
 net = Network.from_weights(weights, biases, "sigmoid")
@@ -225,6 +252,5 @@ else:
         chart("bp_diagram", (_flat(weights, biases), tuple(map(float, x)), highlight),
               lambda: network_diagram(net, fp, 0, highlight))
 
-p.write_back(step=step)
-if by_hand:
-    p.set(wts=",".join(f"{v:.10g}" for v in _flat(weights, biases)))
+next_page("views/backprop_steps.py")
+s.finish()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.layout import page_style
+from ui.lesson import lesson_links, next_page
 
 page_style()
 
@@ -17,23 +18,9 @@ st.markdown(
     "exact moment with a class."
 )
 
-st.subheader("The pages and the notes")
-ROWS = [
-    ("The neuron", "Background: weighted sum, sigmoid, perceptron",
-     "Weighted sum = linear regression; + sigmoid = logistic regression; + threshold = "
-     "a classifier."),
-    ("One vs all", "“1 Neuron can classify 2 classes whereas 2 Neurons can classify 3”",
-     "The notes' 2-neuron code beside one-vs-rest and softmax, and where it is ambiguous."),
-    ("Hidden layers", "Hidden layers, Multi Layer Perceptron",
-     "The forward pass: every weighted sum and activation on the network diagram."),
-    ("Gradient descent", "“We can use Least Squares or Gradient Descent”, w ← w − η ∂E/∂w",
-     "The update rule on the loss curve; a learning rate too small, good, too large."),
-    ("Backprop, step by step", "The chain rule for the output and hidden layer weights",
-     "Each factor of ∂E/∂w derived, with numbers, checked against finite differences."),
-    ("The notes, checked", "The derivative list at the end of the notes",
-     "Each stated formula beside the derived one, and a training run with each."),
-]
-for title, notes, what in ROWS:
-    st.markdown(f"- **{title}** — *{notes}*. {what}")
+st.subheader("The lesson, page by page")
+st.caption("In the order of the notes; each page ends with a link to the next.")
+lesson_links()
+next_page("views/home.py")
 
 st.caption("Teachers run it with `streamlit run app.py`; the pages are in the sidebar.")
