@@ -208,11 +208,12 @@ async def _playground(s: Student) -> None:
     await s.open("Training playground")
 
 
-async def _step(s: Student) -> None:
+async def _playground_step(s: Student) -> None:
     await s.click("Step", "Epoch")
 
 
-SCENARIO = [_home, _backprop, _next, _next, _next, _playground, _step, _step, _step]
+SCENARIO = [_home, _backprop, _next, _next, _next, _playground, _playground_step, _playground_step,
+            _playground_step]
 
 
 # ----------------------------------------------------------------------------- one level

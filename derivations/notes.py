@@ -46,7 +46,13 @@ NOTES_CASES = {
            "(3 classes, the notes' 2-neuron code), squared error.",
 }
 NOTES_SIZES = {"single_layer": (2, 2), "mlp": (2, 3, 2)}
-MAX_EPOCHS = 1000  # a training comparison's cap (shared server)
+MAX_COMPARISON_EPOCHS = 1000  # a training comparison's cap (shared server)
+
+
+def _sizes(case: str) -> tuple[int, ...]:
+    if case not in NOTES_SIZES:
+        raise ValueError(f"Unknown case {case!r}: choose one of {', '.join(NOTES_SIZES)}.")
+    return NOTES_SIZES[case]
 
 
 class NotesCase(NamedTuple):
@@ -58,9 +64,7 @@ class NotesCase(NamedTuple):
 
 def notes_network(case: str = "mlp", seed: int = 0) -> NotesCase:
     """A reproducible network and data point for one of the notes' cases (see NOTES_CASES)."""
-    if case not in NOTES_SIZES:
-        raise ValueError(f"Unknown case {case!r}: choose one of {', '.join(NOTES_SIZES)}.")
-    net = Network.init(list(NOTES_SIZES[case]), "sigmoid", seed=seed)
+    net = Network.init(list(_sizes(case)), "sigmoid", seed=seed)
     rng = np.random.default_rng(seed + 1000)
     x = np.round(rng.uniform(-2, 2, size=2), 2)  # round numbers read better on the page
     label = int(rng.integers(0, 3))
@@ -125,11 +129,19 @@ class StatedSquaredError(SquaredError):
         return self._der(y_hat, y) / y.shape[0]  # batch mean, as nn_core's losses
 
 
+def _trainable(record_key: str) -> str:
+    """The backprop ingredient record ``record_key`` replaces (see TRAINABLE)."""
+    if record_key not in TRAINABLE:
+        raise ValueError(f"No training comparison for {record_key!r}: choose one of "
+                         f"{', '.join(TRAINABLE)}.")
+    return TRAINABLE[record_key]
+
+
 @cache
 def stated_parts(record_key: str):
     """(hidden activation, output activation, loss) for training with record ``record_key`` as
     the notes state it; the parts that record does not touch are nn_core's own."""
-    which = TRAINABLE[record_key]
+    which = _trainable(record_key)
     hidden, output, loss = "sigmoid", "sigmoid", "squared_error"
     if which in ("hidden", "all"):
         hidden = StatedSigmoid("where_dyh_dzh", y_h)
@@ -143,9 +155,6 @@ def stated_parts(record_key: str):
 def stated_network(net: Network, record_key: str) -> tuple[Network, Loss | str]:
     """A copy of ``net`` whose activations take the notes' stated slopes for ``record_key``, and
     the loss to train it with: ``nn_core.train(*stated_network(...)…)`` trains as stated."""
-    if record_key not in TRAINABLE:
-        raise ValueError(f"No training comparison for {record_key!r}: choose one of "
-                         f"{', '.join(TRAINABLE)}.")
     hidden, output, loss = stated_parts(record_key)
     acts = [hidden] * (net.n_layers - 1) + [output]
     return Network.from_weights(net.weights, net.biases, acts), loss
@@ -189,16 +198,12 @@ def train_with_notes_formula(record_key: str = "where_dy_dz", case: str = "mlp",
     as the notes state it (record ``record_key``, see TRAINABLE). Full-batch gradient descent
     (``nn_core.train``) on the notes' squared error; returns both loss curves (loss after each
     epoch, epoch 0 is the start)."""
-    if record_key not in TRAINABLE:
-        raise ValueError(f"No training comparison for {record_key!r}: choose one of "
-                         f"{', '.join(TRAINABLE)}.")
-    if case not in NOTES_SIZES:
-        raise ValueError(f"Unknown case {case!r}: choose one of {', '.join(NOTES_SIZES)}.")
-    if case == "single_layer" and TRAINABLE[record_key] == "hidden":
+    which = _trainable(record_key)
+    if len(_sizes(case)) == 2 and which == "hidden":  # no hidden layer
         raise ValueError(f"{record_key} is about a hidden layer: use case='mlp'.")
     lr, epochs = learning_rate(lr), int(epochs)
-    if not 1 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"Epochs must be between 1 and {MAX_EPOCHS} (got {epochs}).")
+    if not 1 <= epochs <= MAX_COMPARISON_EPOCHS:
+        raise ValueError(f"Epochs must be between 1 and {MAX_COMPARISON_EPOCHS} (got {epochs}).")
     data = make_dataset(dataset, n_points=n_points, noise=0.1, test_fraction=0.0, seed=seed)
     if data.n_classes != 3:
         raise ValueError(f"The notes' cases classify 3 classes; {dataset} has "

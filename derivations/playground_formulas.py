@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import sympy as sp
+
+from nn_core.training import l2_strength, learning_rate
 
 w, eta, lam = sp.symbols("w eta lambda", real=True)
 E = sp.Function("E")
 
 
-def _number(value: float, what: str) -> sp.Float:
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{what} must be a positive number (got {value}).")
+def _number(value: float) -> sp.Float:
     return sp.Float(value, 4)
 
 
@@ -25,9 +23,9 @@ def update_rule(lr: float | None = None, l2: float = 0.0) -> sp.Expr:
     """
     grad = sp.Derivative(E(w), w)
     if l2:
-        coeff = lam if lr is None else _number(l2, "The L2 strength λ")
+        coeff = lam if lr is None else _number(l2_strength(l2))
         grad = sp.Add(grad, sp.Mul(coeff, w, evaluate=False), evaluate=False)
-    step = eta if lr is None else _number(lr, "The learning rate η")
+    step = eta if lr is None else _number(learning_rate(lr))
     return sp.Add(w, sp.Mul(-1, step, grad, evaluate=False), evaluate=False)
 
 
@@ -47,9 +45,9 @@ def momentum_rule(lr: float | None = None, momentum: float | None = None, l2: fl
     w ← w + v (the new v). With μ = 0 it is the plain step. Numbers replace η, μ, λ when given."""
     grad = sp.Derivative(E(w), w)
     if l2:
-        coeff = lam if lr is None else _number(l2, "The L2 strength λ")
+        coeff = lam if lr is None else _number(l2_strength(l2))
         grad = sp.Add(grad, sp.Mul(coeff, w, evaluate=False), evaluate=False)
-    step = eta if lr is None else _number(lr, "The learning rate η")
+    step = eta if lr is None else _number(learning_rate(lr))
     m = mu if momentum is None else sp.Float(momentum, 4)
     new_v = sp.Add(sp.Mul(m, v, evaluate=False), sp.Mul(-1, step, grad, evaluate=False),
                    evaluate=False)

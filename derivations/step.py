@@ -15,6 +15,7 @@ import numpy as np
 import sympy as sp
 
 from nn_core import Network, get_loss
+from nn_core.training import learning_rate
 
 from .chain import ChainRule, Factor, chain_rule
 from .symbolic import (
@@ -112,10 +113,7 @@ def _check_inputs(net, x, y, lr):
                          f"neuron); got shape {y.shape}.")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("x and y must be finite numbers.")
-    lr = float(lr)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
-    return x, y, lr
+    return x, y, learning_rate(lr)
 
 
 def primary_values(net: Network, x: np.ndarray, y: np.ndarray) -> np.ndarray:

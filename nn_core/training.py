@@ -132,9 +132,7 @@ def train(
     epochs = _number(epochs, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
     if not 0 <= epochs <= MAX_EPOCHS:
         raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
-    l2 = _number(l2, float, "The L2 strength λ must be 0 or positive")
-    if not (math.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"The L2 strength λ must be 0 or positive (got {l2}).")
+    l2 = l2_strength(l2)
     seed = _number(seed, int, "The seed must be a whole number")
     n = X.shape[0]
     if batch_size is None:
@@ -217,6 +215,14 @@ def learning_rate(value) -> float:
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
     return lr
+
+
+def l2_strength(value) -> float:
+    """λ as a float: the one check of the rule "the L2 strength is 0 or positive"."""
+    l2 = _number(value, float, "The L2 strength λ must be 0 or positive")
+    if not (math.isfinite(l2) and l2 >= 0):
+        raise ValueError(f"The L2 strength λ must be 0 or positive (got {l2}).")
+    return l2
 
 
 def _learning_rate(lr, epoch: int) -> float:

@@ -14,6 +14,7 @@ import numpy as np
 
 from nn_core.losses import get_loss
 from nn_core.network import Network
+from nn_core.training import learning_rate
 
 MAX_STEPS = 200
 MAX_GRID = 201
@@ -77,9 +78,7 @@ def descent_path(X, Y, w0, bias: float, activation: str, lr: float, steps: int,
     steps = int(steps)
     if not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"Steps must be between 1 and {MAX_STEPS} (got {steps}).")
-    lr = float(lr)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    lr = learning_rate(lr)
     w = np.asarray(w0, dtype=float).copy()
     mask = np.ones_like(w, dtype=bool) if learn is None else np.asarray(learn, dtype=bool)
     Y = np.asarray(Y, dtype=float).reshape(-1, 1)

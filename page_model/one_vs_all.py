@@ -21,8 +21,8 @@ from nn_core.datasets import Dataset, ambiguous, decode, encode, n_outputs
 from nn_core.network import Network
 from nn_core.training import DivergenceError, History, train
 
-SCHEMES: dict[str, tuple[str, str]] = {
-    # encoding: (output activation, loss)
+#: encoding → (output activation, loss) of its network
+SCHEME_SETUP: dict[str, tuple[str, str]] = {
     "binary": ("sigmoid", "squared_error"),
     "notes_2neuron": ("sigmoid", "squared_error"),
     "one_vs_rest": ("sigmoid", "squared_error"),
@@ -34,7 +34,9 @@ SCHEME_LABELS = {
     "one_vs_rest": "one vs rest: 3 neurons",
     "softmax": "softmax: 3 outputs",
 }
-MAX_EPOCHS = 3000
+#: the three ways to code 3 classes that the one-vs-all page compares side by side
+SCHEMES = ("notes_2neuron", "one_vs_rest", "softmax")
+MAX_SCHEME_EPOCHS = 1500  # the page's cap (shared server)
 
 
 @dataclass
@@ -84,14 +86,14 @@ def fit_scheme(data: Dataset, encoding: str, epochs: int = 400, lr: float = 2.0,
     ``neither`` (the notes' code only): the data's class written (0, 0). The network is
     trained on the code; recall, accuracy and ``predict_classes`` speak of the data's classes.
     """
-    if encoding not in SCHEMES:
-        raise ValueError(f"Unknown scheme {encoding!r}: choose one of {', '.join(SCHEMES)}.")
+    if encoding not in SCHEME_SETUP:
+        raise ValueError(f"Unknown scheme {encoding!r}: choose one of {', '.join(SCHEME_SETUP)}.")
     if data.is_regression:
         raise ValueError("One-vs-all needs class labels; pick a classification data set.")
     epochs = int(epochs)
-    if not 1 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"Epochs must be between 1 and {MAX_EPOCHS} (got {epochs}).")
-    act, loss = SCHEMES[encoding]
+    if not 1 <= epochs <= MAX_SCHEME_EPOCHS:
+        raise ValueError(f"Epochs must be between 1 and {MAX_SCHEME_EPOCHS} (got {epochs}).")
+    act, loss = SCHEME_SETUP[encoding]
     k = n_outputs(data.n_classes, encoding)
     classes = tuple(range(data.n_classes))
     if encoding == "notes_2neuron" and neither is not None:

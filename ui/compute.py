@@ -28,17 +28,14 @@ def neuron_data(seed: int, noise: float):
 
 
 # ------------------------------------------------------------------ one vs all
-OVA_SCHEMES = ("notes_2neuron", "one_vs_rest", "softmax")
-
-
 @st.cache_resource(max_entries=16, show_spinner="Training the three networks…")
 def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, neither: int):
-    from page_model.one_vs_all import fit_scheme
+    from page_model.one_vs_all import SCHEMES, fit_scheme
 
     data = make_dataset("blobs3", n_points, noise=noise, test_fraction=0.25, seed=seed)
     # Only the notes' code depends on which class is "neither": the data keeps its classes.
     return data, {enc: fit_scheme(data, enc, epochs, lr, seed, neither=neither)
-                  for enc in OVA_SCHEMES}
+                  for enc in SCHEMES}
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -9,6 +9,7 @@ import streamlit as st
 from charts.training import loss_curves
 from derivations import NOTES_CASES, TRAINABLE
 from derivations.formulas import typed_symbols
+from derivations.notes import MAX_COMPARISON_EPOCHS
 from ui.answer_box import answer_box
 from ui.cached import chart
 from ui.compute import notes_audit, notes_training
@@ -21,7 +22,6 @@ VERDICTS = {"ok": "✓ agrees", "error": "✗ wrong", "omission": "⚠ leaves so
             "notation": "✎ notation"}
 CASE_LABELS = {"single_layer": "no hidden layer", "mlp": "one hidden layer (MLP)"}
 CASES = tuple(NOTES_CASES)
-MAX_EPOCHS = 1000
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ by_key = {r.key: r for r in records}
 
 STATE = PageState("notes", NotesChecked, {
     "rec": Choice("formula", tuple(keys), {r.key: r.title or r.key for r in records}),
-    "case": Choice("network", CASES, CASE_LABELS), "epochs": Int("epochs", 50, MAX_EPOCHS),
+    "case": Choice("network", CASES, CASE_LABELS),
+    "epochs": Int("epochs", 50, MAX_COMPARISON_EPOCHS),
     "lr": Float("learning rate η", 0.1, 5.0),
 })
 header("The notes, checked", "Training — the update rules, the chain rule and the “where” block",
@@ -54,7 +55,7 @@ with st.sidebar:
     st.subheader("Training run")
     case = st.radio("network", CASES, format_func=lambda c: CASE_LABELS.get(c, c),
                     key=s.key("case"))
-    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50, key=s.key("epochs"))
+    epochs = st.slider("epochs", 50, MAX_COMPARISON_EPOCHS, step=50, key=s.key("epochs"))
     lr = st.slider("learning rate η", 0.1, 5.0, step=0.1, key=s.key("lr"))
     s.reset_button()
 s.show_notices()

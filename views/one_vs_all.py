@@ -8,18 +8,16 @@ import streamlit as st
 from charts.compare import scheme_regions
 from charts.training import loss_curves
 from derivations import formulas as F
-from page_model.one_vs_all import SCHEME_LABELS
+from page_model.one_vs_all import MAX_SCHEME_EPOCHS, SCHEME_LABELS, SCHEMES
 from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
-from ui.compute import OVA_SCHEMES, ova_binary, ova_compare
+from ui.compute import ova_binary, ova_compare
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
 
-SCHEMES = OVA_SCHEMES
 MAX_POINTS = 300
-MAX_EPOCHS = 1500
 LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
 
 
@@ -37,7 +35,7 @@ class OneVsAll:
 STATE = PageState("ova", OneVsAll, {
     "n": Int("number of points", 60, MAX_POINTS), "noise": Float("noise", 0.0, 1.5),
     "neither": Choice("class coded as “neither fires”", (0, 1, 2)),
-    "epochs": Int("epochs", 50, MAX_EPOCHS), "lr": Choice("learning rate η", LEARNING_RATES),
+    "epochs": Int("epochs", 50, MAX_SCHEME_EPOCHS), "lr": Choice("learning rate η", LEARNING_RATES),
     "seed": Int("seed", 0, 999), "show": Choice("regions shown", SCHEMES, SCHEME_LABELS),
 })
 
@@ -59,7 +57,7 @@ with st.sidebar:
     noise = st.slider("noise", 0.0, 1.5, step=0.05, key=s.key("noise"))
     neither = st.radio("class coded as “neither fires” (0, 0)", [0, 1, 2], horizontal=True,
                        key=s.key("neither"))
-    epochs = st.slider("epochs", 50, MAX_EPOCHS, step=50, key=s.key("epochs"))
+    epochs = st.slider("epochs", 50, MAX_SCHEME_EPOCHS, step=50, key=s.key("epochs"))
     lr = st.select_slider("learning rate η", LEARNING_RATES, key=s.key("lr"))
     seed = st.number_input("seed", step=1, **s.number("seed"))
     s.said("seed")
