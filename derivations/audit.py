@@ -55,7 +55,7 @@ class AuditRecord:
     kind: str  # "formula" | "prose"
     title: str = ""
     severity: str = "ok"  # "ok" | "error" | "omission" | "notation"
-    quote: str = ""  # where in the notes: a short quote, as LaTeX (prose in \\text{…})
+    quote: str = ""  # the notes' own text, verbatim (NOTES_QUOTES); pieces joined by " … "
     ratio_latex: str = ""  # stated ÷ derived, simplified, where that says more than a verdict
     demo: dict = field(default_factory=dict)  # numbers behind the consequence
 
@@ -245,8 +245,6 @@ def _where_records() -> list[AuditRecord]:
         title="The hidden-weight gradient from the where block", ratio=True, demo=demo_all,
         quote=r"\sum_i(\dots)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}"
               r"\frac{\partial z_{h_{11}}}{\partial w_{x_1h_{11}}}"))
-    for r in recs:  # quote the whole line: left side = right side
-        r.quote = f"{r.label} = {r.quote}"
     return recs
 
 
@@ -288,14 +286,18 @@ def _definition_records() -> list[AuditRecord]:
         # Descent: d/dη E(w − η ∂E/∂w) at η = 0 is −(∂E/∂w)², never positive.
         slope = sp.diff(E(step), eta).subs(eta, 0).doit()
         descends = sp.simplify(slope + grad ** 2) == 0
-        recs.append(_record(
+        rec = _record(
             key, w_name, step, step,
             "Right: gradient descent moves the weight against the slope. SymPy: the loss "
             "changes at rate d/dη E(w − η ∂E/∂w) = −(∂E/∂w)² ≤ 0 at η = 0, so a small enough "
             "step never increases the loss.", title=title, agrees=bool(descends),
             quote=rf"{w_name} \gets {w_name} - \eta\frac{{\partial E_{{total}}}}"
                   rf"{{\partial {w_name}}}",
-            demo={"descent_rate_latex": _latex(slope)}))
+            demo={"descent_rate_latex": _latex(slope)})
+        # Derived is not the rule again but what SymPy derives of it: the loss falls along it.
+        rec.derived_latex = (rf"{_latex(step)},\quad \left.\frac{{d}}{{d\eta}} E_{{total}}"
+                             rf"\right|_{{\eta=0}} = {_latex(slope)} \leq 0")
+        recs.append(rec)
     return recs
 
 
@@ -323,7 +325,8 @@ def _split_records() -> list[AuditRecord]:
                 "Right: only ŷ_1 depends on this weight, so the chain has a single path; SymPy "
                 "differentiates the whole composed error and the product of the factors, and "
                 "they are identical. (The notes write y_1 for the prediction ŷ_1 here.)",
-                title=title, quote=how)
+                title=f"{title}: {'first' if n == 1 else 'second'} split, through "
+                      f"{'y₁' if n == 1 else 'z₁'}", quote=how)
             rec.stated_latex = _latex(abbreviate(stated, net))
             rec.derived_latex = _latex(abbreviate(derived, net))
             recs.append(rec)
@@ -342,8 +345,6 @@ def _split_records() -> list[AuditRecord]:
     rec.stated_latex = _latex(abbreviate(stated, rule.net))
     rec.derived_latex = _latex(abbreviate(rule.gradient, rule.net))
     recs.append(rec)
-    for r in recs:
-        r.quote = f"{r.label} = {r.quote}"
     return recs
 
 
@@ -409,8 +410,104 @@ def _prose_records() -> list[AuditRecord]:
     return recs
 
 
+#: What each record quotes: the notes' own text, verbatim (a test checks each piece is in
+#: the notes). LaTeX as the notes write it, alignment marks included; prose with its $…$.
+_CHAIN_HIDDEN = (
+    r"\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
+    r"E_i}{\partial y_i}\frac{\partial y_i}{\partial z_i}\frac{\partial z_i}{\partial "
+    r"y_{h_{11}}}\bigg)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}\frac{\partial "
+    r"z_{h_{11}}}{\partial w_{x_1h_{11}}}")
+_WHERE_HIDDEN = r"\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}} & & = 1 - \hat{y}_{h_{11}}"
+NOTES_QUOTES = {
+    "weighted_sum": r"z_i = \sum_{j} W_{j}X_{ij}",
+    "sigmoid": r"y_i & & = \frac{1}{1 + e^{-z_i}} \\ &&& = "
+               r"\frac{1}{1 + e^{-\sum_{j} w_{j}x_{ij}}}",
+    "squared_error": r"E_{total} = E_1 + E_2\\ E_1 = \frac{1}{2}(y_1 - \hat{y}_1)^2",
+    "update_single": r"w_{x_1z_1} \gets w_{x_1z_1} - "
+                     r"\eta\frac{\partial E_{total}}{\partial w_{x_1z_1}}",
+    "update_output": r"w_{h_{11}z_1} \gets w_{h_{11}z_1} - "
+                     r"\eta\frac{\partial E_{total}}{\partial w_{h_{11}z_1}}",
+    "update_hidden": r"w_{x_1h_{11}} \gets w_{x_1h_{11}} - "
+                     r"\eta\frac{\partial E_{total}}{\partial w_{x_1h_{11}}}",
+    "chain_single_1": r"\frac{\partial E_{total}}{\partial w_{x_1z_1}} = "
+                      r"\frac{\partial E_{total}}{\partial y_1}"
+                      r"\frac{\partial y_1}{\partial w_{x_1z_1}}",
+    "chain_single_2": r"\frac{\partial y_1}{\partial w_{x_1z_1}} = "
+                      r"\frac{\partial y_1}{\partial z_1}\frac{\partial z_1}{\partial w_{x_1z_1}}",
+    "chain_output_1": r"\frac{\partial E_{total}}{\partial w_{h_{11}z_1}} = "
+                      r"\frac{\partial E_{total}}{\partial y_1}"
+                      r"\frac{\partial y_1}{\partial w_{h_{11}z_1}}",
+    "chain_output_2": r"\frac{\partial y_1}{\partial w_{h_{11}z_1}} = "
+                      r"\frac{\partial y_1}{\partial z_1}"
+                      r"\frac{\partial z_1}{\partial w_{h_{11}z_1}}",
+    "chain_hidden": _CHAIN_HIDDEN,
+    "where_dE_dy": r"\frac{\partial E_i}{\partial y_i} & & = -(y_i - \hat{y}_i)",
+    "where_dy_dz": r"\frac{\partial y_i}{\partial z_i} & & = -\hat{y}_i(1 - \hat{y}_i)",
+    "where_dz_dyh": r"\frac{\partial z_i}{\partial y_{h_{11}}} & & = w_{h_{11}z_i}",
+    "where_dyh_dzh": _WHERE_HIDDEN,
+    "where_dzh_dw": r"\frac{\partial z_{h_{11}}}{\partial w_{x_1h_{11}}} & & = x_1",
+    "where_block": _CHAIN_HIDDEN,
+    "prose_f2_activation": "$f_2$ is called as a logic gate or activation function",
+    "prose_f1_one": "$f_1$ is $1$ for weighted sum",
+    "prose_z_name": "$z_i$ is the predicted output … $z_i$ is “input” for Neuron $i$",
+    "prose_y_meaning": "Now $y_i$ has become the predicted output instead of $z_i$ … where "
+                       r"$y_1 \in \{0, 1\}$ is the ground truth",
+    "prose_i_index": "where $i$ is the index of data point … "
+                     r"\sum_{i}\bigg(\frac{\partial E_i}{\partial y_i}",
+    "prose_hidden_hat": _WHERE_HIDDEN,
+    "prose_shared_weights": r"\hat{y}_1 = \frac{1}{1 + e^{-\sum_{j} w_{j}x_{ij}}}",
+    "prose_one_vs_all": "1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 "
+                        "classes. This is called as 1 vs All logical structure.",
+}
+
+
+def quote_parts(quote: str) -> list[tuple[str, str]]:
+    """A record's quote as (kind, text) pieces: "prose" (Markdown with $…$ maths) or "latex"
+    (a formula as the notes write it, alignment marks included)."""
+    parts = []
+    for piece in quote.split(" … "):
+        is_prose = "$" in piece or "\\" not in piece
+        parts.append(("prose" if is_prose else "latex", piece))
+    return parts
+
+
+def _words(rec: AuditRecord, label: str, stated: str, derived: str) -> None:
+    """A record whose point is about words shows words (LaTeX), not a formula that says
+    something else: what the notes call the thing, and what it is by their own formulas."""
+    rec.label, rec.stated_latex, rec.derived_latex = label, stated, derived
+
+
+def _word_records(recs: list[AuditRecord]) -> None:
+    by = {r.key: r for r in recs}
+    wsum = _latex(sym("w_{1}") * sym("x_{1}") + sym("w_{2}") * sym("x_{2}"))
+    by_pred = _partial("E_i", r"\hat{y}_i") + " = " + _latex(sp.diff(
+        loss_term("squared_error", y_hat_i, y_i), y_hat_i))
+    by_truth = _partial("E_i", "y_i") + " = " + _latex(sp.diff(
+        loss_term("squared_error", y_hat_i, y_i), y_i))
+    _words(by["prose_f2_activation"], "f_2", _text("a logic gate or activation function"),
+           wsum + _text(", the weighted sum (by ") + r"y_i = f_1(f_2(x_i))"
+           + _text("; the activation is ") + "f_1" + _text(")"))
+    _words(by["prose_z_name"], "z_i", _text("the predicted output"),
+           _text("the neuron's input, its weighted sum ") + wsum + _text("; the output is ")
+           + r"y_i = \sigma(z_i)")
+    _words(by["prose_y_meaning"], "y_i",
+           _text("the predicted output (background) and the ground truth (training)"),
+           _text("the ground truth; the prediction is ") + r"\hat{y}_i" + _text(", so ")
+           + by_pred + _text(" while ") + by_truth)
+    _words(by["prose_i_index"], "i", _text("the index of data point"),
+           _text("in ") + r"\sum_i \frac{\partial E_i}{\partial y_i}\cdots"
+           + _text(" the output neuron (of one data point)"))
+    _words(by["prose_hidden_hat"], _text("hidden activation"), _latex(y_h_notes),
+           _latex(y_h) + _text(" (no hat: a hidden neuron has no target to predict)"))
+    by["prose_f1_one"].label = "f_1(z)"
+
+
 def _build_audit() -> list[AuditRecord]:
-    return _definition_records() + _split_records() + _where_records() + _prose_records()
+    recs = _definition_records() + _split_records() + _where_records() + _prose_records()
+    for r in recs:
+        r.quote = NOTES_QUOTES[r.key]
+    _word_records(recs)
+    return recs
 
 
 @lru_cache(maxsize=1)

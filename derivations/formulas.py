@@ -155,16 +155,27 @@ def layer_formulas(layer: int, activation: str) -> dict[str, str]:
     }
 
 
-def softmax_numbers(z_values: Sequence[float], k: int, value: float) -> str:
-    return _softmax_numbers(tuple(map(float, z_values)), int(k), float(value))
+def softmax_exprs(z_values: Sequence[float], k: int, layer: int = 1):
+    """(general, symbol → number) for neuron k (0-based) of a softmax layer:
+    y_k = e^{z_k} / (e^{z_1} + … + e^{z_m}) and the LaTeX of each z's number. The numbers are
+    printed into the general expression itself (``symbol_names``), so the "with the numbers"
+    line is the general formula's tree with numbers for names: SymPy cannot rearrange it."""
+    zs = [sp.Symbol(f"z^{{({layer})}}_{{{m + 1}}}", real=True) for m in range(len(z_values))]
+    general = sp.exp(zs[k]) / sp.Add(*(sp.exp(z) for z in zs))
+    return general, {z: _latex(num(v)) for z, v in zip(zs, z_values, strict=True)}
+
+
+def softmax_numbers(z_values: Sequence[float], k: int, value: float, layer: int = 1) -> str:
+    return _softmax_numbers(tuple(map(float, z_values)), int(k), float(value), int(layer))
 
 
 @lru_cache(maxsize=4096)
-def _softmax_numbers(z_values: tuple, k: int, value: float) -> str:
-    terms = [sp.exp(num(v), evaluate=False) for v in z_values]
-    expr = sp.Mul(terms[k], sp.Pow(sp.Add(*terms, evaluate=False), -1, evaluate=False),
-                  evaluate=False)
-    return equation_lines("y", _latex(expr), _latex(num(value)))
+def _softmax_numbers(z_values: tuple, k: int, value: float, layer: int) -> str:
+    general, names = softmax_exprs(z_values, k, layer)
+    lhs = f"y^{{({layer})}}_{{{k + 1}}}"
+    return equation_lines(lhs, _latex(general), sp.latex(general, order="none",
+                                                         symbol_names=names),
+                          _latex(num(value)))
 
 
 # ---------------------------------------------------------------------------- gradient descent

@@ -200,7 +200,9 @@ def train_with_notes_formula(record_key: str = "where_dy_dz", case: str = "mlp",
     epoch, epoch 0 is the start)."""
     which = _trainable(record_key)
     if len(_sizes(case)) == 2 and which == "hidden":  # no hidden layer
-        raise ValueError(f"{record_key} is about a hidden layer: use case='mlp'.")
+        raise ValueError("This line is the slope of a hidden neuron, and the network without a "
+                         "hidden layer has none: choose the network with one hidden layer "
+                         "(MLP) to train with it.")
     lr, epochs = learning_rate(lr), int(epochs)
     if not 1 <= epochs <= MAX_COMPARISON_EPOCHS:
         raise ValueError(f"Epochs must be between 1 and {MAX_COMPARISON_EPOCHS} (got {epochs}).")

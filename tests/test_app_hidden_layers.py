@@ -16,8 +16,9 @@ def _forward(sizes, acts, seed, x):
 def _check_all_values(t, fp, sizes):
     for layer in range(1, len(sizes)):
         for j in range(sizes[layer]):
-            assert t[f"z({layer})_{j}"] == pytest.approx(fp.zs[layer - 1][0, j], abs=1e-12)
-            assert t[f"y({layer})_{j}"] == pytest.approx(fp.ys[layer][0, j], abs=1e-12)
+            # neurons are counted from 1 on the page, as the notes count them
+            assert t[f"z({layer})_{j + 1}"] == pytest.approx(fp.zs[layer - 1][0, j], abs=1e-12)
+            assert t[f"y({layer})_{j + 1}"] == pytest.approx(fp.ys[layer][0, j], abs=1e-12)
 
 
 def test_default_forward_pass_matches_nn_core():
@@ -43,12 +44,12 @@ def test_widgets_change_numbers_consistently():
 
 def test_link_opens_layer_and_neuron():
     at = page("hidden_layers", {"layers": "2", "width": "4", "out": "softmax", "outputs": "3",
-                                "layer": "3", "neuron": "2", "x1": "-1.5", "seed": "5"})
+                                "layer": "3", "neuron": "3", "x1": "-1.5", "seed": "5"})
     sizes = [2, 4, 4, 3]
     _, fp = _forward(sizes, ["sigmoid", "softmax"], 5, [-1.5, -1.0])
     _check_all_values(table(at), fp, sizes)
     assert has_latex(at, F.layer_formulas(3, "softmax")["activation"])
-    assert has_latex(at, F.softmax_numbers(fp.zs[2][0], 2, fp.ys[3][0, 2]))
+    assert has_latex(at, F.softmax_numbers(fp.zs[2][0], 2, fp.ys[3][0, 2], 3))
     assert notices(at) == []
 
 
@@ -57,17 +58,17 @@ def test_stale_link_values_fall_back():
     text = " ".join(notices(at))
     assert "neurons per hidden layer (“99”)" in text and "hidden activation (“softmax”)" in text
     # Neuron 5 does not exist in a 3-neuron layer: the page explains the last one instead.
-    assert at.session_state["hidden.neuron"] == 2
+    assert at.session_state["hidden.neuron"] == 3
     _, fp = _forward([2, 3, 2], ["sigmoid", "sigmoid"], 0, [0.5, -1.0])
     _check_all_values(table(at), fp, [2, 3, 2])
 
 
 def test_switching_activation_keeps_the_weights_until_asked():
     at = page("hidden_layers")
-    z_before = table(at)["z(1)_0"]
+    z_before = table(at)["z(1)_1"]
     at.selectbox(key="hidden.act").set_value("relu").run()
     # Same weights, new activation: the first weighted sums do not move.
-    assert table(at)["z(1)_0"] == pytest.approx(z_before, abs=1e-12)
+    assert table(at)["z(1)_1"] == pytest.approx(z_before, abs=1e-12)
     net = Network.from_weights(Network.init([2, 3, 2], ["sigmoid", "sigmoid"], 0).weights,
                                None, ["relu", "sigmoid"])
     _check_all_values(table(at), net.forward_pass(np.array([[0.5, -1.0]])), [2, 3, 2])
@@ -75,4 +76,4 @@ def test_switching_activation_keeps_the_weights_until_asked():
     at.button(key="hidden#redraw").click().run()
     _, fp = _forward([2, 3, 2], ["relu", "sigmoid"], 0, [0.5, -1.0])
     _check_all_values(table(at), fp, [2, 3, 2])
-    assert table(at)["z(1)_0"] != pytest.approx(z_before)
+    assert table(at)["z(1)_1"] != pytest.approx(z_before)

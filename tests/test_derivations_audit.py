@@ -39,8 +39,15 @@ def test_records_have_the_contract_fields():
         assert isinstance(r.agrees, bool) and r.label and r.consequence and r.title
         assert r.severity in ("ok", "error", "omission", "notation")
         assert r.agrees == (r.severity == "ok")
+    words = {"prose_f2_activation", "prose_z_name", "prose_y_meaning", "prose_i_index",
+             "prose_hidden_hat"}  # records about words show words
     for r in recs:
-        if not r.key.startswith("chain_"):  # chain records print with weighted sums abbreviated
+        if r.key.startswith("update_"):  # derived shows what SymPy derives of the rule too
+            assert r.derived_latex.startswith(sp.latex(r.derived, order="none"))
+            assert r"\leq 0" in r.derived_latex
+        elif r.key in words:
+            assert r"\text{" in r.label + r.stated_latex + r.derived_latex
+        elif not r.key.startswith("chain_"):  # chain records print with weighted sums abbreviated
             assert r.stated_latex == sp.latex(r.stated, order="none")
             assert r.derived_latex == sp.latex(r.derived, order="none")
     assert {r.key for r in recs if r.kind == "prose"} >= {

@@ -31,7 +31,7 @@ class Hidden:
     x1: float = 0.5
     x2: float = -1.0
     layer: int = 1
-    neuron: int = 0
+    neuron: int = 1  # counted from 1, as the notes count neurons (h_{11}, h_{12}, …)
     drawn: str = ""  # "hidden/output" activations the weights were drawn for; "" = those in use
 
 
@@ -43,7 +43,7 @@ STATE = PageState("hidden", Hidden, {
     "out": Choice("output activation", OUTPUT_ACTIVATIONS),
     "seed": Int("weight seed", 0, 999), "x1": Float("x₁", -3.0, 3.0), "x2": Float("x₂", -3.0, 3.0),
     "layer": Int("layer explained", 1, MAX_HIDDEN_LAYERS + 1),
-    "neuron": Int("neuron explained", 0, MAX_NEURONS - 1),
+    "neuron": Int("neuron explained", 1, MAX_NEURONS),
     "drawn": Choice("activations the weights were drawn for", DRAWN),
 })
 
@@ -59,6 +59,13 @@ header("Hidden layers", "Background — hidden layers and the Multi Layer Percep
        "its outputs are the next layer's inputs. Pick a point and watch the numbers flow.")
 notes_quote("Hidden layer(s) is introduced to allow the “system” to perform more complicated "
             "work, $y_{i, new} = f_{hidden}(y_{i})$.")
+st.caption("What the notes mean: the hidden layer's outputs become the new inputs of the layer "
+           "after it. Read literally, though, $y_{i, new} = f_{hidden}(y_{i})$ puts the "
+           "activation straight onto the old outputs, one by one and without weights. On this "
+           "page (and in the notes' own training section) each hidden neuron first takes its "
+           "own weighted sum of all the outputs before it, $z_j = \\sum_i w_{ij} y_i + b_j$, "
+           "then applies its activation, $y_j = f(z_j)$: a layer can have more or fewer "
+           "neurons than inputs, and each mixes all of them.")
 
 
 def _redraw():
@@ -88,8 +95,8 @@ with st.sidebar:
     st.subheader("Explain one neuron")
     # A choice beyond the current network is pulled back to its last layer / neuron.
     layer = st.slider("layer", 1, n_layers, key=s.key("layer", hi=n_layers))
-    neuron = st.number_input("neuron j (from 0)", step=1,
-                             **s.number("neuron", lo=0, hi=sizes[layer] - 1))
+    neuron = st.number_input("neuron j", step=1,
+                             **s.number("neuron", lo=1, hi=sizes[layer]))
     s.said("neuron")
     st.caption(f"This network has {n_layers} layers of weights; layer {n_layers} is the "
                "output layer.")
@@ -119,7 +126,8 @@ fp = net.forward_pass(x)
 act = net.activations[layer - 1].name
 W, bias = net.weights[layer - 1], net.biases[layer - 1]
 y_prev = fp.ys[layer - 1][0]
-z_j, y_j = float(fp.zs[layer - 1][0, neuron]), float(fp.ys[layer][0, neuron])
+j0 = int(neuron) - 1  # the arrays count from 0, the page from 1
+z_j, y_j = float(fp.zs[layer - 1][0, j0]), float(fp.ys[layer][0, j0])
 
 f_col, n_col, c_col = columns()
 with f_col:
@@ -131,19 +139,19 @@ with f_col:
                "layer before. The weights w⁽ˡ⁾ᵢⱼ connect neuron i of layer l−1 to neuron j.")
 with n_col:
     st.subheader(f"Neuron {neuron} of layer {layer}")
-    st.latex(F.weighted_sum_numbers(W[:, neuron], y_prev, bias[neuron], z_j))
+    st.latex(F.weighted_sum_numbers(W[:, j0], y_prev, bias[j0], z_j))
     if act == "softmax":
-        st.latex(F.softmax_numbers(fp.zs[layer - 1][0], neuron, y_j))
+        st.latex(F.softmax_numbers(fp.zs[layer - 1][0], j0, y_j, layer))
     else:
         st.latex(F.activation_numbers(act, z_j, y_j, lhs="y"))
     rows = [(f"x{k + 1}", float(v)) for k, v in enumerate(x[0])]
     for l_ in range(1, n_layers + 1):
         for j in range(sizes[l_]):
-            rows.append((f"z({l_})_{j}", float(fp.zs[l_ - 1][0, j])))
-            rows.append((f"y({l_})_{j}", float(fp.ys[l_][0, j])))
+            rows.append((f"z({l_})_{j + 1}", float(fp.zs[l_ - 1][0, j])))
+            rows.append((f"y({l_})_{j + 1}", float(fp.ys[l_][0, j])))
     numbers_table(rows)
 with c_col:
-    highlight = [(layer, i, neuron) for i in range(sizes[layer - 1])]
+    highlight = [(layer, i, j0) for i in range(sizes[layer - 1])]
     chart("hidden_diagram", (sizes, hidden_act, out_act, int(seed), x1, x2, highlight),
           lambda: network_diagram(net, fp, point=0, highlight=highlight))
     st.caption("Solid blue edges: positive weights, dashed vermillion: negative; thicker = "

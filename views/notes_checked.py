@@ -8,8 +8,10 @@ import streamlit as st
 
 from charts.training import loss_curves
 from derivations import NOTES_CASES, TRAINABLE
+from derivations.audit import quote_parts
 from derivations.formulas import typed_symbols
 from derivations.notes import MAX_COMPARISON_EPOCHS
+from page_model.numbers import fmt_latex
 from ui.answer_box import answer_box
 from ui.cached import chart
 from ui.compute import notes_audit, notes_training
@@ -71,7 +73,11 @@ f_col, n_col, c_col = columns()
 with f_col:
     if rec.quote:
         st.markdown("*The notes write:*")
-        st.latex(rec.quote)
+        for kind, piece in quote_parts(rec.quote):  # verbatim: the notes' own text
+            if kind == "prose":
+                st.markdown(f"> {piece}")
+            else:
+                st.latex(rf"\begin{{aligned}} {piece} \end{{aligned}}")
     st.markdown("**As stated**")
     st.latex(f"{rec.label} = {rec.stated_latex}")
     st.markdown("**As derived by SymPy**")
@@ -87,7 +93,7 @@ with n_col:
         at_point = {k: v for k, v in rec.counterexample.items()
                     if k not in ("stated_value", "derived_value")}
         if at_point:
-            st.latex(r",\; ".join(f"{k} = {float(v):g}" for k, v in at_point.items()))
+            st.latex(r",\; ".join(f"{k} = {fmt_latex(v)}" for k, v in at_point.items()))
         numbers_table([("stated gives", rec.counterexample.get("stated_value", float("nan"))),
                        ("derived gives", rec.counterexample.get("derived_value", float("nan")))])
 with c_col:
