@@ -19,6 +19,12 @@ from nn_core.training import learning_rate
 MAX_STEPS = 200
 MAX_GRID = 201
 BLOW_UP = 1e8  # a loss this large means the steps are running away
+WEIGHT_GRID = np.linspace(-4.0, 4.0, 81)  # the weights the page draws the loss over
+
+
+def capped_steps(steps) -> int:
+    """The number of steps to take: at most ``MAX_STEPS`` (a shared server)."""
+    return min(int(steps), MAX_STEPS)
 
 
 def neuron(weights, bias: float, activation: str) -> Network:
@@ -121,11 +127,16 @@ def critical_lr(X, learn=None) -> float:
     return 2.0 / lam if lam > 0 else float("inf")
 
 
+def lowest_loss(path: DescentPath, losses_seen) -> float:
+    """The lowest loss on the drawn curve or surface (``losses_seen``) and along the path."""
+    return min(float(np.nanmin(losses_seen)), float(np.nanmin(path.losses)))
+
+
 def progress(path: DescentPath, losses_seen) -> float:
     """How far down the path got: (E_start − E_end) / (E_start − E_min), E_min the lowest loss
     in ``losses_seen`` (the drawn curve or surface) and the path. 1 = at the bottom; ≤ 0 =
     no better than the start."""
-    floor = min(float(np.nanmin(losses_seen)), float(np.nanmin(path.losses)))
+    floor = lowest_loss(path, losses_seen)
     drop = float(path.losses[0]) - floor
     return 1.0 if drop <= 0 else (float(path.losses[0]) - float(path.losses[-1])) / drop
 
@@ -147,3 +158,13 @@ def preset_lr(preset: str, activation: str, X, learn=None) -> float:
 def lr_ratio(lr: float, X, learn=None) -> float:
     """η / η_max for a linear neuron: above 1 the steps diverge."""
     return float(lr) / critical_lr(X, learn)
+
+
+def preset_runs(activation: str, X, learn, run) -> dict[str, tuple[float, DescentPath]]:
+    """Each preset's η and the path ``run(η)`` takes (the page passes its cached descent)."""
+    table = LINEAR_PRESETS if activation == "linear" else SIGMOID_PRESETS
+    runs = {}
+    for preset in table:
+        eta = preset_lr(preset, activation, X, learn)
+        runs[preset] = (eta, run(eta))
+    return runs

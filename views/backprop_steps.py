@@ -4,14 +4,14 @@ derivations.step_through's (SymPy + nn_core), the diagram charts.network's."""
 
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from charts.network import network_diagram
 from derivations import NOTES_CASES, notes_network
 from derivations.formulas import equation_lines, paths_total, typed_symbols
 from derivations.step import FD_STEP
-from nn_core import Network, encode
+from nn_core import encode
+from page_model.backprop import flat_params, highlight, layer_starts, param_inputs, with_params
 from page_model.numbers import fmt_latex
 from page_model.verdicts import backprop_check, factor_check, loss_change
 from ui.answer_box import answer_box
@@ -57,11 +57,6 @@ STATE = PageState("bp", Backprop, {
 })
 
 
-def _flat(weights, biases):
-    return [float(v) for w, b in zip(weights, biases, strict=True)
-            for v in (*np.ravel(w), *np.ravel(b))]
-
-
 header("Backprop, step by step", "Training — the chain rule for each layer of weights",
        "Pick a weight and walk through ∂E/∂w one chain-rule factor at a time. Each factor is "
        "derived by SymPy, shown with the live numbers put in, and checked against the NumPy "
@@ -82,41 +77,31 @@ with st.sidebar:
     sizes = tuple(start.net.sizes)
     by_hand = st.toggle("set every weight by hand", key=s.key("hand"))
 
-weights = [w.copy() for w in start.net.weights]
-biases = [b.copy() for b in start.net.biases]
+net = start.net
 if by_hand:
     # The hand-set weights travel in the link as one list: W¹ row by row, b¹, W², b², …
-    count = len(_flat(weights, biases))
+    count = net.n_params
     flat = list(s["wts"])
     if len(flat) != count:
         if flat and "wts" in s.from_link:
             s.notice(f"The link's hand-set weights were not {count} numbers for this network, "
                      "so the page starts from the seed's weights.")
-        flat = _flat(weights, biases)
+        flat = flat_params(net)
     with st.sidebar.expander("Weights and biases", expanded=True):
-        k = 0
+        starts = layer_starts(net)
         new_flat = []
-        for layer_no, (w, b) in enumerate(zip(weights, biases, strict=True), start=1):
-            st.markdown(f"**Layer {layer_no}**")
-            for name, shape in (("w", w.shape), ("b", b.shape)):
-                for idx in np.ndindex(shape):
-                    label = (f"w⁽{layer_no}⁾ {idx[0] + 1}→{idx[1] + 1}" if name == "w"
-                             else f"b⁽{layer_no}⁾ {idx[0] + 1}")
-                    key = f"bp.{case}.{name}{layer_no}_{'_'.join(map(str, idx))}"
-                    if key not in st.session_state or "wts" in s.from_link:
-                        st.session_state[key] = float(flat[k])
-                    new_flat.append(st.number_input(
-                        label, step=0.1, format="%.3f",
-                        **bounded(key, -WEIGHT_LIMIT, WEIGHT_LIMIT, label)))
-                    said(key)
-                    k += 1
-        k = 0
-        for w, b in zip(weights, biases, strict=True):
-            w[...] = np.reshape(new_flat[k:k + w.size], w.shape)
-            k += w.size
-            b[...] = new_flat[k:k + b.size]
-            k += b.size
-    s.set(wts=tuple(_flat(weights, biases)))
+        for k, (label, suffix) in enumerate(param_inputs(net)):
+            if k in starts:
+                st.markdown(f"**Layer {starts[k]}**")
+            key = f"bp.{case}.{suffix}"
+            if key not in st.session_state or "wts" in s.from_link:
+                st.session_state[key] = float(flat[k])
+            new_flat.append(st.number_input(
+                label, step=0.1, format="%.3f",
+                **bounded(key, -WEIGHT_LIMIT, WEIGHT_LIMIT, label)))
+            said(key)
+    net = with_params(net, new_flat)
+    s.set(wts=tuple(flat_params(net)))
 
 with st.sidebar:
     st.subheader("Data point")
@@ -145,12 +130,12 @@ with st.sidebar:
     lr = st.slider("learning rate η", 0.05, 5.0, step=0.05, key=s.key("lr"))
     s.reset_button()
 
-x = np.array([x1, x2])
+x = (float(x1), float(x2))
 y = encode([label], 3, "notes_2neuron")[0]
 try:
-    result = backprop_step(tuple(map(tuple, (w.tolist() for w in weights))),
-                   tuple(tuple(b.tolist()) for b in biases), tuple(x), tuple(y), int(layer),
-                   int(i), int(j), param, float(lr))
+    result = backprop_step(tuple(map(tuple, (w.tolist() for w in net.weights))),
+                           tuple(tuple(b.tolist()) for b in net.biases), x, tuple(y), int(layer),
+                           int(i), int(j), param, float(lr))
 except ValueError as err:
     s.show_notices()
     s.finish()
@@ -178,9 +163,7 @@ b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_ste
 b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
 b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
 
-net = Network.from_weights(weights, biases, "sigmoid")
-fp = net.forward_pass(x.reshape(1, -1))
-highlight = [(layer, i, j)] if param == "weight" else [(layer, j)]
+fp = net.forward_pass([x])
 
 st.latex(result.chain_latex)
 if step == n_steps - 1:
@@ -191,14 +174,7 @@ if step < n_steps - 1:
     term = result.terms[step]
     factor = rule.factors[step]
     k = result.paths[term.path].k if term.path is not None else None
-    if term.path is not None:
-        route = result.paths[term.path].route
-        chain = [j, *route]
-        highlight += [(layer + 1 + m, chain[m], chain[m + 1]) for m in range(len(route))]
-    if factor.kind in ("loss", "activation"):
-        highlight.append((factor.layer, factor.neuron))
-    elif factor.kind == "weight":
-        highlight.append((factor.layer, factor.source, factor.neuron))
+    lit = highlight(layer, i, j, param, term, factor, result.paths)
     with f_col:
         st.subheader("This factor")
         st.latex(term.symbol_latex)
@@ -223,8 +199,8 @@ if step < n_steps - 1:
             numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
                           + [("sum over paths", paths_total(result))])
     with c_col:
-        chart("bp_diagram", (_flat(weights, biases), tuple(map(float, x)), highlight),
-              lambda: network_diagram(net, fp, 0, highlight))
+        chart("bp_diagram", (flat_params(net), x, lit),
+              lambda: network_diagram(net, fp, 0, lit))
         answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
                    factor.general, typed_symbols(factor.general), progress_key="bp_progress")
 else:
@@ -249,8 +225,9 @@ else:
         for note in result.notes:
             st.warning(note)
     with c_col:
-        chart("bp_diagram", (_flat(weights, biases), tuple(map(float, x)), highlight),
-              lambda: network_diagram(net, fp, 0, highlight))
+        lit = highlight(layer, i, j, param)
+        chart("bp_diagram", (flat_params(net), x, lit),
+              lambda: network_diagram(net, fp, 0, lit))
 
 next_page("views/backprop_steps.py")
 s.finish()

@@ -3,17 +3,19 @@ learning rate does. Losses, gradients and paths come from page_model.descent."""
 
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from charts.descent import descent_curve, descent_surface
 from charts.training import loss_curves
 from derivations import formulas as F
 from page_model.descent import (
-    MAX_STEPS,
+    WEIGHT_GRID,
+    capped_steps,
     critical_lr,
+    lowest_loss,
     lr_ratio,
     preset_lr,
+    preset_runs,
     progress,
 )
 from page_model.numbers import fmt
@@ -36,7 +38,6 @@ RATES = {
     "large": "large",
     "custom": "custom",
 }
-GRID = np.linspace(-4.0, 4.0, 81)
 N_POINTS = DESCENT_POINTS
 
 
@@ -93,17 +94,17 @@ lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
 if rate != "custom":
     st.sidebar.caption(f"η = {lr:.4g}, the “{RATES[rate]}” preset for this model.")
 try:
-    path = descent(model, (w1_0, w2_0), lr, min(int(steps), MAX_STEPS), tuple(learn))
+    path = descent(model, (w1_0, w2_0), lr, capped_steps(steps), tuple(learn))
 except ValueError as err:
     st.error(plain(err))
     st.stop()
-surface = descent_landscape(model, bool(two), float(w2_0), tuple(GRID))
+surface = descent_landscape(model, bool(two), float(w2_0), tuple(WEIGHT_GRID))
 done = progress(path, surface)
-floor = min(float(np.nanmin(surface)), float(np.nanmin(path.losses)))
+floor = lowest_loss(path, surface)
 
 
 def _run(eta):
-    other = descent(model, (w1_0, w2_0), eta, min(int(steps), MAX_STEPS), tuple(learn))
+    other = descent(model, (w1_0, w2_0), eta, capped_steps(steps), tuple(learn))
     return other.losses, other.weights, other.blew_up
 
 
@@ -148,16 +149,18 @@ with c_col:
     drawn = (model, bool(two), w1_0, w2_0, lr, int(steps))
     if two:
         chart("gd_surface", drawn, lambda: descent_surface(
-            GRID, GRID, surface, path.weights, title="Loss over (w₁, w₂) and the steps"))
+            WEIGHT_GRID, WEIGHT_GRID, surface, path.weights,
+            title="Loss over (w₁, w₂) and the steps"))
     else:
         chart("gd_curve", drawn, lambda: descent_curve(
-            GRID, surface, path.weights[:, 0], path.losses, title="Loss E(w₁) and the steps"))
+            WEIGHT_GRID, surface, path.weights[:, 0], path.losses,
+            title="Loss E(w₁) and the steps"))
 
     def steps_chart():
         series = {}
-        for r in ("small", "good", "large"):
-            eta_r = preset_lr(r, model, X, learn)
-            run_r = descent(model, (w1_0, w2_0), eta_r, int(steps), tuple(learn))
+        runs = preset_runs(model, X, learn,
+                           lambda eta: descent(model, (w1_0, w2_0), eta, int(steps), tuple(learn)))
+        for r, (eta_r, run_r) in runs.items():
             short = descent_verdict(run_r.losses, run_r.weights, run_r.grads, floor, eta_r,
                                     blew_up=run_r.blew_up).short
             series[f"{RATES[r]} (η = {fmt(eta_r, 3)}): {short}"] = list(run_r.losses)

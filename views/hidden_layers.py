@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from charts.network import network_diagram
@@ -121,7 +120,7 @@ if s["drawn"]:
     st.caption(f"Same weights as before the activation changed (drawn for {drawn[0]} hidden, "
                f"{drawn[1]} output neurons): the numbers differ only by the activation. "
                "“Draw the weights again” scales new ones to the activations in use.")
-x = np.array([[x1, x2]])
+x = [[float(x1), float(x2)]]  # one data point
 fp = net.forward_pass(x)
 act = net.activations[layer - 1].name
 W, bias = net.weights[layer - 1], net.biases[layer - 1]
