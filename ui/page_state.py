@@ -267,8 +267,9 @@ _HISTORY_JS = """<script>
 
 def history_guard() -> None:
     """Install (once per browser tab) the replace-instead-of-push rule above. Fixed code, no
-    user text."""
-    st.html(_HISTORY_JS, unsafe_allow_javascript=True)
+    user text. In the sidebar: an invisible element must not be the page's first."""
+    with st.sidebar:
+        st.html(_HISTORY_JS, unsafe_allow_javascript=True)
 
 
 # ------------------------------------------------------------------ the state of one page
