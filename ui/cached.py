@@ -50,3 +50,9 @@ def dataframe(data: dict[str, list], column_config: dict | None = None, **option
     """``st.dataframe`` of a dict of short columns (str/number cells), replayed from the cache
     while the cells, the column config and the options stay the same."""
     _draw_table(_token(data, column_config, options), data, column_config, options)
+
+
+def net_numbers(net) -> tuple:
+    """What a chart of an ``nn_core.Network`` is drawn from: its activations, weights and biases
+    (as ``inputs`` for ``chart``)."""
+    return (tuple(net.activation_names), tuple(net.weights), tuple(net.biases))

@@ -44,6 +44,7 @@ from page_model.playground import (
     per_class_accuracy,
     tick_period,
 )
+from ui.cached import chart, dataframe, net_numbers
 from ui.escape import plain
 from ui.playground_state import (
     PREFIX,
@@ -189,13 +190,14 @@ def confusion_panel(sess):
         matrix = sess.confusion(which)
         if matrix is None:
             continue
-        st.plotly_chart(confusion_chart(matrix, f"Confusion matrix ({which} points)"),
-                        key=f"{K}confusion_{which}")
+        title = f"Confusion matrix ({which} points)"
+        chart(f"{K}confusion_{which}", (matrix, title),
+              lambda matrix=matrix, title=title: confusion_chart(matrix, title))
         acc = per_class_accuracy(matrix)
-        st.dataframe({"class": [str(c) for c in range(len(acc))],
+        dataframe({"class": [str(c) for c in range(len(acc))],
                       "points": [int(n) for n in matrix.sum(axis=1)],
-                      f"accuracy ({which})": ["—" if a is None else f"{a:.0%}" for a in acc]},
-                     hide_index=True)
+                   f"accuracy ({which})": ["—" if a is None else f"{a:.0%}" for a in acc]},
+                  hide_index=True)
 
 
 # ------------------------------------------------------------------ sidebar: configuration
@@ -357,11 +359,16 @@ def live():
     left, right = st.columns([3, 2])
     with left:
         bounds = data_bounds(data.X_train, data.X_test)
-        fig = decision_boundary(sess.predict_points, data.X_train, data.y_train, data.X_test,
-                                data.y_test, n_classes=data.n_classes,
-                                resolution=int(ss.get(K + "resolution", 50)), bounds=bounds,
-                                title="What the network answers", encoding=sess.encoding)
+        resolution = int(ss.get(K + "resolution", 50))
+
+        def boundary():
+            return decision_boundary(sess.predict_points, data.X_train, data.y_train,
+                                     data.X_test, data.y_test, n_classes=data.n_classes,
+                                     resolution=resolution, bounds=bounds,
+                                     title="What the network answers", encoding=sess.encoding)
+
         if ss.get(K + "click_mode") and data.n_classes:
+            fig = boundary()
             pts = grid(bounds, CLICK_GRID)[2]
             fig.add_scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name="click to add",
                             marker={"size": 14, "opacity": 0.01, "color": "black"},
@@ -372,20 +379,24 @@ def live():
             st.caption("Click anywhere on the chart to add a point of the class chosen in the "
                        "sidebar (training pauses).")
         else:
-            st.plotly_chart(fig, key=K + "boundary_view")
+            # Drawn from the weights, the features and the data: replayed while they stay.
+            chart(K + "boundary_view", (net_numbers(sess.net), sess.cfg.features, data.X_train,
+                                        data.y_train, data.X_test, data.y_test, resolution,
+                                        sess.encoding), boundary)
         st.caption("Filled markers: training points; hollow: test points.")
     with right:
-        st.plotly_chart(loss_curves({"train": h.train_loss, "test": h.test_loss},
-                                    title=f"Loss ({cfg.loss.replace('_', ' ')})",
-                                    x=h.epoch), key=K + "loss_chart")
+        loss_title = f"Loss ({cfg.loss.replace('_', ' ')})"
+        chart(K + "loss_chart", (h.train_loss, h.test_loss, h.epoch, loss_title),
+              lambda: loss_curves({"train": h.train_loss, "test": h.test_loss},
+                                  title=loss_title, x=h.epoch))
         confusion_panel(sess)
         update_rule_panel(cfg, sess)
         st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")
         norms = sess.gradient_norms()
-        st.dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")
-                                for i in range(len(norms))],
-                      "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
-                     hide_index=True)
+        dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")
+                             for i in range(len(norms))],
+                   "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
+                  hide_index=True)
 
     d1, d2 = st.columns(2)
     d1.download_button("Download trained weights (JSON)", sess.weights_json(),
@@ -404,7 +415,8 @@ live()
 with st.expander("Network diagram and current weights", expanded=True):
     if playing:
         st.caption("Showing the weights when Play was pressed; they update when you pause.")
-    st.plotly_chart(network_diagram(session.net, show_values=False), key=K + "diagram")
+    chart(K + "diagram", net_numbers(session.net),
+          lambda: network_diagram(session.net, show_values=False))
     inputs = feature_labels(cfg.features)
     for i, (W, b) in enumerate(zip(session.net.weights, session.net.biases, strict=True)):
         rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
@@ -412,4 +424,4 @@ with st.expander("Network diagram and current weights", expanded=True):
         for j in range(W.shape[1]):
             table[f"neuron {j + 1}"] = [f"{v:.4f}" for v in W[:, j]] + [f"{b[j]:.4f}"]
         st.markdown(f"Layer {i + 1} ({session.net.activation_names[i]})")
-        st.dataframe(table, hide_index=True)
+        dataframe(table, hide_index=True)
