@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .training import MAX_EPOCHS, DivergenceError, History
+from .training import (
+    DivergenceError,
+    History,
+    as_number,
+    batch_size_for,
+    epoch_count,
+    learning_rate,
+)
 
 MAX_STEPS = 2000  # time steps per sequence
 MAX_UNITS = 256  # inputs, hidden units or outputs
@@ -58,14 +65,14 @@ def clip_by_norm(grads, max_norm: float | None):
 def check_clip(clip) -> float | None:
     if clip is None:
         return None
-    clip = _number(clip, float, "The clipping threshold must be a positive number")
+    clip = as_number(clip, float, "The clipping threshold must be a positive number")
     if not (math.isfinite(clip) and clip > 0):
         raise ValueError(f"The clipping threshold must be a positive number (got {clip}).")
     return clip
 
 
 def check_size(n, what: str, cap: int = MAX_UNITS) -> int:
-    n = _number(n, int, f"{what} must be a whole number")
+    n = as_number(n, int, f"{what} must be a whole number")
     if not 1 <= n <= cap:
         raise ValueError(f"{what} must be between 1 and {cap} (got {n}).")
     return n
@@ -144,13 +151,6 @@ def squeeze(arr: np.ndarray, single: bool) -> np.ndarray:
     return arr[0] if single else arr
 
 
-def _number(value, kind, message: str):
-    try:
-        return kind(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{message} (got {value!r}).") from None
-
-
 def train_sequences(
     model,
     xs,
@@ -181,20 +181,12 @@ def train_sequences(
     if has_test:
         xs_test, _ = check_xs(xs_test, model.n_in)
         ys_test = check_ys(ys_test, (*xs_test.shape[:2], model.n_out), "ys_test")
-    lr = _number(lr, float, "The learning rate η must be a positive number")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
-    epochs = _number(epochs, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
-    if not 0 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
+    lr = learning_rate(lr)
+    epochs = epoch_count(epochs)
     clip = check_clip(clip)
-    seed = _number(seed, int, "The seed must be a whole number")
+    seed = as_number(seed, int, "The seed must be a whole number")
     n = xs.shape[0]
-    batch_size = n if batch_size is None else _number(
-        batch_size, int, "The batch size must be a whole number ≥ 1")
-    if batch_size < 1:
-        raise ValueError(f"The batch size must be at least 1 (got {batch_size}).")
-    batch_size = min(batch_size, n)
+    batch_size = batch_size_for(batch_size, n)
 
     history = history if history is not None else History()
     start = history.epoch[-1] if history.epoch else 0

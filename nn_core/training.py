@@ -126,20 +126,14 @@ def train(
         has_test = X_test.shape[0] > 0  # an empty test set is no test set (its mean is NaN)
     schedule = lr if callable(lr) else None
     lr = _learning_rate(lr, (history.epoch[-1] if history and history.epoch else 0) + 1)
-    momentum = _number(momentum, float, "The momentum μ must be a number in [0, 1)")
+    momentum = as_number(momentum, float, "The momentum μ must be a number in [0, 1)")
     if not 0 <= momentum < 1:
         raise ValueError(f"The momentum μ must be in [0, 1) (got {momentum}).")
-    epochs = _number(epochs, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
-    if not 0 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
+    epochs = epoch_count(epochs)
     l2 = l2_strength(l2)
-    seed = _number(seed, int, "The seed must be a whole number")
+    seed = as_number(seed, int, "The seed must be a whole number")
     n = X.shape[0]
-    if batch_size is None:
-        batch_size = n
-    batch_size = min(_number(batch_size, int, "The batch size must be a whole number ≥ 1"), n)
-    if batch_size < 1:
-        raise ValueError(f"The batch size must be at least 1 (got {batch_size}).")
+    batch_size = batch_size_for(batch_size, n)
     loss_fn = net._loss(loss)
     if encoding is None:
         encoding = infer_encoding(Y)
@@ -208,10 +202,12 @@ def new_velocity(net: Network) -> list[np.ndarray]:
     return [np.zeros((w.shape[0] + 1, w.shape[1]), net.dtype) for w in net.weights]
 
 
+# The checks of train's settings, one function per rule, shared by every layer that takes the
+# same setting (train_sequences, the step-through, the pages' models), so the rule and its
+# message are written once.
 def learning_rate(value) -> float:
-    """η as a float: the one check of the rule "the learning rate is a positive number" (every
-    layer that takes an η calls this; the message is the same everywhere)."""
-    lr = _number(value, float, "The learning rate η must be a positive number")
+    """η as a float: the one check of the rule "the learning rate is a positive number"."""
+    lr = as_number(value, float, "The learning rate η must be a positive number")
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
     return lr
@@ -219,10 +215,28 @@ def learning_rate(value) -> float:
 
 def l2_strength(value) -> float:
     """λ as a float: the one check of the rule "the L2 strength is 0 or positive"."""
-    l2 = _number(value, float, "The L2 strength λ must be 0 or positive")
+    l2 = as_number(value, float, "The L2 strength λ must be 0 or positive")
     if not (math.isfinite(l2) and l2 >= 0):
         raise ValueError(f"The L2 strength λ must be 0 or positive (got {l2}).")
     return l2
+
+
+def epoch_count(value) -> int:
+    """Epochs as a whole number from 0 to ``MAX_EPOCHS``."""
+    epochs = as_number(value, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
+    if not 0 <= epochs <= MAX_EPOCHS:
+        raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
+    return epochs
+
+
+def batch_size_for(value, n: int) -> int:
+    """The batch size for n points: None is all of them (full batch); at least 1, at most n."""
+    if value is None:
+        return n
+    size = as_number(value, int, "The batch size must be a whole number ≥ 1")
+    if size < 1:
+        raise ValueError(f"The batch size must be at least 1 (got {size}).")
+    return min(size, n)
 
 
 def _learning_rate(lr, epoch: int) -> float:
@@ -230,7 +244,8 @@ def _learning_rate(lr, epoch: int) -> float:
     return learning_rate(lr(epoch) if callable(lr) else lr)
 
 
-def _number(value, kind, message: str):
+def as_number(value, kind, message: str):
+    """``kind(value)``, or ValueError "message (got …)" when it is not one."""
     try:
         return kind(value)
     except (TypeError, ValueError, OverflowError):
