@@ -30,7 +30,7 @@ MAX_HIDDEN_LAYERS = 4
 MAX_NEURONS = 16
 MAX_POINTS = 1000
 MIN_POINTS = 4
-MAX_EPOCHS = 5000  # per run: Play stops here
+MAX_RUN_EPOCHS = 5000  # per run: Play stops here
 MAX_EPOCHS_PER_TICK = 20
 TICK_BUDGET_S = 0.05  # at most this much training work per animation tick
 TICK_SECONDS = 0.3  # the animation's shortest period: ≤ 20 epochs / 0.3 s ≈ 67 epochs per second
@@ -92,7 +92,7 @@ class Config:
     k: float = 0.01  # 1/t decay: η₀ / (1 + k (t − 1))
     momentum: float = 0.0  # μ; 0 is plain gradient descent
     stop_loss: float = 0.0  # stop when the training loss reaches this (0: never)
-    stop_epoch: int = 0  # stop at this epoch (0: only at the MAX_EPOCHS cap)
+    stop_epoch: int = 0  # stop at this epoch (0: only at the MAX_RUN_EPOCHS cap)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -175,16 +175,16 @@ def check_config(cfg: Config, n_classes: int | None = None) -> Config:
                          f"{', '.join(SCHEDULES)}.")
     if not (math.isfinite(cfg.gamma) and MIN_GAMMA <= cfg.gamma <= 1):
         raise ValueError(f"The step-decay factor γ must be between {MIN_GAMMA:g} and 1.")
-    if not 1 <= cfg.every <= MAX_EPOCHS:
-        raise ValueError(f"Step decay every 1 to {MAX_EPOCHS} epochs.")
+    if not 1 <= cfg.every <= MAX_RUN_EPOCHS:
+        raise ValueError(f"Step decay every 1 to {MAX_RUN_EPOCHS} epochs.")
     if not (math.isfinite(cfg.k) and 0 <= cfg.k <= MAX_DECAY_RATE):
         raise ValueError(f"The 1/t decay rate k must be between 0 and {MAX_DECAY_RATE:g}.")
     if not (math.isfinite(cfg.momentum) and 0 <= cfg.momentum <= MAX_MOMENTUM):
         raise ValueError(f"The momentum μ must be between 0 and {MAX_MOMENTUM:g}.")
     if not (math.isfinite(cfg.stop_loss) and 0 <= cfg.stop_loss <= MAX_STOP_LOSS):
         raise ValueError(f"The stop loss must be between 0 (off) and {MAX_STOP_LOSS:g}.")
-    if not 0 <= cfg.stop_epoch <= MAX_EPOCHS:
-        raise ValueError(f"The stop epoch must be 0 (off) to {MAX_EPOCHS}.")
+    if not 0 <= cfg.stop_epoch <= MAX_RUN_EPOCHS:
+        raise ValueError(f"The stop epoch must be 0 (off) to {MAX_RUN_EPOCHS}.")
     return cfg
 
 
@@ -434,7 +434,8 @@ class TrainingSession:
 
     @property
     def done(self) -> bool:
-        return self.epoch >= MAX_EPOCHS or self.error is not None or self.stop_reason is not None
+        return (self.epoch >= MAX_RUN_EPOCHS or self.error is not None
+                or self.stop_reason is not None)
 
     @property
     def stop_reason(self) -> str | None:
@@ -473,7 +474,7 @@ class TrainingSession:
     def _run(self, epochs: int, budget_s: float | None) -> int:
         if self.done:
             return 0
-        last = self.cfg.stop_epoch or MAX_EPOCHS
+        last = self.cfg.stop_epoch or MAX_RUN_EPOCHS
         epochs = max(0, min(int(epochs), last - self.epoch))
         start = time.perf_counter()
         ran = 0

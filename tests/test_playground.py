@@ -16,9 +16,9 @@ from nn_core.training import History
 from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
-    MAX_EPOCHS,
     MAX_EPOCHS_PER_TICK,
     MAX_POINTS,
+    MAX_RUN_EPOCHS,
     Config,
     TrainingSession,
     add_point,
@@ -125,7 +125,7 @@ def test_tick_is_capped():
 
 def test_epoch_cap_stops_training():
     sess = TrainingSession(EASY, make_data(EASY))
-    sess.history.epoch.append(MAX_EPOCHS - 2)  # pretend most of the run is done
+    sess.history.epoch.append(MAX_RUN_EPOCHS - 2)  # pretend most of the run is done
     assert sess.step(10) == 2
     assert sess.done and sess.step(1) == 0
 

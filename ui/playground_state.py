@@ -19,7 +19,6 @@ from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
     MAX_DECAY_RATE,
-    MAX_EPOCHS,
     MAX_HIDDEN_LAYERS,
     MAX_L2,
     MAX_LR,
@@ -27,6 +26,7 @@ from page_model.playground import (
     MAX_NEURONS,
     MAX_NOISE,
     MAX_POINTS,
+    MAX_RUN_EPOCHS,
     MAX_SEED,
     MAX_STOP_LOSS,
     MIN_GAMMA,
@@ -156,13 +156,13 @@ def _training_options(raw, keep) -> dict:
     return {
         "schedule": keep(parse_choice("sched", raw("schedule"), d.schedule, SCHEDULES)),
         "gamma": keep(parse_float("gamma", raw("gamma"), d.gamma, MIN_GAMMA, 1.0)),
-        "every": keep(parse_int("every", raw("every"), d.every, 1, MAX_EPOCHS)),
+        "every": keep(parse_int("every", raw("every"), d.every, 1, MAX_RUN_EPOCHS)),
         "k": keep(parse_float("k", raw("k"), d.k, 0.0, MAX_DECAY_RATE)),
         "momentum": keep(parse_float("mom", raw("momentum"), d.momentum, 0.0, MAX_MOMENTUM)),
         "stop_loss": keep(parse_float("stop_loss", raw("stop_loss"), d.stop_loss, 0.0,
                                       MAX_STOP_LOSS)),
         "stop_epoch": keep(parse_int("stop_epoch", raw("stop_epoch"), d.stop_epoch, 0,
-                                     MAX_EPOCHS)),
+                                     MAX_RUN_EPOCHS)),
     }
 
 

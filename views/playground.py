@@ -22,7 +22,6 @@ from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
     MAX_DECAY_RATE,
-    MAX_EPOCHS,
     MAX_HIDDEN_LAYERS,
     MAX_L2,
     MAX_LR,
@@ -31,6 +30,7 @@ from page_model.playground import (
     MAX_NOISE,
     MAX_POINTS,
     MAX_RESOLUTION,
+    MAX_RUN_EPOCHS,
     MAX_SEED,
     MAX_STOP_LOSS,
     MIN_GAMMA,
@@ -153,7 +153,7 @@ def training_options():
     if ss[K + "schedule"] == "step":
         c1, c2 = st.columns(2)
         c1.number_input("Factor γ", MIN_GAMMA, 1.0, step=0.05, key=K + "gamma")
-        c2.number_input("Every T epochs", 1, MAX_EPOCHS, step=10, key=K + "every")
+        c2.number_input("Every T epochs", 1, MAX_RUN_EPOCHS, step=10, key=K + "every")
     elif ss[K + "schedule"] == "inverse_time":
         st.number_input("Decay rate k", 0.0, MAX_DECAY_RATE, step=0.001, format="%.4f",
                         key=K + "k")
@@ -163,7 +163,7 @@ def training_options():
     c1, c2 = st.columns(2)
     c1.number_input("Stop at loss ≤ (0 = off)", 0.0, MAX_STOP_LOSS, step=0.01, format="%.4f",
                     key=K + "stop_loss")
-    c2.number_input("Stop at epoch (0 = off)", 0, MAX_EPOCHS, step=50, key=K + "stop_epoch")
+    c2.number_input("Stop at epoch (0 = off)", 0, MAX_RUN_EPOCHS, step=50, key=K + "stop_epoch")
 
 
 def update_rule_panel(cfg, sess):
@@ -333,13 +333,14 @@ def live():
         if sess.done:
             ss[K + "playing"] = False
             st.rerun(scope="app")
-    st.progress(min(sess.epoch / MAX_EPOCHS, 1.0),
-                text=f"Epoch {sess.epoch} of at most {MAX_EPOCHS}")
+    st.progress(min(sess.epoch / MAX_RUN_EPOCHS, 1.0),
+                text=f"Epoch {sess.epoch} of at most {MAX_RUN_EPOCHS}")
     if sess.error:
         st.error(sess.error + " Training stopped; the weights are those before that epoch. "
                  "Lower η in the sidebar and press Reset.")
-    elif sess.epoch >= MAX_EPOCHS:
-        st.info(f"Reached the {MAX_EPOCHS}-epoch cap of the shared server: Reset to start again.")
+    elif sess.epoch >= MAX_RUN_EPOCHS:
+        st.info(f"Reached the {MAX_RUN_EPOCHS}-epoch cap of the shared server: Reset to start "
+                "again.")
     elif sess.stop_reason:
         st.info(f"Stopped: {sess.stop_reason} Change the stop condition in the sidebar to go "
                 "on, or press Reset.")
