@@ -1,0 +1,101 @@
+"""Recurrent networks 1 — unrolled through time: the same weights at every step, the forward pass
+step by step. Layout only: numbers from nn_core's RNN, formulas from derivations, the input
+sequences from page_model.recurrent, figures from charts.recurrent."""
+
+import streamlit as st
+
+from charts.recurrent import hidden_state_chart, unrolled_diagram
+from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
+from nn_core import HIDDEN_ACTIVATIONS, RNN
+from page_model.recurrent import TASK_LABELS, TASKS, make_task
+from ui.layout import columns, header, notes_quote, numbers_table
+from ui.params import Params
+
+MAX_UNITS = 3  # readable numbers on the diagram
+MAX_STEPS = 8
+
+p = Params("unroll")
+header("Unrolled through time", "“To be continued… (RNN and LSTM)”",
+       "A recurrent network reads a sequence one step at a time and keeps a hidden state h_t "
+       "between steps. Drawn out over time (unrolled) it is an ordinary feed-forward network "
+       "with one layer per time step, where every layer uses the same weights W_x, W_h, b_h. "
+       "Pick a step and follow its numbers.")
+notes_quote("LSTM is a kind of Recurrent Neural Network (RNN).")
+st.markdown("> *A comment under the notes:* […] is just NN of fixed parameters at each "
+            "hidden […]")
+
+with st.sidebar:
+    st.subheader("Network")
+    n_h = st.slider("hidden units", 1, MAX_UNITS, key=p.bind("units", p.get_int(
+        "units", 2, 1, MAX_UNITS)))
+    act = st.selectbox("hidden activation f", HIDDEN_ACTIVATIONS, key=p.bind(
+        "act", p.get_choice("act", "tanh", HIDDEN_ACTIVATIONS)))
+    seed = st.number_input("weight seed", 0, 999, step=1,
+                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+    st.subheader("Input sequence")
+    source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
+                          key=p.bind("input", p.get_choice("input", "sine", TASKS)))
+    T = st.slider("steps T", 2, MAX_STEPS, key=p.bind("T", p.get_int("T", 5, 2, MAX_STEPS)))
+    st.subheader("Explain")
+    # Fixed widget ranges keep their state when T or the units change; a choice past the
+    # current sequence or network is pulled back to its last step / unit before drawing.
+    t_link, j_link = p.get_int("t", 1, 1, MAX_STEPS), p.get_int("j", 1, 1, MAX_UNITS)
+    for name, linked, hi, what in (("t", t_link, T, "step"), ("j", j_link, n_h, "unit")):
+        key = p.key(name)
+        if key not in st.session_state and linked > hi:
+            p.notices.append(f"Link value {name}={linked} is past the last {what} ({hi}); "
+                             f"showing {what} {hi}.")
+        if st.session_state.get(key, linked) > hi:
+            st.session_state[key] = hi
+    t = st.slider("time step t", 1, MAX_STEPS, key=p.bind("t", t_link))
+    j = st.radio("hidden unit j", list(range(1, MAX_UNITS + 1)), horizontal=True,
+                 key=p.bind("j", j_link))
+    t, j = min(t, T), min(j, n_h)
+p.show_notices()
+
+rnn = RNN.init(1, n_h, 1, seed=int(seed), activation=act)
+xs = make_task(source, 1, T, k=1, seed=int(seed)).xs[0]
+run = rnn.forward(xs)
+
+st.plotly_chart(unrolled_diagram(xs, run.h, run.y, step=t,
+                                 title=f"Unrolled over {T} steps: step {t} highlighted"),
+                key="unroll_diagram")
+st.caption("Every step's arrows carry the same W_x (input → hidden), W_h (hidden → next hidden) "
+           "and W_y (hidden → output); only the numbers flowing through them change.")
+
+forms = rnn_step_formulas(act)
+h_prev = run.h[t - 2] if t > 1 else [0.0] * n_h
+z_line, h_line = rnn_step_numbers(t, j, xs[t - 1], h_prev, rnn.W_x[:, j - 1],
+                                  rnn.W_h[:, j - 1], float(rnn.b_h[j - 1]),
+                                  float(run.z[t - 1, j - 1]), float(run.h[t - 1, j - 1]), act)
+f_col, n_col, c_col = columns()
+with f_col:
+    st.subheader("One step")
+    for key in ("weighted_sum", "activation", "output", "start"):
+        st.latex(forms[key])
+    st.markdown("The hidden state carries what the network has read so far; W_h decides how "
+                "much of h_{t−1} goes into h_t.")
+with n_col:
+    st.subheader(f"Step {t}, unit {j}, with the numbers")
+    st.latex(z_line)
+    st.latex(h_line)
+    st.latex(output_numbers(t, 1, run.h[t - 1], rnn.W_y[:, 0], float(rnn.b_y[0]),
+                            float(run.y[t - 1, 0])))
+    numbers_table([("input x_t", float(xs[t - 1, 0])),
+                   (f"h_(t−1), unit {j}", float(h_prev[j - 1])),
+                   (f"z_t, unit {j}", float(run.z[t - 1, j - 1])),
+                   (f"h_t, unit {j}", float(run.h[t - 1, j - 1])),
+                   ("output ŷ_t", float(run.y[t - 1, 0]))])
+with c_col:
+    st.plotly_chart(hidden_state_chart(run.h, mark_step=t), key="unroll_hidden")
+
+with st.expander("The shared weights (the same at every step)"):
+    st.markdown("**W_x** (input → hidden unit j)")
+    st.dataframe({f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_x[:, c]] for c in range(n_h)},
+                 hide_index=True)
+    st.markdown("**W_h** (row: unit of h_{t−1}, column: unit of h_t) and **b_h**")
+    st.dataframe({"from": [f"h_(t−1), unit {r + 1}" for r in range(n_h)] + ["bias b_h"],
+                  **{f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_h[:, c]]
+                     + [f"{rnn.b_h[c]:.4f}"] for c in range(n_h)}}, hide_index=True)
+
+p.write_back()
