@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nn_core import LSTM, RNN
+from nn_core.sequences import global_norm
+
 # ------------------------------------------------------------------ caps for a shared 2-core host
 MAX_T = 30  # steps per sequence
 MIN_T = 2
@@ -113,8 +116,8 @@ def _factor(x: float) -> str:
     return f"{x:.2g}" if 1e-3 <= abs(x) < 100 else f"{x:.1e}"
 
 
-VANISH = 1e-2  # shrinking by more than this over the span: the far steps barely count
-EXPLODE = 1e2  # growing by more than this: the far steps swamp the near ones
+VANISH = 0.1  # shrinking by more than an order of magnitude over the span: it vanishes
+EXPLODE = 10.0  # growing by more than an order of magnitude: it explodes
 
 
 def decay_kind(norms) -> str:
@@ -132,7 +135,8 @@ def decay_kind(norms) -> str:
 
 
 def decay_sentence(norms, label: str = "") -> str:
-    """What the curve of |∂h_T/∂h_t| against T − t says, with its numbers."""
+    """What the curve of |∂h_T/∂h_t| against T − t says, with its numbers: the change over the
+    whole span, per step, and a rise on the way that the end hides."""
     norms = np.asarray(norms, dtype=float)
     kind = decay_kind(norms)
     span = norms.size - 1
@@ -140,15 +144,23 @@ def decay_sentence(norms, label: str = "") -> str:
     ratio = norms[-1] / norms[0] if norms[0] > 0 else 0.0
     per_step = ratio ** (1 / span) if ratio > 0 and math.isfinite(ratio) else ratio
     if kind == "vanishes":
-        return (f"{who}over {span} steps back the gradient shrinks by a factor of "
+        text = (f"{who}over {span} steps back the gradient shrinks by a factor of "
                 f"{_factor(ratio)} (about ×{_factor(per_step)} per step): it vanishes, so the "
                 f"first steps barely affect what is learned.")
-    if kind == "explodes":
-        return (f"{who}over {span} steps back the gradient grows by a factor of "
+    elif kind == "explodes":
+        text = (f"{who}over {span} steps back the gradient grows by a factor of "
                 f"{_factor(ratio)} (about ×{_factor(per_step)} per step): it explodes, so the "
                 f"first steps swamp the update.")
-    return (f"{who}over {span} steps back the gradient changes by a factor of {_factor(ratio)}: "
-            f"it neither vanishes nor explodes over this span.")
+    else:
+        text = (f"{who}over {span} steps back the gradient changes by a factor of "
+                f"{_factor(ratio)}: it stays within a factor of 10 over this span.")
+    finite = np.where(np.isfinite(norms), norms, -np.inf)
+    peak_at = int(np.argmax(finite))
+    if 0 < norms[0] and finite[peak_at] / norms[0] > EXPLODE and peak_at < span \
+            and kind != "explodes":
+        text += (f" On the way it first grows, to ×{_factor(finite[peak_at] / norms[0])} at "
+                 f"{peak_at} steps back, before the later factors fall below 1.")
+    return text
 
 
 def clip_sentence(norm: float, threshold: float) -> str:
@@ -247,3 +259,114 @@ def check_sentence(abs_err: float, rel_err: float, tolerance: float = 1e-6,
     mark = "✓ agrees with" if ok else "✗ differs from"
     return ok, f"{mark} {against} (absolute error {abs_err:.1e}, relative {rel_err:.1e})"
 
+
+
+# ------------------------------------------------------------------ vanishing and exploding
+W_H_CHOICES = (0.25, 0.5, 0.9, 1.0, 1.2, 1.5, 2.0, 3.0)
+CLIP_DEMO_LR = 0.1
+
+
+def scalar_rnn(w_h: float) -> RNN:
+    """The one-unit tanh RNN h_t = tanh(x_t + w_h h_{t−1}), ŷ_t = h_t: only w_h varies."""
+    return RNN.from_weights(1.0, float(w_h), 0.0, 1.0, 0.0, activation="tanh")
+
+
+def demo_sequence(T: int, amplitude: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(xs, ys) for the gradient pages: random inputs up to ±amplitude and, as targets, the
+    input one step earlier (the remember task with k = 1)."""
+    task = make_task("remember", 1, T, k=1, seed=seed)
+    return task.xs[0] * amplitude, task.ys[0] * amplitude
+
+
+def rnn_flows(w_h_values, T: int, amplitude: float, seed: int = 0) -> dict:
+    """{w_h: nn_core's GradientFlow (∂h_T/∂h_t for t = T … 1)} along one demo sequence."""
+    xs, _ = demo_sequence(T, amplitude, seed)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return {float(w): scalar_rnn(w).gradient_flow(xs) for w in w_h_values}
+
+
+def lstm_cell_path(T: int, amplitude: float, forget_bias: float, seed: int = 0):
+    """nn_core's cell path ∂c_T/∂c_t = Π f_k of a one-unit LSTM (seeded weights, forget-gate
+    bias ``forget_bias``) along the same demo sequence."""
+    xs, _ = demo_sequence(T, amplitude, seed)
+    return LSTM.init(1, 1, seed=seed, forget_bias=forget_bias).cell_path(xs)
+
+
+@dataclass(frozen=True)
+class ClipStep:
+    norm: float  # ‖g‖ before clipping
+    used_norm: float  # ‖g‖ of the step taken
+    loss_before: float
+    loss_after: float
+    lr: float
+    clipped: bool
+
+
+def clipping_step(w_h: float, T: int, amplitude: float, seed: int = 0,
+                  clip: float | None = None, lr: float = CLIP_DEMO_LR) -> ClipStep:
+    """One gradient step of the scalar RNN with recurrent weight ``w_h`` on the demo sequence,
+    with the gradient clipped to length ``clip`` (None: not clipped)."""
+    xs, ys = demo_sequence(T, amplitude, seed)
+    rnn = scalar_rnn(w_h)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bp = rnn.bptt(xs, ys, clip=clip)
+        moved = rnn.copy()
+        moved.apply_gradients(bp.grads, lr)
+        after = moved.loss(xs, ys)
+    return ClipStep(bp.grad_norm, global_norm(bp.grads), bp.loss,
+                    after if math.isfinite(after) else math.inf, lr, bp.clipped)
+
+
+# ------------------------------------------------------------------ the golden LSTM example
+GOLDEN_NAMES = {
+    "a": "candidate a", "i": "input gate i", "f": "forget gate f", "o": "output gate o",
+    "c": "cell state c", "h": "output h", "dh": "∂E/∂h", "dc": "∂E/∂c",
+    "da": "∂E/∂a", "di": "∂E/∂i", "df": "∂E/∂f", "do": "∂E/∂o",
+    "dz_a": "∂E/∂z_a", "dz_i": "∂E/∂z_i", "dz_f": "∂E/∂z_f", "dz_o": "∂E/∂z_o",
+}
+
+
+def _golden_label(quantity: str) -> str:
+    if quantity in GOLDEN_NAMES:
+        return GOLDEN_NAMES[quantity]
+    kind, gate = quantity[1:].split("_")  # dW_a → ∂E/∂W_a
+    return f"∂E/∂{kind}_{gate}"
+
+
+def _golden_value(v) -> str:
+    return ", ".join(f"{x:.5f}" for x in np.atleast_1d(v))
+
+
+def golden_table(rows) -> dict[str, list]:
+    """The golden example's rows (``nn_core.golden_lstm.reproduce()``) as table columns, steps
+    counted from 1 (the post counts from 0, said in its own column)."""
+    return {
+        "quantity": [_golden_label(r.quantity) for r in rows],
+        "step": ["all" if r.t is None else str(r.t + 1) for r in rows],
+        "post's t": ["—" if r.t is None else str(r.t) for r in rows],
+        "published": [_golden_value(r.reference) for r in rows],
+        "nn_core": [_golden_value(r.computed) for r in rows],
+        "agrees": ["✓" if r.matches else "✗" for r in rows],
+    }
+
+
+def golden_sentence(rows, digits: int) -> str:
+    """How many of the published numbers nn_core reproduces, from the rows' own verdicts."""
+    n = len(rows)
+    matched = sum(r.matches for r in rows)
+    exact = sum(r.exact for r in rows)
+    if matched == n:
+        text = f"nn_core reproduces all {n} published numbers to the post's {digits} decimals"
+        if exact < n:
+            off = [r for r in rows if not r.exact]
+            ulp = max(float(np.max(np.abs(np.atleast_1d(r.computed) - np.atleast_1d(r.reference))))
+                      for r in off) * 10 ** digits
+            names = ", ".join(_golden_label(r.quantity)
+                              + ("" if r.t is None else f" at step {r.t + 1}") for r in off)
+            text += (f"; {names} {'differs' if len(off) == 1 else 'differ'} in the last digit "
+                     f"(by {ulp:.2g} units of it), as a value worked out from already rounded "
+                     "ones does")
+        return text + "."
+    bad = [r for r in rows if not r.matches]
+    return (f"nn_core reproduces {matched} of the {n} published numbers; these differ: "
+            + ", ".join(_golden_label(r.quantity) for r in bad) + ".")

@@ -1,0 +1,122 @@
+"""Recurrent networks 3 — vanishing and exploding gradients: |∂h_T/∂h_t| against T − t for a
+tanh RNN at several recurrent weights, against the LSTM's cell path Π f_k, and what gradient
+clipping changes. Layout only: the curves are nn_core's (RNN.gradient_flow, LSTM.cell_path),
+the sentences page_model.recurrent's, the figures charts.recurrent's."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from charts.recurrent import gradient_decay_chart
+from page_model.recurrent import (
+    MAX_T,
+    W_H_CHOICES,
+    clip_sentence,
+    clipping_step,
+    decay_sentence,
+    loss_change_sentence,
+    lstm_cell_path,
+    rnn_flows,
+)
+from ui.layout import columns, header, notes_quote, numbers_table
+from ui.lesson import next_page
+from ui.page_state import Bool, Choice, Float, Floats, Int, PageState
+
+
+@dataclass(frozen=True)
+class Gradients:
+    T: int = 12
+    w_h: tuple = (0.5, 0.9, 1.5)
+    amplitude: float = 0.02
+    forget_bias: float = 3.0
+    seed: int = 0
+    clip_on: bool = True
+    clip: float = 1.0
+    clip_w: float = 1.5
+
+
+STATE = PageState("grads", Gradients, {
+    "T": Int("number of steps T", 2, MAX_T), "w_h": Floats("recurrent weights", 0.05, 5.0, 8),
+    "amplitude": Float("input size", 0.0, 2.0), "forget_bias": Float("forget-gate bias", -3, 6),
+    "seed": Int("input seed", 0, 999), "clip_on": Bool("clipping"),
+    "clip": Float("clipping threshold", 0.01, 100.0),
+    "clip_w": Choice("recurrent weight to clip", W_H_CHOICES),
+})
+
+header("Vanishing and exploding gradients",
+       "“LSTM is RNN with filter” — why the filter matters",
+       "Backprop through time multiplies one factor ∂h_k/∂h_{k−1} per step. Over many steps "
+       "that product shrinks towards 0 (the gradient **vanishes**: early steps stop mattering) "
+       "or grows without bound (it **explodes**: one step swamps the update). The LSTM's cell "
+       "state is carried by the forget gate alone, so its path multiplies only f_k.")
+notes_quote("LSTM is RNN with filter.")
+
+s = STATE.open()
+with st.sidebar:
+    st.subheader("The sequence")
+    T = st.slider("number of steps T", 2, MAX_T, key=s.key("T"))
+    amplitude = st.slider("input size (|x_t| up to)", 0.0, 2.0, step=0.01, key=s.key("amplitude"),
+                          help="Large inputs saturate tanh: f'(z) → 0 shrinks every factor.")
+    seed = st.number_input("input seed", step=1, **s.number("seed"))
+    s.said("seed")
+    st.subheader("The networks")
+    w_key = s.key("w_h")
+    st.session_state[w_key] = [w for w in st.session_state[w_key] if w in W_H_CHOICES] or [0.5]
+    w_h = st.multiselect("RNN recurrent weights w_h", W_H_CHOICES, key=w_key,
+                         help="One scalar tanh RNN per weight: h_t = tanh(x_t + w_h h_{t−1}).")
+    forget_bias = st.slider("LSTM forget-gate bias b_f", -3.0, 6.0, step=0.5,
+                            key=s.key("forget_bias"),
+                            help="f = σ(… + b_f): a large b_f keeps f near 1.")
+    st.subheader("Gradient clipping")
+    clip_on = st.toggle("clip the gradient's length", key=s.key("clip_on"))
+    clip = st.number_input("threshold", step=0.5, format="%.2f", disabled=not clip_on,
+                           **s.number("clip"))
+    s.said("clip")
+    clip_w = st.selectbox("for the RNN with w_h =", W_H_CHOICES, key=s.key("clip_w"))
+    s.reset_button()
+s.show_notices()
+if not w_h:
+    st.warning("Choose at least one recurrent weight; showing w_h = 0.5.")
+    w_h = [0.5]
+
+flows = rnn_flows(sorted(w_h), int(T), float(amplitude), int(seed))
+cell = lstm_cell_path(int(T), float(amplitude), float(forget_bias), int(seed))
+curves = {f"RNN, w_h = {w:g}": f.norms for w, f in flows.items()}
+curves[f"LSTM cell path, b_f = {forget_bias:g}"] = cell.norms
+
+f_col, n_col, c_col = columns()
+with f_col:
+    st.subheader("The product")
+    st.latex(r"\frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
+             r"\frac{\partial h_k}{\partial h_{k-1}}")
+    st.latex(r"\frac{\partial h_k}{\partial h_{k-1}} = w_h \left(1 - h_k^{2}\right)")
+    st.latex(r"\frac{\partial c_T}{\partial c_t} = \prod_{k=t+1}^{T} f_k")
+    st.caption("For a tanh RNN each factor is at most |w_h|: with |w_h| < 1 the product must "
+               "vanish; with |w_h| > 1 it can explode, unless tanh saturates (h_k near ±1).")
+with n_col:
+    st.subheader("With the numbers")
+    for label, norms in curves.items():
+        st.markdown("- " + decay_sentence(norms, label))
+    numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
+                    float(norms[-1])) for label, norms in curves.items()])
+with c_col:
+    st.plotly_chart(gradient_decay_chart(curves, title=f"How far back the gradient reaches "
+                                         f"(T = {T})"), key="grads_decay")
+
+st.subheader("Gradient clipping")
+step = clipping_step(float(clip_w), int(T), float(amplitude), int(seed),
+                     float(clip) if clip_on else None)
+c1, c2 = st.columns(2)
+with c1:
+    st.latex(r"g \gets g \cdot \min\left(1, \frac{c}{\lVert g \rVert}\right)")
+    st.markdown(clip_sentence(step.norm, float(clip)) if clip_on else
+                "Clipping is off: the update uses the whole gradient, however long.")
+with c2:
+    numbers_table([("‖g‖ before clipping", step.norm), ("‖g‖ used", step.used_norm),
+                   ("loss before the step", step.loss_before),
+                   ("loss after the step", step.loss_after)])
+    st.markdown(loss_change_sentence(step.loss_before, step.loss_after,
+                                     f"One step with η = {step.lr:g}"))
+
+next_page("views/rnn_gradients.py")
+s.finish()
