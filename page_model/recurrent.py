@@ -15,6 +15,8 @@ import numpy as np
 from nn_core import LSTM, RNN
 from nn_core.sequences import global_norm
 
+from .numbers import fmt, fmt_share
+
 # ------------------------------------------------------------------ caps for a shared 2-core host
 MAX_T = 30  # steps per sequence
 MIN_T = 2
@@ -108,12 +110,8 @@ def make_task(task: str, n_sequences: int = 32, T: int = 12, k: int = 3,
 
 # ------------------------------------------------------------------ sentences from numbers
 def _factor(x: float) -> str:
-    """A ratio as a person reads it: 0.37, 12.5, 3.1e-05, 4.2e+08."""
-    if not math.isfinite(x):
-        return "infinity" if x > 0 else "−infinity"
-    if 100 <= abs(x) < 1e4:
-        return f"{x:.0f}"
-    return f"{x:.2g}" if 1e-3 <= abs(x) < 100 else f"{x:.1e}"
+    """A ratio as the pages print numbers (page_model.numbers, 2 significant digits)."""
+    return fmt(x, 2)
 
 
 VANISH = 0.1  # shrinking by more than an order of magnitude over the span: it vanishes
@@ -178,18 +176,6 @@ def clip_sentence(norm: float, threshold: float) -> str:
             "vanishing gradient longer.")
 
 
-def loss_change_sentence(before: float, after: float, what: str = "One step") -> str:
-    """Whether an update lowered the loss, with both numbers."""
-    if not (math.isfinite(before) and math.isfinite(after)):
-        return f"{what}: the loss is no longer finite ({before:.6g} → {after:.6g})."
-    if after < before:
-        return f"{what}: the loss fell from {before:.6g} to {after:.6g}."
-    if after == before:
-        return f"{what}: the loss stayed at {before:.6g}."
-    return (f"{what}: the loss rose from {before:.6g} to {after:.6g}: the step overshot; a "
-            "smaller η would lower it.")
-
-
 def shares(contributions) -> np.ndarray:
     """Each term's share of the total |contribution| (sums to 1; zeros when all are 0)."""
     c = np.abs(np.asarray(contributions, dtype=float))
@@ -208,9 +194,9 @@ def contribution_sentence(contributions, T: int | None = None) -> str:
     total = float(c.sum())
     if s.sum() == 0:
         return "Every time step contributes 0: this weight's gradient is 0 here."
-    parts = [f"Step {top + 1} contributes the most ({s[top]:.0%} of the total size)."]
+    parts = [f"Step {top + 1} contributes the most ({fmt_share(s[top])} of the total size)."]
     if c.size > 1:
-        parts.append(f"Step 1 contributes {s[0]:.0%}.")
+        parts.append(f"Step 1 contributes {fmt_share(s[0])}.")
         opposite = int(np.sum(np.sign(c) == -np.sign(total))) if total != 0 else 0
         if opposite:
             parts.append("1 step pulls the other way and partly cancels." if opposite == 1 else
@@ -227,12 +213,12 @@ def compare_sentence(rnn_loss: float, lstm_loss: float, epoch: int) -> str:
         return f"After {epoch} epochs the loss of {bad} is not finite: it diverged."
     lo, hi = sorted((rnn_loss, lstm_loss))
     if hi == 0 or (hi - lo) / hi < 0.05:
-        return (f"After {epoch} epochs both are about level (RNN {rnn_loss:.4g}, LSTM "
-                f"{lstm_loss:.4g}, within 5%).")
+        return (f"After {epoch} epochs both are about level (RNN {fmt(rnn_loss)}, LSTM "
+                f"{fmt(lstm_loss)}, within 5%).")
     better, worse = ("RNN", "LSTM") if rnn_loss < lstm_loss else ("LSTM", "RNN")
     ratio = hi / lo if lo > 0 else math.inf
-    return (f"After {epoch} epochs the {better} is ahead: its loss is {lo:.4g} against the "
-            f"{worse}'s {hi:.4g} ({_factor(ratio)} times lower).")
+    return (f"After {epoch} epochs the {better} is ahead: its loss is {fmt(lo)} against the "
+            f"{worse}'s {fmt(hi)} ({_factor(ratio)} times lower).")
 
 
 def forget_sentence(f_values) -> str:
@@ -247,18 +233,10 @@ def forget_sentence(f_values) -> str:
     mean = float(f.mean())
     kept = np.prod(f[1:], axis=0) if f.shape[0] > 1 else np.ones(f.shape[1])
     best = int(np.argmax(kept))
-    return (f"On average the forget gate keeps {mean:.0%} of the cell state each step. Of step "
-            f"1's cell state, unit {best + 1} still carries {_factor(float(kept[best]))} of it at "
-            f"step {f.shape[0]} (the product of its forget gates f_2 … f_{f.shape[0]}).")
-
-
-def check_sentence(abs_err: float, rel_err: float, tolerance: float = 1e-6,
-                   against: str = "a central finite difference") -> tuple[bool, str]:
-    """(passed, sentence) for a derivative checked against ``against``."""
-    ok = math.isfinite(rel_err) and (rel_err <= tolerance or abs_err <= 1e-12)
-    mark = "✓ agrees with" if ok else "✗ differs from"
-    return ok, f"{mark} {against} (absolute error {abs_err:.1e}, relative {rel_err:.1e})"
-
+    return (f"On average the forget gate keeps {fmt_share(mean)} of the cell state each step. "
+            f"Of step 1's cell state, unit {best + 1} still carries "
+            f"{_factor(float(kept[best]))} of it at step {f.shape[0]} (the product of its "
+            f"forget gates f_2 … f_{f.shape[0]}).")
 
 
 # ------------------------------------------------------------------ vanishing and exploding

@@ -14,10 +14,10 @@ from page_model.recurrent import (
     clip_sentence,
     clipping_step,
     decay_sentence,
-    loss_change_sentence,
     lstm_cell_path,
     rnn_flows,
 )
+from page_model.verdicts import loss_change
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, PageState
@@ -115,8 +115,8 @@ with c2:
     numbers_table([("‖g‖ before clipping", step.norm), ("‖g‖ used", step.used_norm),
                    ("loss before the step", step.loss_before),
                    ("loss after the step", step.loss_after)])
-    st.markdown(loss_change_sentence(step.loss_before, step.loss_after,
-                                     f"One step with η = {step.lr:g}"))
+    st.markdown(f"One step with η = {step.lr:g}: "
+                + loss_change(step.loss_before, step.loss_after) + ".")
 
 next_page("views/rnn_gradients.py")
 s.finish()
