@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from nn_core import LSTM, RNN, DivergenceError, History, train_sequences
+from nn_core import LSTM, RNN, DivergenceError, History, clip_by_norm, train_sequences
+from nn_core.sequences import Recurrent, check_clip, check_xs, check_ys
+from page_model.numbers import fmt
 from page_model.recurrent import (
     MAX_CLIP,
     MAX_CONTINUE,
@@ -25,6 +27,7 @@ from page_model.recurrent import (
     check_task,
     make_task,
 )
+from page_model.verdicts import BLOW_UP  # a loss this many times its start is diverging
 
 # ------------------------------------------------------------------ the sequence playground
 MAX_EPOCHS = 2000  # per run: Play stops here
@@ -43,7 +46,7 @@ class SequenceConfig:
     k: int = 2
     n_sequences: int = 32
     n_hidden: int = 6
-    lr: float = 0.1
+    lr: float = 0.05
     clip: float = 0.0  # 0: no gradient clipping
     seed: int = 0
 
@@ -75,11 +78,85 @@ def tick_period(render_s: float | None, shortest: float = 0.3, longest: float = 
     return min(longest, max(shortest, 3 * (render_s + TICK_BUDGET_S)))
 
 
+@dataclass
+class ReadoutRun:
+    """An LSTM forward pass plus the readout: ``h``, ``c``, ``gates`` as nn_core's LSTMRun,
+    ``y`` the answers ŷ_t = h_t W_y + b_y."""
+
+    h: np.ndarray
+    c: np.ndarray
+    gates: dict
+    y: np.ndarray
+
+
+class ReadoutLSTM(Recurrent):
+    """An nn_core LSTM followed by the RNN's kind of linear readout, ŷ_t = h_t W_y + b_y, so both
+    networks answer the same 1-number targets with the same loss E = Σ_t ½‖ŷ_t − y_t‖².
+
+    nn_core's LSTM compares h_t itself with the targets. Its BPTT starts from ∂E/∂h_t = h_t −
+    y_t (over N sequences: divided by N); through the readout ∂E/∂h_t is instead
+    (ŷ_t − y_t) W_yᵀ / N. Giving nn_core the stand-in targets h_t − N·(that) makes its own BPTT
+    start from exactly this, so every gate's gradient is nn_core's (checked against finite
+    differences in the tests).
+    """
+
+    def __init__(self, lstm: LSTM, W_y: np.ndarray, b_y: np.ndarray):
+        self.lstm, self.W_y, self.b_y = lstm, W_y, b_y
+
+    @classmethod
+    def init(cls, n_in: int, n_h: int, n_out: int = 1, seed: int = 0) -> ReadoutLSTM:
+        lstm = LSTM.init(n_in, n_h, seed=seed)
+        rng = np.random.default_rng(seed + 1)
+        W_y = rng.standard_normal((n_h, n_out)) * np.sqrt(2.0 / (n_h + n_out))
+        return cls(lstm, W_y, np.zeros(n_out))
+
+    def copy(self) -> ReadoutLSTM:
+        return ReadoutLSTM(self.lstm.copy(), self.W_y.copy(), self.b_y.copy())
+
+    def params(self) -> dict:
+        return {**self.lstm.params(), "W_y": self.W_y, "b_y": self.b_y}
+
+    @property
+    def n_in(self) -> int:
+        return self.lstm.n_in
+
+    @property
+    def n_h(self) -> int:
+        return self.lstm.n_h
+
+    @property
+    def n_out(self) -> int:
+        return self.W_y.shape[1]
+
+    def forward(self, xs) -> ReadoutRun:
+        run = self.lstm.forward(xs)
+        return ReadoutRun(run.h, run.c, run.gates, run.h @ self.W_y + self.b_y)
+
+    def loss(self, xs, ys) -> float:
+        xs, _ = check_xs(xs, self.n_in)
+        ys = check_ys(ys, (*xs.shape[:2], self.n_out))
+        diff = self.forward(xs).y - ys
+        return 0.5 * float(np.vdot(diff, diff)) / xs.shape[0]
+
+    def gradients(self, xs, ys, clip: float | None = None) -> dict:
+        clip = check_clip(clip)
+        xs, _ = check_xs(xs, self.n_in)
+        ys = check_ys(ys, (*xs.shape[:2], self.n_out))
+        n = xs.shape[0]
+        run = self.forward(xs)
+        err = (run.y - ys) / n  # ∂E/∂ŷ_t
+        dh_own = err @ self.W_y.T  # ∂E/∂h_t through this step's answer
+        grads = self.lstm.gradients(xs, run.h - n * dh_own)
+        grads["W_y"] = np.einsum("nti,ntj->ij", run.h, err)
+        grads["b_y"] = err.sum(axis=(0, 1))
+        return clip_by_norm(grads, clip)[0]
+
+
 def make_models(cfg: SequenceConfig) -> dict[str, object]:
     """The two networks at their initial weights: an RNN (tanh, linear output ŷ_t = h_t W_y +
-    b_y) and an LSTM with the same number of hidden units and the same readout."""
+    b_y) and an LSTM with the same number of hidden units and the same kind of readout."""
     return {"RNN": RNN.init(1, cfg.n_hidden, 1, seed=cfg.seed),
-            "LSTM": LSTM.init(1, cfg.n_hidden, seed=cfg.seed, n_out=1)}
+            "LSTM": ReadoutLSTM.init(1, cfg.n_hidden, 1, seed=cfg.seed)}
 
 
 @dataclass
@@ -115,6 +192,7 @@ class SequenceSession:
         self.histories = {name: History() for name in MODELS}
         self.errors: dict[str, str | None] = dict.fromkeys(MODELS)
         self.epoch = 0
+        self.initial_loss = {name: self.loss(name) for name in MODELS}
 
     @property
     def done(self) -> bool:
@@ -155,14 +233,28 @@ class SequenceSession:
     def _one_epoch(self, name: str) -> None:
         model = self.models[name]
         before = model.copy()
+        history = self.histories[name]
         try:
             train_sequences(model, self.task.xs, self.task.ys, self.cfg.lr, 1,
                             seed=self.cfg.seed, clip=self.cfg.clip or None,
-                            xs_test=self.test.xs, ys_test=self.test.ys,
-                            history=self.histories[name])
+                            xs_test=self.test.xs, ys_test=self.test.ys, history=history)
         except DivergenceError as exc:
             self.models[name] = before
-            self.errors[name] = f"The {name} diverged at epoch {exc.epoch}. " + _advice(exc)
+            self.errors[name] = (f"The {name} diverged at epoch {exc.epoch}: its loss or weights "
+                                 "stopped being finite. " + _advice(self.cfg))
+            return
+        # A linear readout can run away while every number is still finite: caught as it starts.
+        start = self.initial_loss[name]
+        if history.train_loss[-1] > BLOW_UP * max(start, 1e-12):
+            last = history.train_loss[-1]
+            for column in (history.epoch, history.train_loss, history.test_loss,
+                           history.train_accuracy, history.test_accuracy):
+                column.pop()
+            self.models[name] = before
+            self.errors[name] = (f"The {name} is diverging: at epoch {self.epoch + 1} its loss "
+                                 f"reached {fmt(last)}, over {fmt(BLOW_UP)} times its starting "
+                                 f"{fmt(start)}. The weights are those before that epoch. "
+                                 + _advice(self.cfg))
 
     # -- what the page shows
     def loss(self, name: str, which: str = "train") -> float:
@@ -206,6 +298,6 @@ class SequenceSession:
                 "weights": {name: m.to_dict() for name, m in self.models.items()}}
 
 
-def _advice(exc: DivergenceError) -> str:
-    return (f"Its steps grew without bound; lower η (e.g. {exc.suggested_lr:g}) or turn on "
-            "gradient clipping, then press Reset.")
+def _advice(cfg: SequenceConfig) -> str:
+    clip = "" if cfg.clip else " or turn on gradient clipping"
+    return f"Lower η (e.g. {cfg.lr / 10:g}){clip}, then press Reset."
