@@ -39,6 +39,16 @@ PAGES = {
         st.Page("views/playground.py", title="Training playground",
                 icon=":material/sports_esports:", url_path="playground"),
     ],
+    "Recurrent networks": [
+        st.Page("views/rnn_unrolled.py", title="Unrolled through time",
+                icon=":material/view_week:", url_path="rnn-unrolled"),
+        st.Page("views/rnn_gradients.py", title="Vanishing and exploding gradients",
+                icon=":material/trending_down:", url_path="vanishing-gradients"),
+        st.Page("views/lstm_cell.py", title="The LSTM cell", icon=":material/filter_alt:",
+                url_path="lstm"),
+        st.Page("views/sequence_playground.py", title="A sequence playground",
+                icon=":material/timeline:", url_path="sequence-playground"),
+    ],
 }
 
 st.navigation(PAGES).run()

@@ -37,7 +37,10 @@ def rnn_step_formulas(activation: str = "tanh") -> dict[str, str]:
     z_expr = sp.Add(sp.Mul(x_t, W_x), sp.Mul(h_prev, W_h), b_h, evaluate=False)
     return {
         "weighted_sum": _latex(sp.Eq(z_t, z_expr, evaluate=False)),
-        "activation": _latex(sp.Eq(h_t, activation_expr(activation, z_t), evaluate=False)),
+        # f acts on each unit's z alone: a real scalar symbol (Max needs one to compare)
+        "activation": _latex(sp.Eq(h_t, activation_expr(activation, sp.Symbol("z_{t}",
+                                                                              real=True)),
+                                   evaluate=False)),
         "output": _latex(sp.Eq(y_t, sp.Add(sp.Mul(h_t, W_y), b_y, evaluate=False),
                                evaluate=False)),
         "start": _latex(sp.Eq(_nc("h_{0}"), 0, evaluate=False)),

@@ -193,6 +193,7 @@ class SequenceSession:
         self.errors: dict[str, str | None] = dict.fromkeys(MODELS)
         self.epoch = 0
         self.initial_loss = {name: self.loss(name) for name in MODELS}
+        self.initial_test_loss = {name: self.loss(name, "test") for name in MODELS}
 
     @property
     def done(self) -> bool:

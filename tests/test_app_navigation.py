@@ -4,7 +4,9 @@ from app_helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
 PAGES = ["views/home.py", "views/neuron.py", "views/one_vs_all.py", "views/hidden_layers.py",
-         "views/gradient_descent.py", "views/backprop_steps.py", "views/notes_checked.py"]
+         "views/gradient_descent.py", "views/backprop_steps.py", "views/notes_checked.py",
+         "views/rnn_unrolled.py", "views/rnn_gradients.py", "views/lstm_cell.py",
+         "views/sequence_playground.py"]
 
 
 def test_home_then_every_page():
@@ -19,7 +21,9 @@ def test_home_then_every_page():
         assert not at.exception, (path, [e.value for e in at.exception])
         titles.append(at.title[0].value)
     assert titles == ["The neuron", "One vs all", "Hidden layers", "Gradient descent",
-                      "Backprop, step by step", "The notes, checked"]
+                      "Backprop, step by step", "The notes, checked", "Unrolled through time",
+                      "Vanishing and exploding gradients", "The LSTM cell",
+                      "A sequence playground"]
 
 
 def test_every_page_file_is_in_the_navigation():

@@ -28,6 +28,17 @@ LESSON: tuple[tuple[str, str, str], ...] = (
      "Each derivative the notes state beside the derived one, and training with each."),
     ("views/playground.py", "Training playground",
      "Pick data and a network, press Play and watch it learn; share the trained moment."),
+    # "to be continued… (RNN and LSTM)": the notes' own next step
+    ("views/rnn_unrolled.py", "Unrolled through time",
+     "A recurrent network drawn out over time: the same weights at every step, the forward "
+     "pass step by step."),
+    ("views/rnn_gradients.py", "Vanishing and exploding gradients",
+     "How far back the gradient reaches in a tanh RNN, against the LSTM's cell path, and what "
+     "clipping changes."),
+    ("views/lstm_cell.py", "The LSTM cell",
+     "The gates as filters, step by step, and a published worked example reproduced."),
+    ("views/sequence_playground.py", "A sequence playground",
+     "An RNN and an LSTM trained live on the same sequence task."),
 )
 
 

@@ -75,7 +75,7 @@ with st.sidebar:
     st.subheader("Explain")
     t = st.slider("time step t", 1, MAX_STEPS, key=s.key("t", hi=T))
     j = st.radio("cell unit j", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 key=s.key("j", choices=range(1, units + 1)))
+                 key=s.key("j", hi=units))
     s.reset_button()
 s.show_notices()
 t, j = min(int(t), int(T)), min(int(j), int(units))

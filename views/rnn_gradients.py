@@ -61,7 +61,7 @@ with st.sidebar:
     s.said("seed")
     st.subheader("The networks")
     w_key = s.key("w_h")
-    st.session_state[w_key] = [w for w in st.session_state[w_key] if w in W_H_CHOICES] or [0.5]
+    st.session_state[w_key] = [w for w in st.session_state[w_key] if w in W_H_CHOICES]
     w_h = st.multiselect("RNN recurrent weights w_h", W_H_CHOICES, key=w_key,
                          help="One scalar tanh RNN per weight: h_t = tanh(x_t + w_h h_{t−1}).")
     forget_bias = st.slider("LSTM forget-gate bias b_f", -3.0, 6.0, step=0.5,

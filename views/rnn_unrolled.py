@@ -2,6 +2,8 @@
 step by step. Layout only: numbers from nn_core's RNN, formulas from derivations, the input
 sequences from page_model.recurrent, figures from charts.recurrent."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from charts.recurrent import hidden_state_chart, unrolled_diagram
@@ -9,12 +11,32 @@ from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rn
 from nn_core import HIDDEN_ACTIVATIONS, RNN
 from page_model.recurrent import TASK_LABELS, TASKS, make_task
 from ui.layout import columns, header, notes_quote, numbers_table
-from ui.params import Params
+from ui.lesson import next_page
+from ui.page_state import Choice, Int, PageState
 
 MAX_UNITS = 3  # readable numbers on the diagram
 MAX_STEPS = 8
 
-p = Params("unroll")
+
+@dataclass(frozen=True)
+class Unrolled:
+    units: int = 2
+    act: str = "tanh"
+    seed: int = 0
+    input: str = "sine"
+    T: int = 5
+    t: int = 1
+    j: int = 1
+
+
+STATE = PageState("unroll", Unrolled, {
+    "units": Int("number of hidden units", 1, MAX_UNITS),
+    "act": Choice("hidden activation", HIDDEN_ACTIVATIONS), "seed": Int("weight seed", 0, 999),
+    "input": Choice("input sequence", TASKS, TASK_LABELS),
+    "T": Int("number of steps", 2, MAX_STEPS),
+    "t": Int("time step", 1, MAX_STEPS), "j": Int("hidden unit", 1, MAX_UNITS),
+})
+
 header("Unrolled through time", "“To be continued… (RNN and LSTM)”",
        "A recurrent network reads a sequence one step at a time and keeps a hidden state h_t "
        "between steps. Drawn out over time (unrolled) it is an ordinary feed-forward network "
@@ -24,34 +46,26 @@ notes_quote("LSTM is a kind of Recurrent Neural Network (RNN).")
 st.markdown("> *A comment under the notes:* […] is just NN of fixed parameters at each "
             "hidden […]")
 
+s = STATE.open()
 with st.sidebar:
     st.subheader("Network")
-    n_h = st.slider("hidden units", 1, MAX_UNITS, key=p.bind("units", p.get_int(
-        "units", 2, 1, MAX_UNITS)))
-    act = st.selectbox("hidden activation f", HIDDEN_ACTIVATIONS, key=p.bind(
-        "act", p.get_choice("act", "tanh", HIDDEN_ACTIVATIONS)))
-    seed = st.number_input("weight seed", 0, 999, step=1,
-                           key=p.bind("seed", p.get_int("seed", 0, 0, 999)))
+    n_h = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
+    act = st.selectbox("hidden activation f", HIDDEN_ACTIVATIONS, key=s.key("act"))
+    seed = st.number_input("weight seed", step=1, **s.number("seed"))
+    s.said("seed")
     st.subheader("Input sequence")
     source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
-                          key=p.bind("input", p.get_choice("input", "sine", TASKS)))
-    T = st.slider("steps T", 2, MAX_STEPS, key=p.bind("T", p.get_int("T", 5, 2, MAX_STEPS)))
+                          key=s.key("input"))
+    T = st.slider("steps T", 2, MAX_STEPS, key=s.key("T"))
     st.subheader("Explain")
     # Fixed widget ranges keep their state when T or the units change; a choice past the
-    # current sequence or network is pulled back to its last step / unit before drawing.
-    t_link, j_link = p.get_int("t", 1, 1, MAX_STEPS), p.get_int("j", 1, 1, MAX_UNITS)
-    for name, linked, hi, what in (("t", t_link, T, "step"), ("j", j_link, n_h, "unit")):
-        key = p.key(name)
-        if key not in st.session_state and linked > hi:
-            p.notices.append(f"Link value {name}={linked} is past the last {what} ({hi}); "
-                             f"showing {what} {hi}.")
-        if st.session_state.get(key, linked) > hi:
-            st.session_state[key] = hi
-    t = st.slider("time step t", 1, MAX_STEPS, key=p.bind("t", t_link))
+    # current sequence or network is pulled back to its last step / unit.
+    t = st.slider("time step t", 1, MAX_STEPS, key=s.key("t", hi=T))
     j = st.radio("hidden unit j", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 key=p.bind("j", j_link))
-    t, j = min(t, T), min(j, n_h)
-p.show_notices()
+                 key=s.key("j", hi=n_h))
+    s.reset_button()
+s.show_notices()
+t, j = min(int(t), int(T)), min(int(j), int(n_h))
 
 rnn = RNN.init(1, n_h, 1, seed=int(seed), activation=act)
 xs = make_task(source, 1, T, k=1, seed=int(seed)).xs[0]
@@ -98,4 +112,5 @@ with st.expander("The shared weights (the same at every step)"):
                   **{f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_h[:, c]]
                      + [f"{rnn.b_h[c]:.4f}"] for c in range(n_h)}}, hide_index=True)
 
-p.write_back()
+next_page("views/rnn_unrolled.py")
+s.finish()

@@ -164,12 +164,13 @@ def live():
 
     left, right = st.columns(2)
     with left:
-        series, x = {}, None
+        # epoch 0 is the loss at the initial weights, so the chart has a point before Play
+        series, x = {}, [0]
         for name in MODELS:
             h = run.histories[name]
-            series[f"{name} train"] = h.train_loss
-            series[f"{name} held-out"] = h.test_loss
-            x = h.epoch if len(h.epoch) > len(x or []) else x
+            series[f"{name} train"] = [run.initial_loss[name], *h.train_loss]
+            series[f"{name} held-out"] = [run.initial_test_loss[name], *h.test_loss]
+            x = [0, *h.epoch] if len(h.epoch) + 1 > len(x) else x
         st.plotly_chart(loss_curves(series, title="Loss E = Σ_t ½(ŷ_t − y_t)², mean per "
                                     "sequence", log_y=True, x=x), key="sq.loss_chart")
     examples = {name: run.example(name, shown - 1) for name in MODELS}

@@ -26,6 +26,10 @@ PAGES = {
     "Backprop, step by step": (3, 1),
     "The notes, checked": (5, 1),
     "Training playground": (1, 2),
+    "Unrolled through time": (7, 2),
+    "Vanishing and exploding gradients": (4, 1),
+    "The LSTM cell": (15, 3),
+    "A sequence playground": (0, 5),
 }
 
 

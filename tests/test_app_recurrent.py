@@ -1,0 +1,143 @@
+"""The recurrent-network pages in AppTest: every number shown is nn_core's, every sentence the
+page_model function's for those numbers, and the link reopens the same view."""
+
+import pytest
+from app_helpers import has_latex, notices, page, table
+
+from derivations.recurrent_formulas import lstm_step_formulas, rnn_step_formulas
+from nn_core import LSTM, RNN
+from nn_core import golden_lstm as golden
+from page_model.recurrent import (
+    clip_sentence,
+    clipping_step,
+    decay_kind,
+    decay_sentence,
+    forget_sentence,
+    golden_sentence,
+    lstm_cell_path,
+    make_task,
+    rnn_flows,
+)
+from page_model.sequence_playground import SequenceConfig, SequenceSession
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------ unrolled through time
+def test_unrolled_numbers_are_the_rnn_forward_pass_step_by_step():
+    at = page("rnn_unrolled")
+    rnn = RNN.init(1, 2, 1, seed=0)
+    xs = make_task("sine", 1, 5, k=1, seed=0).xs[0]
+    run = rnn.forward(xs)
+    for key in ("weighted_sum", "activation", "output", "start"):
+        assert has_latex(at, rnn_step_formulas("tanh")[key])
+    t = table(at)
+    assert t["input x_t"] == pytest.approx(xs[0, 0])
+    assert t["h_(t−1), unit 1"] == 0.0  # h_0 = 0
+    assert t["h_t, unit 1"] == pytest.approx(run.h[0, 0], rel=1e-12)
+    at.slider(key="unroll.t").set_value(3).run()
+    at.radio(key="unroll.j").set_value(2).run()
+    t = table(at)
+    assert t["h_(t−1), unit 2"] == pytest.approx(run.h[1, 1], rel=1e-12)
+    assert t["z_t, unit 2"] == pytest.approx(run.z[2, 1], rel=1e-12)
+    assert t["output ŷ_t"] == pytest.approx(run.y[2, 0], rel=1e-12)
+    assert at.query_params["t"] == "3" and at.query_params["j"] == "2"
+
+
+def test_unrolled_link_past_the_sequence_is_pulled_back_with_a_notice():
+    at = page("rnn_unrolled", {"T": "4", "t": "7", "units": "1", "j": "3", "act": "relu"})
+    text = " ".join(notices(at))
+    assert "time step (7) does not fit" in text and "hidden unit (3) does not fit" in text
+    rnn = RNN.init(1, 1, 1, seed=0, activation="relu")
+    run = rnn.forward(make_task("sine", 1, 4, k=1, seed=0).xs[0])
+    assert table(at)["h_t, unit 1"] == pytest.approx(run.h[3, 0], rel=1e-12)
+
+
+# ------------------------------------------------------------------ vanishing and exploding
+def test_gradient_page_curves_and_sentences_are_nn_cores():
+    at = page("rnn_gradients")
+    flows = rnn_flows([0.5, 0.9, 1.5], 12, 0.02, 0)
+    cell = lstm_cell_path(12, 0.02, 3.0, 0)
+    text = markdown(at)
+    kinds = set()
+    for w, f in flows.items():
+        sentence = decay_sentence(f.norms, f"RNN, w_h = {w:g}")
+        assert sentence in text
+        kinds.add(decay_kind(f.norms))
+        assert table(at)[f"RNN, w_h = {w:g}: |∂h_T/∂h_1|"] == pytest.approx(f.norms[-1])
+    assert kinds == {"vanishes", "stays", "explodes"}  # the defaults show all three
+    assert decay_sentence(cell.norms, "LSTM cell path, b_f = 3") in text
+    step = clipping_step(1.5, 12, 0.02, 0, 1.0)
+    assert clip_sentence(step.norm, 1.0) in text
+    clip = table(at, 1)
+    assert clip["‖g‖ before clipping"] == pytest.approx(step.norm)
+    assert clip["‖g‖ used"] == pytest.approx(1.0)
+    at.toggle(key="grads.clip_on").set_value(False).run()
+    clip = table(at, 1)
+    assert clip["‖g‖ used"] == pytest.approx(step.norm)
+    assert clip["loss after the step"] == pytest.approx(clipping_step(1.5, 12, 0.02, 0).loss_after)
+    assert at.query_params["clip_on"] == "0"
+
+
+def test_gradient_page_link_and_an_empty_choice():
+    at = page("rnn_gradients", {"w_h": "2", "T": "30", "forget_bias": "6", "amplitude": "0"})
+    flows = rnn_flows([2.0], 30, 0.0, 0)
+    # no input: h stays 0, every factor is w_h, the product 2^(T−t)
+    assert table(at)["RNN, w_h = 2: |∂h_T/∂h_1|"] == pytest.approx(2.0 ** 29)
+    assert decay_sentence(flows[2.0].norms, "RNN, w_h = 2") in markdown(at)
+    at.multiselect(key="grads.w_h").set_value([]).run()
+    assert any("at least one" in w.value for w in at.warning)
+
+
+# ------------------------------------------------------------------ the LSTM cell
+def test_lstm_page_gate_numbers_and_the_golden_example():
+    at = page("lstm_cell", {"units": "2", "t": "3", "j": "2", "forget_bias": "2"})
+    cell = LSTM.init(1, 2, seed=0, forget_bias=2.0)
+    run = cell.forward(make_task("sine", 1, 6, k=1, seed=0).xs[0])
+    t = table(at)
+    assert t["Forget gate f"] == pytest.approx(run.gates["f"][2, 1], rel=1e-12)
+    assert t["Input gate i"] == pytest.approx(run.gates["i"][2, 1], rel=1e-12)
+    assert t["c_(t−1)"] == pytest.approx(run.c[1, 1], rel=1e-12)
+    assert t["cell state c_t"] == pytest.approx(run.c[2, 1], rel=1e-12)
+    assert t["output h_t"] == pytest.approx(run.h[2, 1], rel=1e-12)
+    for key in ("c", "h", "z_f", "f"):
+        assert has_latex(at, lstm_step_formulas()[key])
+    assert forget_sentence(run.gates["f"]) in markdown(at)
+    rows = golden.reproduce()
+    assert any(golden_sentence(rows, golden.DIGITS) == s.value for s in at.success)
+    shown = at.dataframe[-1].value
+    assert list(shown["agrees"]) == ["✓"] * len(rows)
+    assert list(shown["nn_core"])[:2] == ["0.81775", "0.96083"]  # a_1, i_1 of the post
+
+
+# ------------------------------------------------------------------ the sequence playground
+def _metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_playground_steps_train_both_networks_as_the_session_does():
+    at = page("sequence_playground", {"T": "6", "n": "8", "hidden": "3"})
+    assert "press Play" in markdown(at)
+    for _ in range(2):
+        at.button(key="sq.step").click().run()
+    assert not at.exception
+    ref = SequenceSession(SequenceConfig(T=6, n_sequences=8, n_hidden=3))
+    ref.step(2)
+    m = _metrics(at)
+    assert m["Epoch"] == "2"
+    assert m["RNN loss (train / held-out)"].startswith(f"{ref.loss('RNN'):.4g}"[:5])
+    assert len(at.get("plotly_chart")) >= 5
+    at.button(key="sq.reset").click().run()
+    assert _metrics(at)["Epoch"] == "0"
+
+
+def test_playground_sine_link_continues_the_wave_and_bad_values_say_so():
+    at = page("sequence_playground", {"task": "sine", "T": "8", "n": "4", "hidden": "2",
+                                      "lr": "99", "seq": "9"})
+    text = " ".join(notices(at))
+    assert "learning rate" in text
+    keys = [c.proto.id for c in at.get("plotly_chart")]
+    assert len(keys) >= 6  # losses, answers, two hidden states, cell state, the continuation
+    assert at.query_params["task"] == "sine" and at.query_params["lr"] == "0.05"
