@@ -30,7 +30,7 @@ from page_model.recurrent import (
 from page_model.verdicts import BLOW_UP  # a loss this many times its start is diverging
 
 # ------------------------------------------------------------------ the sequence playground
-MAX_EPOCHS = 2000  # per run: Play stops here
+MAX_RUN_EPOCHS = 2000  # per run: Play stops here
 MAX_EPOCHS_PER_TICK = 10
 TICK_BUDGET_S = 0.05  # at most this much training per animation tick (both networks)
 TEST_SEED_OFFSET = 10_007  # the held-out sequences come from another seed
@@ -197,7 +197,7 @@ class SequenceSession:
 
     @property
     def done(self) -> bool:
-        return self.epoch >= MAX_EPOCHS or all(self.errors.values())
+        return self.epoch >= MAX_RUN_EPOCHS or all(self.errors.values())
 
     def update_hyperparameters(self, cfg: SequenceConfig) -> None:
         """Take a new η or clipping threshold (they may change mid-run)."""
@@ -216,7 +216,7 @@ class SequenceSession:
         return self._run(min(int(max_epochs), MAX_EPOCHS_PER_TICK), budget_s)
 
     def _run(self, epochs: int, budget_s: float | None) -> int:
-        epochs = max(0, min(int(epochs), MAX_EPOCHS - self.epoch))
+        epochs = max(0, min(int(epochs), MAX_RUN_EPOCHS - self.epoch))
         start = time.perf_counter()
         ran = 0
         for _ in range(epochs):

@@ -9,7 +9,7 @@ from nn_core import RNN, train_sequences
 from nn_core.sequences import leaves
 from page_model.recurrent import MAX_CONTINUE, make_task
 from page_model.sequence_playground import (
-    MAX_EPOCHS,
+    MAX_RUN_EPOCHS,
     ReadoutLSTM,
     SequenceConfig,
     SequenceSession,
@@ -103,5 +103,5 @@ def test_config_caps_and_hyperparameter_changes():
     assert sess.cfg.lr == 0.2
     with pytest.raises(ValueError, match="new session"):
         sess.update_hyperparameters(SequenceConfig(T=7, n_sequences=8, n_hidden=3))
-    sess.epoch = MAX_EPOCHS
+    sess.epoch = MAX_RUN_EPOCHS
     assert sess.done and sess.step(5) == 0

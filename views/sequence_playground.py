@@ -30,7 +30,7 @@ from page_model.recurrent import (
     compare_sentence,
 )
 from page_model.sequence_playground import (
-    MAX_EPOCHS,
+    MAX_RUN_EPOCHS,
     MODELS,
     SequenceConfig,
     SequenceSession,
@@ -147,12 +147,14 @@ def live():
         if run.done:
             ss["sq#playing"] = False
             st.rerun(scope="app")
-    st.progress(min(run.epoch / MAX_EPOCHS, 1.0), text=f"Epoch {run.epoch} of at most {MAX_EPOCHS}")
+    st.progress(min(run.epoch / MAX_RUN_EPOCHS, 1.0),
+                text=f"Epoch {run.epoch} of at most {MAX_RUN_EPOCHS}")
     for name in MODELS:
         if run.errors[name]:
             st.error(run.errors[name])
-    if run.epoch >= MAX_EPOCHS:
-        st.info(f"Reached the {MAX_EPOCHS}-epoch cap of the shared server: Reset to start again.")
+    if run.epoch >= MAX_RUN_EPOCHS:
+        st.info(f"Reached the {MAX_RUN_EPOCHS}-epoch cap of the shared server: Reset to start "
+                "again.")
 
     losses = {name: (run.loss(name), run.loss(name, "test")) for name in MODELS}
     m = st.columns(len(MODELS) + 1)
