@@ -7,6 +7,11 @@
 - ``charts.descent``: ``descent_curve`` / ``descent_surface`` — gradient-descent steps on the loss.
 - ``charts.compare``: ``scheme_regions`` — one-vs-all regions with ambiguous points crossed out.
 - ``charts.training``: ``loss_curves`` and ``decision_boundary`` (the playground's).
+
+The figures redrawn on a click (the network diagram, the decision boundary, loss curves, the
+confusion matrix) are built from plain dicts by ``figure``, without Plotly's property-by-property
+validation: it costs more than everything else a click does (tens of ms for a diagram). The
+tests validate each builder's output instead (tests/test_charts_valid.py).
 """
 
 FONT_SIZE = 16  # readable on a laptop projector
@@ -25,3 +30,16 @@ LINE_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"
 POSITIVE = OKABE_ITO["blue"]  # a positive weight
 NEGATIVE = OKABE_ITO["vermillion"]  # a negative weight
 HIGHLIGHT = OKABE_ITO["orange"]
+
+
+def figure(data: list[dict], layout: dict):
+    """A ``go.Figure`` of trace dicts (each with its ``type``) and a layout dict, not validated;
+    ``None`` values are left out, as Plotly does when it validates."""
+    import plotly.graph_objects as go
+
+    return go.Figure({"data": [_drop_none(t) for t in data], "layout": _drop_none(layout)},
+                     _validate=False)
+
+
+def _drop_none(d: dict) -> dict:
+    return {k: _drop_none(v) if isinstance(v, dict) else v for k, v in d.items() if v is not None}

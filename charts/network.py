@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import plotly.graph_objects as go
 
-from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE
+from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE, figure
 
 MAX_EDGE_WIDTH = 9.0
 MIN_EDGE_WIDTH = 0.8
@@ -70,7 +70,7 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
         if not 0 <= point < n_points:
             raise ValueError(f"point must be between 0 and {n_points - 1} (got {point}).")
 
-    fig = go.Figure()
+    traces = []
     w_max = max(float(np.max(np.abs(w))) for w in net.weights) or 1.0
     mid_x, mid_y, mid_text = [], [], []
     for layer, W in enumerate(net.weights, start=1):
@@ -82,8 +82,8 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
                 width = MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * abs(w) / w_max
                 colour = POSITIVE if w >= 0 else NEGATIVE
                 opacity = 1.0 if on_path or not fade else 0.25
-                fig.add_trace(go.Scatter(
-                    x=[x0, x1], y=[y0, y1], mode="lines",
+                traces.append(dict(
+                    type="scatter", x=[x0, x1], y=[y0, y1], mode="lines",
                     # a negative weight is dashed too, so its sign does not rest on colour
                     line={"width": width + (3 if on_path else 0),
                           "color": HIGHLIGHT if on_path else colour,
@@ -94,8 +94,8 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
                 mid_x.append(x0 + (x1 - x0) * 0.3)
                 mid_y.append(y0 + (y1 - y0) * 0.3)
                 mid_text.append(f"w<sub>{i + 1}{j + 1}</sub><sup>({layer})</sup> = {w:.3g}")
-    fig.add_trace(go.Scatter(
-        x=mid_x, y=mid_y, mode="markers", marker={"size": 10, "opacity": 0},
+    traces.append(dict(
+        type="scatter", x=mid_x, y=mid_y, mode="markers", marker={"size": 10, "opacity": 0},
         hovertext=mid_text, hoverinfo="text", showlegend=False, name="weights",
     ))
 
@@ -125,9 +125,9 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
             hovers.append(hover)
             colours.append("#fff3e0" if on_path else "#f5f5f5")
             lines.append(HIGHLIGHT if on_path else "#444")
-        fig.add_trace(go.Scatter(
-            x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=texts, hovertext=hovers,
-            hoverinfo="text", textposition="middle center",
+        traces.append(dict(
+            type="scatter", x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=texts,
+            hovertext=hovers, hoverinfo="text", textposition="middle center",
             textfont={"size": FONT_SIZE - 3, "color": "#111"},
             marker={"size": 64, "color": colours, "line": {"width": 3, "color": lines},
                     "opacity": 1.0},
@@ -135,8 +135,8 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
         ))
 
     top = max(sizes) / 2.0 + 0.3
-    fig.update_layout(
-        title=title or None,
+    return figure(traces, dict(
+        title={"text": title} if title else {},
         xaxis={"visible": False, "range": [-0.45, n_layers + 0.45]},
         yaxis={"visible": False, "range": [-top - 0.25, top + 0.15]},
         annotations=[
@@ -148,8 +148,7 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         plot_bgcolor="white",
         font={"size": FONT_SIZE},
-    )
-    return fig
+    ))
 
 
 def _sub(n: int) -> str:

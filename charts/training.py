@@ -10,12 +10,16 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from nn_core.datasets import decode
 
-from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS
+from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS, figure
 
 MAX_RESOLUTION = 200
+# Named colour scales spelled out, as Plotly's validation would (see charts.figure).
+VIRIDIS = get_colorscale("Viridis")
+BLUES = get_colorscale("Blues")
 
 
 def grid(bounds: Sequence[float], resolution: int = 80):
@@ -54,20 +58,19 @@ def data_bounds(*point_sets, pad: float = 0.15) -> tuple[float, float, float, fl
 def loss_curves(series: dict[str, list[float | None]], title: str = "Loss",
                 y_title: str = "loss", log_y: bool = False, x=None) -> go.Figure:
     """One line per series (e.g. {"train": [...], "test": [...]}); None values are gaps."""
-    fig = go.Figure()
+    traces = []
     for i, (name, values) in enumerate(series.items()):
         values = [None if v is None or not np.isfinite(v) else float(v) for v in values]
         xs = list(x) if x is not None else list(range(1, len(values) + 1))
-        fig.add_trace(go.Scatter(
-            x=xs[:len(values)], y=values, name=name, mode="lines",
+        traces.append(dict(
+            type="scatter", x=xs[:len(values)], y=values, name=name, mode="lines",
             connectgaps=False, line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
         ))
-    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title=y_title,
-                      margin={"l": 50, "r": 20, "t": 50, "b": 40}, height=320,
-                      legend={"orientation": "h", "y": -0.25})
-    if log_y:
-        fig.update_yaxes(type="log")
-    return fig
+    return figure(traces, dict(
+        title={"text": title}, xaxis={"title": {"text": "epoch"}},
+        yaxis={"title": {"text": y_title}, "type": "log" if log_y else None},
+        margin={"l": 50, "r": 20, "t": 50, "b": 40}, height=320,
+        legend={"orientation": "h", "y": -0.25}))
 
 
 def _class_colourscale(n_classes: int) -> list:
@@ -120,7 +123,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
     if out.shape[0] != pts.shape[0]:
         raise ValueError(f"predict returned {out.shape[0]} rows for {pts.shape[0]} grid points.")
     out = np.nan_to_num(out, nan=0.0, posinf=1e6, neginf=-1e6)
-    fig = go.Figure()
+    traces = []
     regression = n_classes == 0
     colour_range = None
     if regression:
@@ -130,24 +133,25 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
         targets = [np.asarray(v, dtype=float).ravel() for v in (y_train, y_test) if v is not None]
         values = np.concatenate([z.ravel(), *targets])
         colour_range = (float(values.min()), float(values.max()))
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=z, colorscale="Viridis", opacity=0.75, name="prediction",
-            zmin=colour_range[0], zmax=colour_range[1],
-            colorbar={"title": "ŷ"}, hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}"
-            "<extra></extra>",
+        traces.append(dict(
+            type="heatmap", x=xs, y=ys, z=z, colorscale=VIRIDIS, opacity=0.75,
+            name="prediction", zmin=colour_range[0], zmax=colour_range[1],
+            colorbar={"title": {"text": "ŷ"}},
+            hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>",
         ))
     elif n_classes == 2 and out.shape[1] == 1:
         z = np.clip(out[:, 0], 0.0, 1.0).reshape(res, res)
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=z, zmin=0, zmax=1, name="P(class 1)",
+        traces.append(dict(
+            type="heatmap", x=xs, y=ys, z=z, zmin=0, zmax=1, name="P(class 1)",
             colorscale=[[0, _blend(CLASS_COLOURS[0], 0.6)], [0.5, "rgb(255,255,255)"],
                         [1, _blend(CLASS_COLOURS[1], 0.6)]],
-            colorbar={"title": "P(class 1)"},
+            colorbar={"title": {"text": "P(class 1)"}},
             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>P(class 1)=%{z:.3f}<extra></extra>",
         ))
         if z.min() < 0.5 < z.max():
-            fig.add_trace(go.Contour(
-                x=xs, y=ys, z=z, name="threshold 0.5", showscale=False, hoverinfo="skip",
+            traces.append(dict(
+                type="contour", x=xs, y=ys, z=z, name="threshold 0.5", showscale=False,
+                hoverinfo="skip",
                 contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
                 line={"color": "black", "width": 2}, colorscale=[[0, "black"], [1, "black"]],
             ))
@@ -158,35 +162,35 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
             classes = np.asarray(class_of_code, dtype=int)[classes]
         k = max(n_classes, int(classes.max()) + 1)
         z = (classes + 0.999 * conf).reshape(res, res)
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=z, zmin=0, zmax=k, colorscale=_class_colourscale(k), showscale=False,
+        traces.append(dict(
+            type="heatmap", x=xs, y=ys, z=z, zmin=0, zmax=k, colorscale=_class_colourscale(k),
+            showscale=False,
             name="decoded class", customdata=np.c_[classes, conf].reshape(res, res, 2),
             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>class %{customdata[0]:.0f} "
             "(sure: %{customdata[1]:.2f})<extra></extra>",
         ))
-    _add_points(fig, X_train, y_train, "train", n_classes, False, colour_range)
+    _add_points(traces, X_train, y_train, "train", n_classes, False, colour_range)
     if X_test is not None and len(X_test):
-        _add_points(fig, X_test, y_test, "test", n_classes, True, colour_range)
-    fig.update_layout(
-        title=title, xaxis_title="x1", yaxis_title="x2", height=460,
+        _add_points(traces, X_test, y_test, "test", n_classes, True, colour_range)
+    return figure(traces, dict(
+        title={"text": title}, height=460,
         margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
         legend={"orientation": "h", "y": -0.22},
-    )
-    # Equal units on both axes (a circle looks round); each axis shrinks to its data range.
-    fig.update_xaxes(range=[bounds[0], bounds[1]], constrain="domain")
-    fig.update_yaxes(range=[bounds[2], bounds[3]], scaleanchor="x", scaleratio=1,
-                     constrain="domain")
-    return fig
+        # Equal units on both axes (a circle looks round); each axis shrinks to its data range.
+        xaxis={"title": {"text": "x1"}, "range": [bounds[0], bounds[1]], "constrain": "domain"},
+        yaxis={"title": {"text": "x2"}, "range": [bounds[2], bounds[3]], "scaleanchor": "x",
+               "scaleratio": 1, "constrain": "domain"},
+    ))
 
 
-def _add_points(fig: go.Figure, X: np.ndarray, y, which: str, n_classes: int,
+def _add_points(traces: list, X: np.ndarray, y, which: str, n_classes: int,
                 hollow: bool, colour_range: tuple[float, float] | None = None) -> None:
     y = np.asarray(y).reshape(-1)
     symbol = "circle-open" if hollow else "circle"  # regression: colour is the value
     if n_classes == 0:
-        fig.add_trace(go.Scatter(
-            x=X[:, 0], y=X[:, 1], mode="markers", name=f"{which} points",
-            marker={"color": y, "colorscale": "Viridis", "symbol": symbol, "size": 7,
+        traces.append(dict(
+            type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name=f"{which} points",
+            marker={"color": y, "colorscale": VIRIDIS, "symbol": symbol, "size": 7,
                     "cmin": colour_range[0] if colour_range else None,
                     "cmax": colour_range[1] if colour_range else None,
                     "line": {"width": 2} if hollow else {"color": "white", "width": 1}},
@@ -205,8 +209,9 @@ def _add_points(fig: go.Figure, X: np.ndarray, y, which: str, n_classes: int,
                   if hollow else
                   {"color": colour, "symbol": symbol, "size": 7,
                    "line": {"color": "white", "width": 1}})
-        fig.add_trace(go.Scatter(
-            x=X[mask, 0], y=X[mask, 1], mode="markers", name=f"{which}: class {c}",
+        traces.append(dict(
+            type="scatter", x=X[mask, 0], y=X[mask, 1], mode="markers",
+            name=f"{which}: class {c}",
             marker=marker,
             hovertemplate=f"{which}, class {c}<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<extra></extra>",
         ))
@@ -218,12 +223,11 @@ def confusion_chart(matrix, title: str = "Confusion matrix") -> go.Figure:
     k = m.shape[0]
     labels = [f"class {c}" for c in range(k)]
     totals = np.maximum(m.sum(axis=1, keepdims=True), 1)
-    fig = go.Figure(go.Heatmap(
-        x=labels, y=labels, z=m / totals, zmin=0, zmax=1, colorscale="Blues", showscale=False,
+    return figure([dict(
+        type="heatmap", x=labels, y=labels, z=m / totals, zmin=0, zmax=1, colorscale=BLUES,
+        showscale=False,
         text=m, texttemplate="%{text}", customdata=m,
         hovertemplate="true %{y}, predicted %{x}: %{customdata} point(s)<extra></extra>",
-    ))
-    fig.update_layout(title=title, xaxis_title="predicted", yaxis_title="true", height=260,
-                      margin={"l": 60, "r": 10, "t": 40, "b": 40})
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    )], dict(title={"text": title}, xaxis={"title": {"text": "predicted"}},
+             yaxis={"title": {"text": "true"}, "autorange": "reversed"}, height=260,
+             margin={"l": 60, "r": 10, "t": 40, "b": 40}))
