@@ -46,6 +46,10 @@ NOTES_CASES = {
            "(3 classes, the notes' 2-neuron code), squared error.",
 }
 NOTES_SIZES = {"single_layer": (2, 2), "mlp": (2, 3, 2)}
+#: each case as a choice on a page
+CASE_LABELS = {"single_layer": "no hidden layer (2 → 2)",
+               "mlp": "one hidden layer, MLP (2 → 3 → 2)"}
+CASES = tuple(NOTES_CASES)
 MAX_COMPARISON_EPOCHS = 1000  # a training comparison's cap (shared server)
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.network import network_diagram
-from derivations import NOTES_CASES, notes_network
+from derivations import notes_network
 from derivations.formulas import equation_lines, paths_total, typed_symbols
+from derivations.notes import CASE_LABELS, CASES
 from derivations.step import FD_STEP
 from nn_core import encode
 from page_model.backprop import flat_params, highlight, layer_starts, param_inputs, with_params
@@ -22,8 +23,6 @@ from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, bounded, said
 
-CASES = tuple(NOTES_CASES)
-CASE_LABELS = {"single_layer": "no hidden layer (2 → 2)", "mlp": "one hidden layer (2 → 3 → 2)"}
 WEIGHT_LIMIT = 10.0
 _FIRST = notes_network("mlp", 0)  # the page opens on the notes' MLP and its data point
 

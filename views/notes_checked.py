@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.training import loss_curves
-from derivations import NOTES_CASES, TRAINABLE
+from derivations import TRAINABLE
 from derivations.audit import quote_parts
 from derivations.formulas import typed_symbols
-from derivations.notes import MAX_COMPARISON_EPOCHS
+from derivations.notes import CASE_LABELS, CASES, MAX_COMPARISON_EPOCHS
 from page_model.numbers import fmt_latex
 from ui.answer_box import answer_box
 from ui.cached import chart
@@ -22,8 +22,6 @@ from ui.page_state import Choice, Float, Int, PageState
 
 VERDICTS = {"ok": "✓ agrees", "error": "✗ wrong", "omission": "⚠ leaves something out",
             "notation": "✎ notation"}
-CASE_LABELS = {"single_layer": "no hidden layer", "mlp": "one hidden layer (MLP)"}
-CASES = tuple(NOTES_CASES)
 
 
 @dataclass(frozen=True)
