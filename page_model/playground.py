@@ -195,26 +195,42 @@ def learning_rate_schedule(cfg: Config):
 
 
 # ------------------------------------------------------------------ data
+def held_out(n: int, test_fraction: float, seed: int = 0, test=None) -> np.ndarray:
+    """Which of ``n`` points are test points. Point i's membership depends on i alone (a
+    seeded, evenly spread pattern: after n points ⌊n·f + φ⌋ of them are test points), so adding
+    a point never moves another between train and test; ``test`` fixes the first ones (points
+    that came from a data set with its own split)."""
+    phase = float(np.random.default_rng(seed).random())
+    i = np.arange(n)
+    is_test = np.floor((i + 1) * test_fraction + phase) > np.floor(i * test_fraction + phase)
+    if test is not None:
+        m = min(len(test), n)
+        is_test[:m] = np.asarray(test, bool)[:m]
+    for k in np.flatnonzero(is_test)[:max(0, 2 - int(n - is_test.sum()))]:
+        is_test[k] = False  # at least two training points
+    return is_test
+
+
 def split_points(X, y, n_classes: int, test_fraction: float = 0.3, seed: int = 0,
-                 name: str = CUSTOM) -> Dataset:
-    """The student's points as a Dataset, shuffled and split train/test by ``seed``."""
+                 name: str = CUSTOM, test=None) -> Dataset:
+    """The student's points as a Dataset, split train/test by ``held_out`` (stable when
+    points are added), each part in the order the points came."""
     X = np.asarray(X, dtype=float).reshape(-1, 2)
     y = np.asarray(y).reshape(-1)
-    order = np.random.default_rng(seed).permutation(len(X))
-    X, y = X[order], y[order]
-    n_test = min(round(test_fraction * len(X)), max(len(X) - 2, 0))
-    n_train = len(X) - n_test
-    return Dataset(name, X[:n_train], y[:n_train], X[n_train:], y[n_train:], n_classes)
+    is_test = held_out(len(X), test_fraction, seed, test)
+    return Dataset(name, X[~is_test], y[~is_test], X[is_test], y[is_test], n_classes)
 
 
-def make_data(cfg: Config, custom: tuple[np.ndarray, np.ndarray, int] | None = None) -> Dataset:
-    """The run's data: a seeded nn_core data set, or the student's points ``(X, y, n_classes)``."""
+def make_data(cfg: Config, custom: tuple[np.ndarray, np.ndarray, int] | None = None,
+              test=None) -> Dataset:
+    """The run's data: a seeded nn_core data set, or the student's points ``(X, y, n_classes)``
+    (``test``: the memberships the first of them keep, see ``held_out``)."""
     if cfg.dataset == CUSTOM:
         if custom is None or len(custom[0]) < MIN_POINTS:
             raise ValueError(f"Your own data set needs at least {MIN_POINTS} points: add them by "
                              "clicking on the chart or upload a CSV.")
         X, y, k = custom
-        return split_points(X, y, k, cfg.test_fraction, cfg.seed)
+        return split_points(X, y, k, cfg.test_fraction, cfg.seed, test=test)
     return make_dataset(cfg.dataset, cfg.n_points, cfg.noise, cfg.test_fraction, cfg.seed)
 
 
@@ -368,6 +384,76 @@ def add_point(points: tuple[np.ndarray, np.ndarray, int] | None, x1: float, x2: 
 
 
 # ------------------------------------------------------------------ numbers beside the charts
+MAX_WEIGHTS_JSON_BYTES = 300_000
+MAX_WEIGHT = 1e6
+
+
+@dataclass
+class LoadedWeights:
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    epoch: int
+    config: dict  # Config fields as the file gives them (checked like a link by the page)
+
+
+def parse_weights_json(content: bytes | str) -> LoadedWeights:
+    """A file saved by "Download trained weights", checked; ValueError with one plain message
+    per fault."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if len(content) > MAX_WEIGHTS_JSON_BYTES:
+        raise ValueError(f"The file is larger than {MAX_WEIGHTS_JSON_BYTES // 1000} kB; a "
+                         "playground export is smaller.")
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValueError("The file is not text (UTF-8): is it the weights JSON?") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}).") from exc
+    if not isinstance(data, dict):
+        raise ValueError("The file holds no weights: it should be what “Download trained "
+                         "weights” saves (an object with weights, biases and config).")
+    for key in ("weights", "biases", "config"):
+        if key not in data:
+            raise ValueError(f"The file has no “{key}” entry: it should be what “Download "
+                             "trained weights” saves.")
+    W, B = data["weights"], data["biases"]
+    if not isinstance(W, list) or not isinstance(B, list) or not W or len(W) != len(B):
+        raise ValueError("“weights” and “biases” must be lists with one entry per layer.")
+    if len(W) > MAX_HIDDEN_LAYERS + 1:
+        raise ValueError(f"The file has {len(W)} layers; the playground has at most "
+                         f"{MAX_HIDDEN_LAYERS + 1}.")
+    weights, biases = [], []
+    for n, (w, b) in enumerate(zip(W, B, strict=True), start=1):
+        try:
+            w = np.array(w, dtype=float)
+            b = np.array(b, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"Layer {n}'s weights are not a table of numbers.") from exc
+        if w.ndim != 2 or b.ndim != 1 or w.shape[1] != b.shape[0]:
+            raise ValueError(f"Layer {n}: the weights must be a table (inputs × neurons) and "
+                             "the biases one number per neuron.")
+        if weights and w.shape[0] != weights[-1].shape[1]:
+            raise ValueError(f"Layer {n} takes {w.shape[0]} inputs but layer {n - 1} has "
+                             f"{weights[-1].shape[1]} neurons.")
+        if max(w.shape) > max(MAX_NEURONS, 16):
+            raise ValueError(f"Layer {n} is larger than the playground's networks.")
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise ValueError(f"Layer {n} has a weight that is not a finite number.")
+        if np.max(np.abs(w), initial=0) > MAX_WEIGHT or np.max(np.abs(b), initial=0) > MAX_WEIGHT:
+            raise ValueError(f"Layer {n} has a weight beyond ±{MAX_WEIGHT:g}.")
+        weights.append(w)
+        biases.append(b)
+    config = data["config"]
+    if not isinstance(config, dict):
+        raise ValueError("“config” must be the settings object the playground saves.")
+    epoch = data.get("epoch", 0)
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or not 0 <= epoch <= MAX_RUN_EPOCHS:
+        raise ValueError(f"“epoch” must be a whole number from 0 to {MAX_RUN_EPOCHS}.")
+    return LoadedWeights(weights, biases, epoch, config)
+
+
 def gradient_norms(net: Network, X, Y, loss: str = "squared_error") -> list[float]:
     """Per layer, the length √(Σ(∂E/∂w)² + Σ(∂E/∂b)²) of its gradient on (X, Y)."""
     return [float(math.sqrt(float(np.sum(dW * dW) + np.sum(db * db))))
@@ -388,6 +474,13 @@ def per_class_accuracy(matrix: np.ndarray) -> list[float | None]:
     """For each true class, the share of its points classified right (None: no such points)."""
     totals = matrix.sum(axis=1)
     return [float(matrix[i, i] / t) if t else None for i, t in enumerate(totals)]
+
+
+def points_csv(X, y) -> str:
+    """The student's points as a CSV that "Your own points" reads back."""
+    rows = [f"{float(a):.17g},{float(b):.17g},{int(c)}" for (a, b), c in zip(
+        np.asarray(X).reshape(-1, 2), np.asarray(y).reshape(-1), strict=True)]
+    return "x1,x2,label\n" + "\n".join(rows) + "\n"
 
 
 def history_csv(history: History) -> str:
@@ -551,6 +644,29 @@ class TrainingSession:
         with np.errstate(all="ignore"):
             out = np.nan_to_num(self.net.forward(X), nan=0.0)
         return confusion_matrix(y, decode(out, self.encoding), self.data.n_classes)
+
+    def load_state(self, weights, biases, history: History | None = None, epoch: int = 0
+                   ) -> None:
+        """Continue from shared weights (a link's moment or a loaded file): ValueError, and
+        nothing changed, if they do not fit this network. Without a ``history`` the run is put
+        at ``epoch`` with the loss these weights give."""
+        sizes = [w.shape[0] for w in self.net.weights] + [self.net.weights[-1].shape[1]]
+        got = [np.shape(w)[0] for w in weights] + [np.shape(weights[-1])[1]] if weights else []
+        if got != sizes or [np.shape(b) for b in biases] != [b.shape for b in self.net.biases]:
+            raise ValueError(f"Its network has layers {'–'.join(map(str, got))}, but these "
+                             f"settings make {'–'.join(map(str, sizes))}.")
+        self.net = Network.from_weights(weights, biases, self.net.activation_names)
+        self.velocity = new_velocity(self.net)
+        self.error = None
+        if history is None:
+            history = History()
+            epoch = max(0, min(int(epoch), MAX_RUN_EPOCHS))
+            if epoch:
+                acc = self.accuracy("train"), self.accuracy("test")
+                history = History(epoch=[epoch], train_loss=[self.train_loss()],
+                                  test_loss=[self.test_loss()], train_accuracy=[acc[0]],
+                                  test_accuracy=[acc[1]])
+        self.history = history
 
     def weights_json(self) -> str:
         """The trained network (loadable by ``Network.from_dict``) plus what it was trained on."""

@@ -33,9 +33,17 @@ from page_model.playground import (
     MIN_POINTS,
     Config,
     TrainingSession,
+    held_out,
     loss_choices,
     make_data,
     output_choices,
+)
+from page_model.share import (
+    MAX_LINK_CHARS,
+    decode_moment,
+    decode_points,
+    encode_moment,
+    encode_points,
 )
 from ui.params import format_value, parse_choice, parse_float, parse_int
 
@@ -193,13 +201,82 @@ def config_from_state(state: Mapping) -> Config:
 
 def get_session(state, cfg: Config, custom=None, custom_version: int = 0) -> TrainingSession:
     """The session's TrainingSession: rebuilt when data or network change, else kept (a new η,
-    batch size or L2 applies from the next epoch)."""
+    batch size or L2 applies from the next epoch). The student's points keep the train/test
+    split they came with (``pg.custom_test``: (test fraction, memberships)) while the test
+    fraction stays the same."""
     key = (cfg.network_key, custom_version if cfg.dataset == CUSTOM else None)
     sess = state.get(PREFIX + "session")
     if sess is None or state.get(PREFIX + "session_key") != key:
-        sess = TrainingSession(cfg, make_data(cfg, custom))
+        kept = state.get(PREFIX + "custom_test")
+        test = kept[1] if kept and kept[0] == cfg.test_fraction else None
+        sess = TrainingSession(cfg, make_data(cfg, custom, test))
         state[PREFIX + "session"] = sess
         state[PREFIX + "session_key"] = key
     elif sess.cfg != cfg:
         sess.update_hyperparameters(cfg)
     return sess
+
+
+# ------------------------------------------------------------------ a shared moment
+#: link names of the shared state (beside the configuration's)
+RUN, POINTS = "run", "pts"
+
+
+def config_dict_to_params(config: Mapping) -> dict[str, str]:
+    """A saved configuration (the weights file's "config") as link values, so it is checked
+    exactly like a link."""
+    out = {}
+    for name, link in LINK_NAMES.items():
+        if name not in config:
+            continue
+        value = config[name]
+        if isinstance(value, list | tuple):
+            out[link] = ",".join(format_value(v) for v in value)
+        elif isinstance(value, bool | int | float | str):
+            out[link] = format_value(value)
+        else:
+            out[link] = "?"
+    return out
+
+
+def shared_points(params: Mapping[str, str], max_points: int, max_classes: int):
+    """(SharedPoints or None, notice or None) from the link's ``pts``."""
+    raw = params.get(POINTS)
+    if raw is None:
+        return None, None
+    try:
+        return decode_points(str(raw), max_points, max_classes), None
+    except ValueError as exc:
+        return None, f"The link's own points could not be used: {exc}."
+
+
+def share_link(cfg: Config, sess: TrainingSession, custom, custom_test) -> tuple[dict, str | None]:
+    """(the extra link values, why they are left out) for the trained moment and the student's
+    points; both are left out of a link that would grow past MAX_LINK_CHARS."""
+    extra: dict[str, str] = {}
+    base = sum(len(k) + len(v) + 2 for k, v in config_to_params(cfg).items())
+    try:
+        if cfg.dataset == CUSTOM and custom is not None:
+            kept = custom_test[1] if custom_test and custom_test[0] == cfg.test_fraction else None
+            test = held_out(len(custom[0]), cfg.test_fraction, cfg.seed, kept)  # the split shown
+            extra[POINTS] = encode_points(custom[0], custom[1], custom[2], test)
+        if sess.epoch > 0:
+            extra[RUN] = encode_moment(sess.net.weights, sess.net.biases, sess.history)
+    except ValueError as exc:
+        return {}, f"This moment cannot go into a link ({exc})."
+    size = base + sum(len(k) + len(v) + 2 for k, v in extra.items())
+    if size > MAX_LINK_CHARS:
+        return {}, (f"This moment would make a link of {size:,} characters (the cap is "
+                    f"{MAX_LINK_CHARS:,}), so the link holds the settings only.")
+    return extra, None
+
+
+def restore_moment(sess: TrainingSession, text: str) -> str | None:
+    """Put the link's trained moment into ``sess``; a plain notice if it cannot be used."""
+    sizes = [w.shape[0] for w in sess.net.weights] + [sess.net.weights[-1].shape[1]]
+    try:
+        moment = decode_moment(text, sizes)
+        sess.load_state(moment.weights, moment.biases, moment.history)
+    except ValueError as exc:
+        return f"The link's trained network could not be used: {exc}. Starting at epoch 0."
+    return None

@@ -21,6 +21,7 @@ from nn_core.schedules import SCHEDULE_LABELS, SCHEDULES
 from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
+    MAX_CLASSES,
     MAX_DECAY_RATE,
     MAX_HIDDEN_LAYERS,
     MAX_L2,
@@ -41,18 +42,27 @@ from page_model.playground import (
     loss_choices,
     output_choices,
     parse_points_csv,
+    parse_weights_json,
     per_class_accuracy,
+    points_csv,
     tick_period,
 )
 from ui.cached import chart, dataframe, net_numbers
 from ui.escape import plain
+from ui.lesson import next_page
 from ui.playground_state import (
+    DEFAULT,
     PREFIX,
+    RUN,
+    config_dict_to_params,
     config_from_state,
     config_to_params,
     get_session,
     n_classes_of,
     params_to_config,
+    restore_moment,
+    share_link,
+    shared_points,
     widget_values,
 )
 
@@ -64,9 +74,19 @@ LOSS_LABELS = {"squared_error": "squared error ½(y − ŷ)² (the notes')",
 
 # ------------------------------------------------------------------ first load: the link
 if K + "init" not in ss:
-    cfg0, notices = params_to_config(st.query_params.to_dict())
+    # "Reset this page" starts from the defaults, not from the link it leaves behind.
+    query = {} if ss.pop(K + "fresh", False) else st.query_params.to_dict()
+    points, points_notice = shared_points(query, MAX_POINTS, MAX_CLASSES)
+    cfg0, notices = params_to_config(query, points.n_classes if points else None)
+    if points is not None and cfg0.dataset == CUSTOM:
+        ss[K + "custom"] = (points.X, points.y, points.n_classes)
+        ss[K + "custom_test"] = (cfg0.test_fraction, points.test) if points.test is not None \
+            else None
+        ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
+    if RUN in query:  # a trained moment: restored once the session is built
+        ss[K + "pending_moment"] = str(query[RUN])
     ss.update(widget_values(cfg0))
-    ss[K + "notices"] = notices
+    ss[K + "notices"] = notices + ([points_notice] if points_notice else [])
     ss[K + "cfg"] = cfg0
     ss[K + "init"] = True
     ss[K + "playing"] = False
@@ -96,12 +116,20 @@ def _on_upload():
         ss[K + "csv_message"] = ("error", f"{upload.name}: this file could not be read as a CSV "
                                           "of points. Your current data is unchanged.")
         return
+    _remember_origin()
     ss[K + "custom"] = (parsed.X, parsed.y, parsed.n_classes)
+    ss[K + "custom_test"] = None
     ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
     ss[K + "dataset"] = CUSTOM
     ss[K + "playing"] = False
     msg = f"{upload.name}: {len(parsed.X)} points, {parsed.n_classes} classes loaded."
     ss[K + "csv_message"] = ("success", " ".join([msg, *parsed.notes]))
+
+
+def _remember_origin():
+    """The data set "Clear my points" goes back to."""
+    if ss.get(K + "dataset") != CUSTOM:
+        ss[K + "origin"] = ss.get(K + "dataset")
 
 
 def _add_point(x1: float, x2: float, label: int, session=None):
@@ -110,6 +138,10 @@ def _add_point(x1: float, x2: float, label: int, session=None):
     if ss.get(K + "dataset") != CUSTOM and session is not None:
         data = session.data
         points = (data.X, data.y.astype(int), data.n_classes)
+        # The shown points keep their split (data.X is the training points, then the test).
+        ss[K + "custom_test"] = (session.cfg.test_fraction,
+                                 [False] * len(data.X_train) + [True] * len(data.X_test))
+        _remember_origin()
     try:
         ss[K + "custom"] = add_point(points, x1, x2, label)
     except ValueError as exc:
@@ -130,9 +162,40 @@ def _on_manual_add():
 
 def _on_clear_points():
     ss[K + "custom"] = None
+    ss[K + "custom_test"] = None
     ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
-    if ss.get(K + "dataset") == CUSTOM:
-        ss[K + "dataset"] = "circles"
+    if ss.get(K + "dataset") == CUSTOM:  # back to the data set the student started from
+        ss[K + "dataset"] = ss.get(K + "origin") or DEFAULT.dataset
+
+
+def _on_load_weights():
+    """A weights file saved by this page: its settings (checked like a link), then its weights."""
+    upload = ss.get(K + "weights_file")
+    if upload is None:
+        return
+    try:
+        loaded = parse_weights_json(upload.getvalue())
+    except ValueError as exc:
+        ss[K + "weights_message"] = ("error", f"{upload.name}: {exc} Nothing was changed.")
+        return
+    cfg, notices = params_to_config(config_dict_to_params(loaded.config), _custom_classes())
+    ss.update(widget_values(cfg))
+    ss[K + "cfg"] = cfg
+    ss[K + "pending_weights"] = (upload.name, loaded, notices)
+    ss[K + "playing"] = False
+
+
+def _custom_classes():
+    custom = _custom()
+    return custom[2] if custom is not None else None
+
+
+def _on_reset_page():
+    """Every setting, the points and the run back to the page's defaults."""
+    for key in [k for k in ss if isinstance(k, str) and k.startswith(K)]:
+        if key not in (K + "csv", K + "weights_file"):  # upload widgets cannot be set
+            del ss[key]
+    ss[K + "fresh"] = True
 
 
 def _on_chart_click():
@@ -243,7 +306,18 @@ with st.sidebar:
             st.error(plain(ss[K + "point_message"]))
         if custom is not None:
             st.caption(f"Your data: {len(custom[0])} points, {custom[2]} classes.")
-            st.button("Clear my points", on_click=_on_clear_points, key=K + "clear")
+            st.download_button("Download my points (CSV)", points_csv(custom[0], custom[1]),
+                               file_name="playground-points.csv", mime="text/csv",
+                               key=K + "dl_points", on_click="ignore")
+            st.button("Clear my points", on_click=_on_clear_points, key=K + "clear",
+                      help="Back to the data set you started from.")
+    with st.expander("Load trained weights (JSON)"):
+        st.file_uploader("A file saved by “Download trained weights”", type=["json"],
+                         key=K + "weights_file", on_change=_on_load_weights,
+                         help="Its settings and weights replace the current ones.")
+        msg = ss.get(K + "weights_message")
+        if msg:
+            (st.error if msg[0] == "error" else st.success)(plain(msg[1]))
 
     st.header("Features")
     st.multiselect("Inputs", FEATURES, key=K + "features",
@@ -278,22 +352,42 @@ with st.sidebar:
 
 cfg = config_from_state(ss)
 ss[K + "cfg"] = cfg
-link = config_to_params(cfg)
-if st.query_params.to_dict() != link:
-    st.query_params.from_dict(link)
-if cfg.dataset == CUSTOM:
-    st.info("Your own points are not part of the link: share the CSV alongside it.")
-
 try:
     session = get_session(ss, cfg, custom, ss.get(K + "custom_version", 0))
 except ValueError as exc:
     st.error(plain(exc))
     st.stop()
+if K + "pending_moment" in ss:  # the link's trained network, epoch and history
+    notice = restore_moment(session, ss.pop(K + "pending_moment"))
+    if notice:
+        st.warning(plain(notice))
+if K + "pending_weights" in ss:  # a loaded weights file
+    name, loaded, file_notices = ss.pop(K + "pending_weights")
+    try:
+        session.load_state(loaded.weights, loaded.biases, epoch=loaded.epoch)
+    except ValueError as exc:
+        ss[K + "weights_message"] = ("error", f"{name}: {exc} The settings were loaded; the "
+                                              "weights were not.")
+    else:
+        ss[K + "weights_message"] = ("success", " ".join(
+            [f"{name}: weights loaded at epoch {session.epoch}.", *file_notices]))
+    st.rerun()  # show the message beside the uploader
+
+# The link: the settings, and the trained moment and the student's points when they fit.
+link = config_to_params(cfg)
+extra, too_long = share_link(cfg, session, custom, ss.get(K + "custom_test"))
+link.update(extra)
+if st.query_params.to_dict() != link:
+    st.query_params.from_dict(link)
+if too_long:
+    st.info(plain(too_long) + " To share it, download the trained weights (JSON) below"
+            + (" and your points (CSV)" if cfg.dataset == CUSTOM else "")
+            + ": “Load trained weights” opens them again.")
 
 
 # ------------------------------------------------------------------ controls
-# Outside the fragment, with callbacks: a click lands even while the animation redraws, and
-# it reruns the whole page, which turns the fragment's timer on or off.
+# Callbacks, idempotent: they run before the rerun the click starts, whatever the fragment was
+# drawing. Step and Reset redraw the whole page (diagram, link); Play/Pause first this frame.
 def _set_playing(value: bool):
     # Idempotent (the value the button showed, not a toggle): a click Streamlit replays after
     # an interrupted rerun must not undo itself.
@@ -304,21 +398,30 @@ def _on_step(at_epoch: int):
     sess = ss[K + "session"]
     if sess.epoch == at_epoch:  # a replayed click does not train a second epoch
         sess.step(1)
+    ss[K + "needs_app_rerun"] = True
 
 
 def _on_reset():
     ss[K + "session"].reset()
     ss[K + "playing"] = False
+    ss[K + "needs_app_rerun"] = True
 
 
-playing = ss.get(K + "playing", False)
-b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-b1.button("Pause" if playing else "Play", key=K + "play", type="primary", on_click=_set_playing,
-          args=(not playing,), disabled=session.done and not playing)
-b2.button("Step", key=K + "step", on_click=_on_step, args=(session.epoch,), disabled=playing,
-          help="Train one epoch: one pass over the training points.")
-b3.button("Reset", key=K + "reset", on_click=_on_reset,
-          help="Back to the initial weights of this seed, epoch 0.")
+playing = ss.get(K + "playing", False)  # at this full run: the fragment's timer is on or off
+
+
+def controls(sess) -> bool:
+    """Play/Pause, Step, Reset inside the animated part: a click reruns only this part, so a
+    pause lands within one frame (a whole-page rerun takes several). Returns playing."""
+    now = ss.get(K + "playing", False)
+    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+    b1.button("Pause" if now else "Play", key=K + "play", type="primary",
+              on_click=_set_playing, args=(not now,), disabled=sess.done and not now)
+    b2.button("Step", key=K + "step", on_click=_on_step, args=(sess.epoch,), disabled=now,
+              help="Train one epoch: one pass over the training points.")
+    b3.button("Reset", key=K + "reset", on_click=_on_reset,
+              help="Back to the initial weights of this seed, epoch 0.")
+    return now
 
 
 # ------------------------------------------------------------------ the live part
@@ -328,7 +431,8 @@ def live():
         st.rerun(scope="app")
     started = time.perf_counter()
     sess = ss[K + "session"]
-    if ss.get(K + "playing", False):
+    now = controls(sess)
+    if now and playing:
         sess.tick()
         if sess.done:
             ss[K + "playing"] = False
@@ -407,6 +511,8 @@ def live():
                        file_name="playground-history.csv", mime="text/csv",
                        key=K + "dl_history", on_click="ignore")
     ss[K + "render_s"] = time.perf_counter() - started  # sets the next Play's frame period
+    if now != playing:  # Play or Pause pressed: the frame shows it; the page turns the timer
+        st.rerun(scope="app")
 
 
 live()
@@ -426,3 +532,8 @@ with st.expander("Network diagram and current weights", expanded=True):
             table[f"neuron {j + 1}"] = [f"{v:.4f}" for v in W[:, j]] + [f"{b[j]:.4f}"]
         st.markdown(f"Layer {i + 1} ({session.net.activation_names[i]})")
         dataframe(table, hide_index=True)
+
+st.button("Reset this page", key=K + "reset_page", on_click=_on_reset_page,
+          icon=":material/restart_alt:",
+          help="Every setting, your points and the run back to the page's defaults.")
+next_page("views/playground.py")

@@ -1,0 +1,86 @@
+"""The playground's shared moments in AppTest: a trained link restores weights, epoch and the
+student's points; points added keep the split; Clear goes back; a weights file loads back."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from page_model.playground import CUSTOM
+
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
+
+
+def run(query=None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def sess(at):
+    return at.session_state["pg.session"]
+
+
+def test_trained_link_restores_weights_epoch_and_points():
+    at = run({"ds": "linear", "n": "40", "hidden": "3", "act": "tanh"})
+    for x1 in (0.5, 1.0):  # own points (from the linear set) plus two clicks' worth
+        at.number_input(key="pg.add_x1").set_value(x1)
+        at.button(key="pg.add_point").click().run()
+    for _ in range(3):
+        at.button(key="pg.step").click().run()
+    shared = dict(at.query_params)
+    assert "run" in shared and "pts" in shared and shared["ds"] == CUSTOM
+    other = run({k: v[-1] if isinstance(v, list) else v for k, v in shared.items()})
+    a, b = sess(at), sess(other)
+    assert b.epoch == 3 and other.session_state["pg.dataset"] == CUSTOM
+    for wa, wb in zip(a.net.weights + a.net.biases, b.net.weights + b.net.biases, strict=True):
+        np.testing.assert_allclose(wb, wa, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(b.data.X_test, a.data.X_test, atol=5e-4)  # same split
+    assert not other.warning
+
+
+def test_adding_a_point_keeps_the_split_and_clear_goes_back():
+    at = run({"ds": "moons", "n": "60"})
+    test_before = sess(at).data.X_test.copy()
+    at.button(key="pg.add_point").click().run()
+    at.button(key="pg.add_point").click().run()
+    data = sess(at).data
+    # Every shown point is where it was: the old test points are still the test points.
+    np.testing.assert_array_equal(data.X_test[:len(test_before)], test_before)
+    assert len(data.X_train) + len(data.X_test) == 62
+    at.button(key="pg.clear").click().run()
+    assert at.session_state["pg.dataset"] == "moons"
+
+
+def test_weights_file_loads_back_and_bad_files_get_a_message():
+    at = run({"ds": "xor", "hidden": "4", "act": "relu", "seed": "3"})
+    for _ in range(2):
+        at.button(key="pg.step").click().run()
+    saved = sess(at).weights_json().encode()
+    other = run()
+    other.file_uploader(key="pg.weights_file").upload("w.json", saved, "application/json")
+    other.run()
+    assert not other.exception
+    assert sess(other).epoch == 2 and sess(other).cfg == sess(at).cfg
+    np.testing.assert_allclose(sess(other).net.weights[0], sess(at).net.weights[0])
+    assert any("weights loaded at epoch 2" in s.value for s in other.success)
+    bad = json.loads(saved)
+    bad["weights"][0][0][0] = "x"
+    for content, message in ((b"{", "not valid JSON"), (json.dumps(bad).encode(), "table of"),
+                             (b"[1, 2]", "holds no weights")):
+        other.file_uploader(key="pg.weights_file").upload("bad.json", content, "application/json")
+        other.run()
+        assert any(message in e.value for e in other.error), message
+        assert sess(other).epoch == 2  # nothing changed
+
+
+def test_reset_this_page_returns_to_the_defaults():
+    at = run({"ds": "xor", "lr": "0.05"})
+    at.button(key="pg.step").click().run()
+    at.button(key="pg.reset_page").click().run()
+    assert not at.exception
+    assert at.session_state["pg.dataset"] == "circles" and sess(at).epoch == 0
+    assert at.query_params["lr"] == "0.3"
