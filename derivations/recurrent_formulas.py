@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import sympy as sp
 
-from .formulas import activation_expr, equation_lines, num
+from .formulas import equation_lines, num
+from .symbolic import (
+    activation_derivative,
+    activation_derivative_at,
+    activation_expr,
+    partial_latex,
+)
 
 
 def _latex(expr) -> str:
@@ -121,3 +128,46 @@ def lstm_cell_numbers(t: int, j: int, a: float, i: float, f: float, c_prev: floa
     with sp.evaluate(False):
         h_expr = _mul(num(o), sp.tanh(num(c)))
     return c_line, equation_lines(_sub("h", t, j), _latex(h_expr), _latex(num(h)))
+
+
+# ------------------------------------------------------------------ how far back a gradient reaches
+_X, _W_X, _W_H, _B = sp.symbols("x_{k} w_{x} w_{h} b", real=True)
+_H_PREV, _H_K, _Z_K = sp.symbols("h_{k-1} h_{k} z_{k}", real=True)
+
+
+def _hidden_factor(activation: str) -> sp.Expr:
+    """∂h_k/∂h_{k−1} = f'(z_k) · ∂z_k/∂h_{k−1} by sympy.diff, f' in h_k where SymPy can."""
+    dz_dh = sp.diff(_X * _W_X + _H_PREV * _W_H + _B, _H_PREV)
+    form = "y" if activation_derivative(activation).in_terms_of_output else "z"
+    return activation_derivative_at(activation, _Z_K, _H_K, form) * dz_dh
+
+
+def hidden_factor_function(activation: str = "tanh"):
+    """The derived ∂h_k/∂h_{k−1} as a NumPy function of (h_k, z_k, w_h), to evaluate at a
+    network's own numbers."""
+    fn = sp.lambdify((_H_K, _Z_K, _W_H), _hidden_factor(activation), "numpy")
+    return lambda h, z, w_h: np.broadcast_to(fn(h, z, w_h), np.shape(h)).astype(float)
+
+def gradient_product_formulas(activation: str = "tanh") -> dict[str, str]:
+    """∂h_T/∂h_t for a one-unit RNN and ∂c_T/∂c_t for the LSTM's cell, derived: each step's
+    factor is ``sympy.diff`` of that step's formula, then the chain rule multiplies them.
+
+    - RNN: h_k = f(x_k w_x + h_{k−1} w_h + b) ⇒ ∂h_k/∂h_{k−1} = f'(z_k) w_h, with f' in terms
+      of h_k where SymPy can invert f (tanh: 1 − h_k²).
+    - LSTM: c_k = a_k i_k + f_k c_{k−1} ⇒ ∂c_k/∂c_{k−1} = f_k (the gates held fixed).
+    """
+    k, t, T = sp.symbols("k t T", integer=True)
+    factor = _hidden_factor(activation)
+    a, i, f, c_prev = sp.symbols("a_{k} i_{k} f_{k} c_{k-1}", real=True)
+    cell_factor = sp.diff(a * i + f * c_prev, c_prev)
+    after_t = (k, sp.Add(t, 1, evaluate=False), T)  # k = t + 1 … T
+    return {
+        "rnn_factor": f"{partial_latex(_H_K, _H_PREV)} = {_latex(factor)}",
+        "rnn_product": f"{partial_latex('h_{T}', 'h_{t}')} = "
+                       f"{_latex(sp.Product(factor, after_t))}",
+        "cell_factor": f"{partial_latex('c_{k}', c_prev)} = {_latex(cell_factor)}",
+        "cell_product": f"{partial_latex('c_{T}', 'c_{t}')} = "
+                        f"{_latex(sp.Product(cell_factor, after_t))}",
+        "clip": _latex(sp.Eq(sp.Symbol(r"g_{\mathrm{used}}"), sp.Symbol("g") * sp.Min(
+            1, sp.Symbol("c") / sp.Symbol(r"\lVert g \rVert", positive=True)), evaluate=False)),
+    }

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from derivations.recurrent_formulas import hidden_factor_function
 from nn_core import LSTM, RNN
 from nn_core.sequences import global_norm
 
 from .numbers import fmt, fmt_share
+from .verdicts import SMALL_FACTOR, gradient_check
 
 # ------------------------------------------------------------------ caps for a shared 2-core host
 MAX_T = 30  # steps per sequence
@@ -348,3 +350,79 @@ def golden_sentence(rows, digits: int) -> str:
     bad = [r for r in rows if not r.matches]
     return (f"nn_core reproduces {matched} of the {n} published numbers; these differ: "
             + ", ".join(_golden_label(r.quantity) for r in bad) + ".")
+
+
+@dataclass(frozen=True)
+class ProductCheck:
+    """The derived product Π ∂h_k/∂h_{k−1}, evaluated at nn_core's own h_k and z_k, against
+    nn_core's ``gradient_flow`` norms (one-unit RNN: the product is a number)."""
+
+    derived: np.ndarray  # by T − t = 0, 1, …
+    computed: np.ndarray
+    max_rel_err: float
+
+    @property
+    def ok(self) -> bool:
+        return self.max_rel_err <= 1e-9
+
+
+def product_check(w_h: float, T: int, amplitude: float, seed: int = 0) -> ProductCheck:
+    xs, _ = demo_sequence(T, amplitude, seed)
+    rnn = scalar_rnn(w_h)
+    with np.errstate(over="ignore", invalid="ignore"):
+        run = rnn.forward(xs)
+        factors = hidden_factor_function("tanh")(run.h[:, 0], run.z[:, 0], float(w_h))
+        # T − t = 0: the identity; then multiply in the factor of step T, T − 1, …, 2
+        derived = np.abs(np.cumprod(np.r_[1.0, factors[:0:-1]]))
+        computed = rnn.gradient_flow(xs).norms
+        scale = np.maximum(np.abs(computed), np.finfo(float).tiny)
+        rel = np.abs(derived - computed) / scale
+    return ProductCheck(derived, computed, float(np.max(rel)) if rel.size else 0.0)
+
+
+def product_check_sentence(check: ProductCheck, label: str) -> str:
+    mark, verb = ("✓", "equals") if check.ok else ("✗", "differs from")
+    return (f"{mark} {label}: the derived product at the network's own h_k {verb} nn_core's "
+            f"gradient_flow at every T − t (largest relative difference "
+            f"{fmt(check.max_rel_err, 2)}).")
+
+
+# ------------------------------------------------------------------ backprop through time
+BPTT_PARAMS = ("W_h", "W_x", "b_h", "W_y", "b_y")
+BPTT_PARAM_LABELS = {"W_h": "W_h (recurrent: h_{t−1} → h_t)", "W_x": "W_x (input → hidden)",
+                     "b_h": "b_h (hidden bias)", "W_y": "W_y (hidden → output)",
+                     "b_y": "b_y (output bias)"}
+
+
+def bptt_index_range(param: str, n_in: int, n_h: int, n_out: int) -> tuple[int, int]:
+    """(rows, columns) of ``param`` (rows 1 for a bias), for the page's i and j choices."""
+    rows = {"W_x": n_in, "W_h": n_h, "W_y": n_h}.get(param, 1)
+    cols = n_out if param in ("W_y", "b_y") else n_h
+    return rows, cols
+
+
+def _size(term) -> float:
+    """A loss or activation slope is made of terms of size ~1 (ŷ, y, h): its rounding is ~ε."""
+    return max(abs(term.value), 1.0) if term.kind in ("loss", "activation") else abs(term.value)
+
+
+def bptt_check(step, h: float):
+    """``page_model.verdicts.gradient_check`` for a derivations ``RNNStepThrough``: the sum of
+    the path products against nn_core's BPTT and a finite difference of nn_core's loss."""
+    paths: dict[int, float] = {}
+    for t in step.terms:
+        paths[t.path] = paths.get(t.path, 1.0) * _size(t)
+    small = [(f"${t.symbol_latex}$", t.value) for t in step.terms
+             if t.kind == "activation" and abs(t.value) < SMALL_FACTOR]
+    return gradient_check(step.sum_of_paths, step.bptt_gradient, step.fd_gradient,
+                          step.old_loss, h, sum(paths.values()) or 1.0, small)
+
+
+def path_sentence(path, n: int, total: int, n_units: int = 1) -> str:
+    """Where path ``n`` (from 0) of ``total`` runs, in the page's counting (steps, units from 1)."""
+    units = " → ".join(f"h_{t}" + (f" (unit {u + 1})" if n_units > 1 else "")
+                       for t, u in zip(range(path.t, path.k - 1, -1), path.route, strict=False))
+    through = f" through {units}" if units else ""
+    return (f"Path {n + 1} of {total}: from the error E_{path.t} of step {path.t} back to the "
+            f"weight's use at step {path.k}{through}. Its product is "
+            f"{fmt(path.product)} ({fmt_share(path.magnitude_share)} of Σ|paths|).")

@@ -157,3 +157,30 @@ def test_line_charts():
     assert list(d.data[0].y) == [1.0, 0.5, None, None]  # a log axis cannot show 0 or ∞
     bars = contributions_chart([0.2, -0.1], shares([0.2, -0.1]))
     assert list(bars.data[0].text) == ["67%", "33%"]
+
+
+# ------------------------------------------------------------------ derived products and formulas
+@pytest.mark.parametrize("act", ["tanh", "sigmoid", "linear", "relu"])
+def test_derived_hidden_factor_is_nn_cores_slope_times_w_h(act):
+    from derivations.recurrent_formulas import hidden_factor_function
+    from nn_core import get_activation
+
+    z = np.linspace(-2.0, 2.0, 9)
+    f = get_activation(act)
+    h = f.output(z)
+    np.testing.assert_allclose(hidden_factor_function(act)(h, z, 1.7), 1.7 * f.der(z, h),
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_product_check_compares_the_derivation_with_gradient_flow():
+    from derivations.recurrent_formulas import gradient_product_formulas
+    from page_model.recurrent import product_check, product_check_sentence
+
+    forms = gradient_product_formulas("tanh")
+    assert r"w_{h} \left(1 - h_{k}^{2}\right)" in forms["rnn_factor"]
+    assert r"\prod_{k=t + 1}^{T} f_{k}" in forms["cell_product"]
+    check = product_check(2.0, 10, 0.0)  # no input: h = 0, each factor is w_h
+    np.testing.assert_allclose(check.derived, 2.0 ** np.arange(10))
+    assert check.ok and product_check_sentence(check, "w_h = 2").startswith("✓ w_h = 2")
+    broken = type(check)(check.derived * 1.01, check.computed, 0.01)
+    assert product_check_sentence(broken, "x").startswith("✗")

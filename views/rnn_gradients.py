@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.recurrent import gradient_decay_chart
+from derivations.recurrent_formulas import gradient_product_formulas
 from page_model.recurrent import (
     MAX_T,
     W_H_CHOICES,
@@ -15,6 +16,8 @@ from page_model.recurrent import (
     clipping_step,
     decay_sentence,
     lstm_cell_path,
+    product_check,
+    product_check_sentence,
     rnn_flows,
 )
 from page_model.verdicts import loss_change
@@ -84,19 +87,26 @@ cell = lstm_cell_path(int(T), float(amplitude), float(forget_bias), int(seed))
 curves = {f"RNN, w_h = {w:g}": f.norms for w, f in flows.items()}
 curves[f"LSTM cell path, b_f = {forget_bias:g}"] = cell.norms
 
+forms = gradient_product_formulas("tanh")
 f_col, n_col, c_col = columns()
 with f_col:
     st.subheader("The product")
-    st.latex(r"\frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
-             r"\frac{\partial h_k}{\partial h_{k-1}}")
-    st.latex(r"\frac{\partial h_k}{\partial h_{k-1}} = w_h \left(1 - h_k^{2}\right)")
-    st.latex(r"\frac{\partial c_T}{\partial c_t} = \prod_{k=t+1}^{T} f_k")
+    st.markdown("One step's factor, derived by SymPy from h_k = tanh(x_k + w_h h_{k−1}), "
+                "and the chain rule's product over the steps:")
+    st.latex(forms["rnn_factor"])
+    st.latex(forms["rnn_product"])
+    st.markdown("The LSTM's cell path, from c_k = a_k i_k + f_k c_{k−1}:")
+    st.latex(forms["cell_factor"])
+    st.latex(forms["cell_product"])
     st.caption("For a tanh RNN each factor is at most |w_h|: with |w_h| < 1 the product must "
                "vanish; with |w_h| > 1 it can explode, unless tanh saturates (h_k near ±1).")
 with n_col:
     st.subheader("With the numbers")
     for label, norms in curves.items():
         st.markdown("- " + decay_sentence(norms, label))
+    for w in sorted(w_h):
+        st.caption(product_check_sentence(product_check(w, int(T), float(amplitude), int(seed)),
+                                          f"w_h = {w:g}"))
     numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
                     float(norms[-1])) for label, norms in curves.items()])
 with c_col:
@@ -108,7 +118,7 @@ step = clipping_step(float(clip_w), int(T), float(amplitude), int(seed),
                      float(clip) if clip_on else None)
 c1, c2 = st.columns(2)
 with c1:
-    st.latex(r"g \gets g \cdot \min\left(1, \frac{c}{\lVert g \rVert}\right)")
+    st.latex(forms["clip"])
     st.markdown(clip_sentence(step.norm, float(clip)) if clip_on else
                 "Clipping is off: the update uses the whole gradient, however long.")
 with c2:
