@@ -1,0 +1,196 @@
+"""What each neuron learned: the network drawn as TensorFlow Playground draws it, every neuron a
+small picture of its activation over the input plane, edges coloured and sized by weight, each
+bias a small square at its neuron's corner.
+
+The whole drawing (pictures, edges, bias squares) is ONE PNG made with NumPy (charts.png) and
+placed under a few invisible hover/click markers: one marker per neuron (its range, bias; a
+click selects it), per edge (its weight) and per bias. Measured against a picture per neuron
+and against heatmap subplots in bench/bench_playground_maps.py: at the caps it is the cheapest
+by far, because a figure's cost grows with its number of objects, not pixels. The activations
+come from one forward pass of the grid (``nn_core.Network.forward_pass``); here they are drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE
+from .network import layer_name, node_positions
+from .png import diverging_rgb, png_data_uri
+
+TILE = 0.8  # a neuron's picture, in units of the gap between neurons
+LAYER_GAP = 2.4  # horizontal distance between layers, same units
+TILE_PIXELS = 24  # a picture's side in pixels (the grid is sampled to this)
+PPU = TILE_PIXELS / TILE  # pixels per unit
+WIDTH_BINS = 4  # edges are drawn as 2 signs × this many widths (one trace each)
+BIAS_PIXELS = 7
+
+
+def layer_scales(layers: list[np.ndarray]) -> list[np.ndarray]:
+    """The value drawn at full colour, per neuron: each input feature its own largest |value|
+    (features differ in range); each layer of neurons one shared largest |activation|, so its
+    neurons compare at a glance."""
+    out = []
+    for layer, values in enumerate(layers):
+        finite = np.where(np.isfinite(values), np.abs(values), 0.0)
+        peak = finite.max(axis=0) if finite.size else np.zeros(values.shape[1])
+        if layer:
+            peak = np.full_like(peak, peak.max(initial=0.0))
+        out.append(np.where(peak > 0, peak, 1.0))
+    return out
+
+
+class _Canvas:
+    """Data units → pixels (x to the right, y up; row 0 is the top), transparent but for what is
+    painted, so the edges drawn by Plotly under it show between the pictures."""
+
+    def __init__(self, x0: float, x1: float, y0: float, y1: float):
+        self.x0, self.y1 = x0, y1
+        self.w, self.h = round((x1 - x0) * PPU), round((y1 - y0) * PPU)
+        self.rgba = np.zeros((self.h, self.w, 4), np.uint8)
+
+    def corner(self, x: float, y: float) -> tuple[int, int]:
+        """(row, column) of the point (x, y)."""
+        return round(float(self.y1 - y) * PPU), round(float(x - self.x0) * PPU)
+
+    def paint(self, r: int, c: int, rgb: np.ndarray) -> None:
+        h, w = rgb.shape[:2]
+        self.rgba[r:r + h, c:c + w, :3] = rgb
+        self.rgba[r:r + h, c:c + w, 3] = 255
+
+
+def _rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: list[str],
+               selected: tuple[int, int] | None = None, show_bias_text: bool | None = None
+               ) -> go.Figure:
+    """The network with a picture per neuron. ``layers[l]`` holds layer l's activations at the
+    resolution² grid points (row-major, x1 fastest, x2 upwards; ``charts.training.grid``),
+    shape (resolution², n_l); layer 0 are the input features. ``selected`` (layer, i) gets a
+    frame. The points of the trace named "neurons" carry (layer, i) as customdata."""
+    sizes = list(net.sizes)
+    n_layers = len(sizes) - 1
+    if len(layers) != len(sizes):
+        raise ValueError(f"Give the activations of all {len(sizes)} layers (inputs first).")
+    pos = [p * [LAYER_GAP, 1.0] for p in node_positions(sizes)]
+    half, top = TILE / 2, max(sizes) / 2.0
+    canvas = _Canvas(-half - 0.35, n_layers * LAYER_GAP + half + 0.1, -top, top)
+    traces: list[dict] = []  # one go.Figure(data=…) at the end: cheaper than add_trace
+
+    traces += _edges(net, pos, half)
+
+    # The pictures: the grid sampled to TILE_PIXELS, x2 upwards.
+    pick = (np.arange(TILE_PIXELS) * resolution // TILE_PIXELS)
+    node_x, node_y, hover, ids = [], [], [], []
+    for layer, (values, scales) in enumerate(zip(layers, layer_scales(layers), strict=True)):
+        pictures = values.reshape(resolution, resolution, -1)[pick][:, pick][::-1] / scales
+        rgb = diverging_rgb(pictures, 1.0, NEGATIVE, POSITIVE).astype(np.uint8)
+        with np.errstate(invalid="ignore"):
+            lows, highs = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+        for i, (x, y) in enumerate(pos[layer]):
+            canvas.paint(*canvas.corner(x - half, y + half), rgb[:, :, i])
+            lo, hi = float(lows[i]), float(highs[i])
+            if layer == 0:
+                what = f"input {input_labels[i]}"
+            else:
+                what = (f"{layer_name(layer, n_layers)}, neuron {i + 1} "
+                        f"({net.activations[layer - 1].name})<br>"
+                        f"bias b = {float(net.biases[layer - 1][i]):.4g}")
+            node_x.append(x)
+            node_y.append(y)
+            hover.append(f"{what}<br>over the plane: {lo:.3g} … {hi:.3g}<br>"
+                         "click to show it large")
+            ids.append((layer, i))
+    if selected is not None and 0 <= selected[0] < len(pos) and 0 <= selected[1] < \
+            sizes[selected[0]]:
+        x, y = pos[selected[0]][selected[1]]
+        r, c = canvas.corner(x - half, y + half)
+        n = TILE_PIXELS + 6
+        frame = np.broadcast_to(_rgb(HIGHLIGHT), (n, n, 3)).copy()
+        frame[3:-3, 3:-3] = canvas.rgba[r:r + TILE_PIXELS, c:c + TILE_PIXELS, :3]
+        canvas.paint(r - 3, c - 3, frame)
+
+    # Biases: a square at each neuron's lower-left corner (the output neurons' too).
+    b = np.concatenate(net.biases)
+    b_plot = np.nan_to_num(b, nan=0.0, posinf=1e300, neginf=-1e300)
+    b_rgb = diverging_rgb(b_plot, float(np.max(np.abs(b_plot))) or 1.0, NEGATIVE, POSITIVE)
+    bx = np.concatenate([p[:, 0] for p in pos[1:]]) - half - 0.14
+    by = np.concatenate([p[:, 1] for p in pos[1:]]) - half + 0.1
+    square = np.full((BIAS_PIXELS, BIAS_PIXELS, 3), 80.0)  # a dark border …
+    for x, y, colour in zip(bx, by, b_rgb, strict=True):
+        square[1:-1, 1:-1] = colour  # … around the bias's colour
+        r, c = canvas.corner(x, y)
+        canvas.paint(r - BIAS_PIXELS // 2, c - BIAS_PIXELS // 2, square)
+
+    b_text = [f"{v:.2g}" for v in b]
+    if show_bias_text is None:
+        show_bias_text = max(sizes[1:]) <= 8
+    traces.append(dict(
+        type="scatter", x=bx, y=by, mode="markers+text" if show_bias_text else "markers",
+        name="biases",
+        text=b_text, textposition="bottom center", textfont={"size": FONT_SIZE - 7},
+        marker={"size": 9, "opacity": 0}, hoverinfo="text", showlegend=False,
+        hovertext=[f"bias b = {v:.4g}" for v in b],
+    ))
+    traces.append(dict(
+        type="scatter", x=np.array(node_x), y=np.array(node_y), mode="markers", name="neurons",
+        customdata=np.array(ids), hovertext=hover, hoverinfo="text", showlegend=False,
+        marker={"symbol": "square", "size": TILE_PIXELS, "opacity": 0.01, "color": "black"},
+    ))
+    titles = ["input features"] + [
+        f"{layer_name(layer, n_layers)} ({net.activations[layer - 1].name})"
+        for layer in range(1, n_layers + 1)]
+    return go.Figure(data=traces, layout=dict(
+        # As a dict: add_layout_image parses its keyword names against the long data URI.
+        images=[{"source": png_data_uri(canvas.rgba), "xref": "x", "yref": "y", "x": canvas.x0,
+                 "y": canvas.y1, "sizex": canvas.w / PPU, "sizey": canvas.h / PPU,
+                 "sizing": "stretch", "layer": "above"}],
+        plot_bgcolor="white", showlegend=False, dragmode=False,
+        height=int(canvas.h * 1.25) + 60, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"size": FONT_SIZE - 4},
+        annotations=[{"x": layer * LAYER_GAP, "y": top, "text": text, "showarrow": False,
+                      "yanchor": "bottom"} for layer, text in enumerate(titles)],
+        xaxis={"visible": False, "range": [canvas.x0, canvas.x0 + canvas.w / PPU],
+               "constrain": "domain"},
+        yaxis={"visible": False, "range": [canvas.y1 - canvas.h / PPU, canvas.y1 + 0.5],
+               "scaleanchor": "x", "constrain": "domain"},
+    ))
+
+
+def _edges(net, pos, half: float) -> list[dict]:
+    """Edges as a few line traces (sign × width group, NaN between segments), and one invisible
+    marker per edge, a third of the way along, with its weight on hover."""
+    src, dst, w, labels = [], [], [], []
+    for layer, W in enumerate(net.weights, start=1):
+        ii, jj = np.meshgrid(np.arange(W.shape[0]), np.arange(W.shape[1]), indexing="ij")
+        src.append(pos[layer - 1][ii.ravel()] + [half, 0])
+        dst.append(pos[layer][jj.ravel()] - [half, 0])
+        w.append(W.ravel())
+        labels += [f"w<sub>{i + 1},{j + 1}</sub><sup>({layer})</sup>"
+                   for i, j in zip(ii.ravel(), jj.ravel(), strict=True)]
+    src, dst, w = np.vstack(src), np.vstack(dst), np.concatenate(w)
+    traces = []
+    size = np.abs(np.nan_to_num(w, nan=0.0, posinf=1e300, neginf=-1e300))
+    size = np.minimum((WIDTH_BINS * size / (size.max() or 1.0)).astype(int), WIDTH_BINS - 1)
+    for positive in (False, True):
+        for k in range(WIDTH_BINS):
+            on = ((w >= 0) == positive) & (size == k)
+            if not on.any():
+                continue
+            xs = np.column_stack([src[on, 0], dst[on, 0], np.full(on.sum(), np.nan)]).ravel()
+            ys = np.column_stack([src[on, 1], dst[on, 1], np.full(on.sum(), np.nan)]).ravel()
+            traces.append(dict(
+                type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                line={"width": 0.7 + 1.6 * k, "color": POSITIVE if positive else NEGATIVE},
+                opacity=0.35 + 0.15 * k, name="weights > 0" if positive else "weights < 0",
+            ))
+    mid = src + (dst - src) / 3.0
+    traces.append(dict(
+        type="scatter", x=mid[:, 0], y=mid[:, 1], mode="markers", name="weights", showlegend=False,
+        marker={"size": 8, "opacity": 0}, hoverinfo="text",
+        hovertext=[f"{s} = {v:.4g}" for s, v in zip(labels, w, strict=True)],
+    ))
+    return traces
