@@ -14,7 +14,7 @@ from plotly.colors import get_colorscale
 
 from nn_core.datasets import decode
 
-from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS, figure
+from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS, NEGATIVE, POSITIVE, figure
 
 MAX_RESOLUTION = 200
 # Named colour scales spelled out, as Plotly's validation would (see charts.figure).
@@ -231,3 +231,35 @@ def confusion_chart(matrix, title: str = "Confusion matrix") -> go.Figure:
     )], dict(title={"text": title}, xaxis={"title": {"text": "predicted"}},
              yaxis={"title": {"text": "true"}, "autorange": "reversed"}, height=260,
              margin={"l": 60, "r": 10, "t": 40, "b": 40}))
+
+
+def activation_plane(xs, ys, values, X_train, y_train, X_test=None, y_test=None,
+                     n_classes: int = 2, title: str = "") -> go.Figure:
+    """One neuron's activation over the input plane (``values`` on the grid of ``xs``, ``ys``,
+    as ``grid`` lays it out), white at 0, with the data points on top."""
+    res = len(xs)
+    z = np.asarray(values, dtype=float).reshape(res, res)
+    finite = np.abs(z[np.isfinite(z)])
+    peak = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    z = np.clip(np.nan_to_num(z, nan=0.0), -peak, peak)
+    traces = [dict(
+        type="heatmap", x=xs, y=ys, z=z, zmin=-peak, zmax=peak, name="activation",
+        colorscale=[[0, _blend(NEGATIVE, 0.75)], [0.5, "rgb(255,255,255)"],
+                    [1, _blend(POSITIVE, 0.75)]],
+        colorbar={"title": {"text": "y"}},
+        hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>activation=%{z:.3f}<extra></extra>",
+    )]
+    _add_points(traces, np.asarray(X_train, float).reshape(-1, 2), y_train, "train", n_classes,
+                False)
+    if X_test is not None and len(X_test):
+        _add_points(traces, np.asarray(X_test, float).reshape(-1, 2), y_test, "test", n_classes,
+                    True)
+    return figure(traces, dict(
+        title={"text": title}, height=460,
+        margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
+        legend={"orientation": "h", "y": -0.22},
+        xaxis={"title": {"text": "x1"}, "range": [float(xs[0]), float(xs[-1])],
+               "constrain": "domain"},
+        yaxis={"title": {"text": "x2"}, "range": [float(ys[0]), float(ys[-1])],
+               "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+    ))

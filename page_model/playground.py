@@ -600,9 +600,17 @@ class TrainingSession:
     #    overflowing numbers come back as ±inf for the page to say so, never NaN)
     def predict_points(self, points) -> np.ndarray:
         """Network outputs for raw (x1, x2) points, e.g. the decision-boundary grid."""
+        return self.plane(points)[-1]
+
+    def plane(self, points) -> list[np.ndarray]:
+        """Every layer's activations at raw (x1, x2) points, layer 0 being the input features:
+        ONE forward pass of the grid gives each neuron's picture and the decision boundary.
+        NaN reads as 0 (the output's as ½, undecided); overflow stays ±inf for the charts."""
         with np.errstate(all="ignore"):
-            out = self.net.forward(transform(points, self.cfg.features))
-        return np.nan_to_num(out, nan=0.5, posinf=np.inf, neginf=-np.inf)
+            ys = self.net.forward_pass(transform(points, self.cfg.features)).ys
+        last = len(ys) - 1
+        return [np.nan_to_num(y, nan=0.5 if layer == last else 0.0, posinf=np.inf,
+                              neginf=-np.inf) for layer, y in enumerate(ys)]
 
     def gradient_norms(self) -> list[float]:
         with np.errstate(all="ignore"):

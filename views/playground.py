@@ -12,7 +12,16 @@ import time
 import streamlit as st
 
 from charts.network import network_diagram
-from charts.training import confusion_chart, data_bounds, decision_boundary, grid, loss_curves
+from charts.neuron_maps import neuron_map
+from charts.point_graph import node_title, point_graph_dot
+from charts.training import (
+    activation_plane,
+    confusion_chart,
+    data_bounds,
+    decision_boundary,
+    grid,
+    loss_curves,
+)
 from derivations.playground_formulas import momentum_rule_latex, schedule_latex, update_rule_latex
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.datasets import DATASET_INFO
@@ -47,6 +56,7 @@ from page_model.playground import (
     points_csv,
     tick_period,
 )
+from page_model.point_graph import nearest_point, session_point, weight_paths
 from ui.cached import chart, dataframe, net_numbers
 from ui.escape import plain
 from ui.lesson import next_page
@@ -263,6 +273,129 @@ def confusion_panel(sess):
                   hide_index=True)
 
 
+# ------------------------------------------------------------------ what each neuron learned
+def _neuron_names(sess) -> dict:
+    """Large-chart choices: the network's answer (None) or one neuron (layer, i)."""
+    sizes, n_layers = sess.net.sizes, sess.net.n_layers
+    inputs = feature_labels(sess.cfg.features)
+    names = {None: "the network's answer (decision boundary)"}
+    for layer, n in enumerate(sizes):
+        for i in range(n):
+            names[(layer, i)] = (f"input {inputs[i]}" if layer == 0 else
+                                 f"output neuron {i + 1}" if layer == n_layers else
+                                 f"hidden layer {layer}, neuron {i + 1}")
+    return names
+
+
+def _on_neuron_click():
+    event = ss.get(K + "neuron_map") or {}
+    points = [p for p in (event.get("selection") or {}).get("points", [])
+              if p.get("customdata") is not None]
+    if points:
+        layer, i = (int(v) for v in points[-1]["customdata"])
+        ss[K + "big"] = (layer, i)
+
+
+def big_chart_choice(sess):
+    """What the large chart shows: None (the network's answer) or a neuron (layer, i)."""
+    names = _neuron_names(sess)
+    if ss.get(K + "big") not in names:
+        ss[K + "big"] = None
+    return st.selectbox("Large chart shows", list(names), key=K + "big", format_func=names.get,
+                        help="Or click a neuron's picture below the charts.")
+
+
+def big_chart(sess, choice, xs, ys, layers, bounds, res):
+    """The large chart: the decision boundary, or the chosen neuron's activation."""
+    data = sess.data
+    names = _neuron_names(sess)
+    if choice is None:
+        return decision_boundary(lambda _points: layers[-1], data.X_train, data.y_train,
+                                 data.X_test, data.y_test, n_classes=data.n_classes,
+                                 resolution=res, bounds=bounds,
+                                 title="What the network answers", encoding=sess.encoding)
+    layer, i = choice
+    return activation_plane(xs, ys, layers[layer][:, i], data.X_train, data.y_train,
+                            data.X_test, data.y_test, n_classes=data.n_classes,
+                            title=f"What {names[choice]} computes")
+
+
+def neuron_map_panel(sess, layers, res):
+    st.markdown("**What each neuron learned**: each picture is that neuron's activation over "
+                "the input plane (blue positive, red negative, white 0; one colour scale per "
+                "layer). Edges: blue positive, red negative weights, wider for larger |w|. "
+                "The small square at a neuron's corner is its bias. Hover for numbers; click a "
+                "picture to show it in the large chart.")
+    fig = neuron_map(sess.net, layers, res, feature_labels(sess.cfg.features),
+                     selected=ss.get(K + "big"))
+    st.plotly_chart(fig, key=K + "neuron_map", on_select=_on_neuron_click,
+                    selection_mode="points", config={"displayModeBar": False})
+
+
+# ------------------------------------------------------------------ the graph of one point
+def _on_point_click():
+    event = ss.get(K + "boundary_view") or {}
+    sess = ss.get(K + "session")
+    for p in reversed((event.get("selection") or {}).get("points", [])):
+        k = None if sess is None else nearest_point(sess, float(p["x"]), float(p["y"]))
+        if k is not None:
+            ss[K + "point"] = k
+            ss[K + "needs_app_rerun"] = True  # the graph is drawn outside the live part
+            return
+
+
+def point_graph_panel(sess):
+    """One point's computation graph with values and ∂E/∂·, and a weight's paths to E."""
+    n = len(sess.X_train) + len(sess.X_test)
+    if ss.get(K + "point", 0) >= n:
+        ss[K + "point"] = 0
+    st.caption("Click a data point on the large chart, or choose it here (training points "
+               "first, then test points). Every node shows its forward value and ∂E/∂·, the "
+               "derivative of this point's loss E, from nn_core's backpropagation.")
+    c1, c2 = st.columns(2)
+    index = c1.number_input("Data point", 0, n - 1, step=1, key=K + "point")
+    graph, which, i, raw = session_point(sess, int(index))
+    inputs = feature_labels(sess.cfg.features)
+    weights = [None] + [e.weight for e in graph.edges if e.weight is not None]
+    if ss.get(K + "graph_weight") not in weights:
+        ss[K + "graph_weight"] = None
+    names = {None: "none"}
+    for e in graph.edges:
+        if e.weight is not None:
+            names[e.weight] = (f"w{e.weight[1] + 1},{e.weight[2] + 1} of layer {e.weight[0]} "
+                               f"({node_title(e.tail, sess.net.n_layers, inputs)} → "
+                               f"{node_title(e.head, sess.net.n_layers, inputs)})")
+    chosen = c2.selectbox("Highlight a weight's paths to the loss", weights,
+                          key=K + "graph_weight", format_func=names.get)
+    st.markdown(f"{which.capitalize()} point {i + 1}: (x₁, x₂) = ({raw[0]:.3g}, {raw[1]:.3g}), "
+                f"its loss E = {graph.loss:.4g}.")
+    paths = weight_paths(graph, chosen) if chosen is not None else None
+    st.graphviz_chart(point_graph_dot(graph, inputs, paths, sess.net.activation_names))
+    if paths is not None:
+        paths_table(paths, sess.net.n_layers, inputs)
+
+
+def paths_table(paths, n_layers: int, inputs):
+    """Each path's (or output neuron's) part of ∂E/∂w, and that their sum is backprop's."""
+    st.markdown(f"∂E/∂w is the sum over the {paths.n_paths} path(s) from this weight to E of "
+                "the product of the local derivatives along each (times the activation the "
+                "weight multiplies); grouped by output neuron, the notes' Σ over output "
+                f"neurons. Sum = {paths.total:.6g}; backprop's ∂E/∂w = {paths.gradient:.6g}.")
+
+    def share(v):
+        s = paths.share(v)
+        return "—" if s != s else f"{s:.1%}"
+
+    if paths.paths:
+        st.dataframe({"path": [" → ".join(node_title(n, n_layers, inputs).split(" ")[0]
+                                          for n in route) for route, _ in paths.paths],
+                      "contribution": [f"{c:.4g}" for _, c in paths.paths],
+                      "share of the sum": [share(c) for _, c in paths.paths]}, hide_index=True)
+    st.dataframe({"through output": [f"ŷ{k + 1}" for k in range(len(paths.per_output))],
+                  "contribution": [f"{c:.4g}" for c in paths.per_output],
+                  "share of the sum": [share(c) for c in paths.per_output]}, hide_index=True)
+
+
 # ------------------------------------------------------------------ sidebar: configuration
 st.title("Training playground")
 st.caption("Pick data, features and a network; press Play and watch the weighted sums bend the "
@@ -464,13 +597,13 @@ def live():
     left, right = st.columns([3, 2])
     with left:
         bounds = data_bounds(data.X_train, data.X_test)
-        resolution = int(ss.get(K + "resolution", 50))
+        res = int(ss.get(K + "resolution", 50))
+        xs, ys, grid_points = grid(bounds, res)
+        layers = sess.plane(grid_points)  # one forward pass: every neuron over the plane
+        choice = big_chart_choice(sess)
 
         def boundary():
-            return decision_boundary(sess.predict_points, data.X_train, data.y_train,
-                                     data.X_test, data.y_test, n_classes=data.n_classes,
-                                     resolution=resolution, bounds=bounds,
-                                     title="What the network answers", encoding=sess.encoding)
+            return big_chart(sess, choice, xs, ys, layers, bounds, res)
 
         if ss.get(K + "click_mode") and data.n_classes:
             fig = boundary()
@@ -484,10 +617,9 @@ def live():
             st.caption("Click anywhere on the chart to add a point of the class chosen in the "
                        "sidebar (training pauses).")
         else:
-            # Drawn from the weights, the features and the data: replayed while they stay.
-            chart(K + "boundary_view", (net_numbers(sess.net), sess.cfg.features, data.X_train,
-                                        data.y_train, data.X_test, data.y_test, resolution,
-                                        sess.encoding), boundary)
+            # A widget (a click on a data point draws its graph below): not replayed.
+            st.plotly_chart(boundary(), key=K + "boundary_view", on_select=_on_point_click,
+                            selection_mode="points")
         st.caption("Filled markers: training points; hollow: test points.")
     with right:
         loss_title = f"Loss ({cfg.loss.replace('_', ' ')})"
@@ -503,6 +635,7 @@ def live():
                    "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
                   hide_index=True)
 
+    neuron_map_panel(sess, layers, res)
     d1, d2 = st.columns(2)
     d1.download_button("Download trained weights (JSON)", sess.weights_json(),
                        file_name="playground-weights.json", mime="application/json",
@@ -516,6 +649,9 @@ def live():
 
 
 live()
+
+with st.expander("The graph of one point", expanded=False):
+    point_graph_panel(session)
 
 # Drawn on full reruns only (Play, Pause, Step, Reset, any setting): at the caps the diagram
 # costs more than a whole training tick, so it is not redrawn on every animation frame.
