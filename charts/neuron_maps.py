@@ -140,16 +140,16 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
         customdata=np.array(ids), hovertext=hover, hoverinfo="text", showlegend=False,
         marker={"symbol": "square", "size": TILE_PIXELS, "opacity": 0.01, "color": "black"},
     ))
-    titles = ["input features"] + [
-        f"{layer_name(layer, n_layers)} ({net.activations[layer - 1].name})"
-        for layer in range(1, n_layers + 1)]
+    titles = ["inputs"] + [
+        ("output" if layer == n_layers else f"layer {layer}")
+        + f"<br>{net.activations[layer - 1].name}" for layer in range(1, n_layers + 1)]
     return go.Figure(data=traces, layout=dict(
         # As a dict: add_layout_image parses its keyword names against the long data URI.
         images=[{"source": png_data_uri(canvas.rgba), "xref": "x", "yref": "y", "x": canvas.x0,
                  "y": canvas.y1, "sizex": canvas.w / PPU, "sizey": canvas.h / PPU,
                  "sizing": "stretch", "layer": "above"}],
         plot_bgcolor="white", showlegend=False, dragmode=False,
-        height=int(canvas.h * 1.25) + 60, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=max(320, min(900, 60 * max(sizes) + 110)), margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"size": FONT_SIZE - 4},
         annotations=[{"x": layer * LAYER_GAP, "y": top, "text": text, "showarrow": False,
                       "yanchor": "bottom"} for layer, text in enumerate(titles)],
