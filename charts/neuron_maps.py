@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE
+from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE, figure
 from .network import layer_name, node_positions
 from .png import diverging_rgb, png_data_uri
 
@@ -78,7 +78,7 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
     pos = [p * [LAYER_GAP, 1.0] for p in node_positions(sizes)]
     half, top = TILE / 2, max(sizes) / 2.0
     canvas = _Canvas(-half - 0.35, n_layers * LAYER_GAP + half + 0.1, -top, top)
-    traces: list[dict] = []  # one go.Figure(data=…) at the end: cheaper than add_trace
+    traces: list[dict] = []  # one unvalidated figure at the end (charts.figure)
 
     traces += _edges(net, pos, half)
 
@@ -143,7 +143,7 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
     titles = ["inputs"] + [
         ("output" if layer == n_layers else f"layer {layer}")
         + f"<br>{net.activations[layer - 1].name}" for layer in range(1, n_layers + 1)]
-    return go.Figure(data=traces, layout=dict(
+    return figure(traces, dict(
         # As a dict: add_layout_image parses its keyword names against the long data URI.
         images=[{"source": png_data_uri(canvas.rgba), "xref": "x", "yref": "y", "x": canvas.x0,
                  "y": canvas.y1, "sizex": canvas.w / PPU, "sizey": canvas.h / PPU,
