@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+import sympy.core.parameters as sympy_parameters
 
 from .symbolic import ACTIVATIONS
 
@@ -40,7 +41,16 @@ MAX_DEPTH = 25
 MAX_DIGITS = 12
 MAX_NUMBER = 10**9
 MAX_EXPONENT = 10
-MAX_CONSTANT_DIGITS = 60
+MAX_CONSTANT_DIGITS = 30
+# Constants SymPy builds from a student's text (after its own folding, at every step):
+MAX_EXP_ARGUMENT = 100  # |a| in exp(a), e^a, σ(a): e^100 ≈ 2.7e43, cheap to evaluate anywhere
+MAX_CONSTANT_SIZE = 1e50  # |c| of any constant part, and at least 1/MAX_CONSTANT_SIZE if not 0
+MAX_FUNCTION_NESTING = 4  # exp, σ, sin, log, roots … inside each other, anywhere
+MAX_CONSTANT_NESTING = 3  # functions or roots of constants inside each other: sin(exp(√2))
+MAX_CONSTANT_FUNCTIONS = 8  # functions and roots in one constant part
+MAX_EXPONENT_DENOMINATOR = 1000  # y^(1/1000) at the finest
+_EVALF_DIGITS = 15
+_EVALF_MAX_DIGITS = 60  # the precision any numeric evaluation of a constant may use
 
 __all__ = [
     "FUNCTIONS",
@@ -153,6 +163,18 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """base^exponent, built the way that stays cheap for SymPy."""
+    if base == sympy.E:
+        return sympy.exp(exponent)
+    if exponent.free_symbols or (not exponent.is_Integer
+                                 and (base.is_Pow or isinstance(base, sympy.exp))):
+        # SymPy would merge (a^b)^c by asking im(c·log a), which takes minutes for long a, b,
+        # c: keep the power as written (exact, and the same function where it is defined).
+        return sympy.Pow(base, exponent, evaluate=False)
+    return sympy.Pow(base, exponent)
+
+
 class _Parser:
     def __init__(self, text: str, symbols: Mapping[str, sympy.Symbol]):
         self.text = text
@@ -171,6 +193,8 @@ class _Parser:
             if bare and bare not in self.names:
                 self.names[bare] = sym
         self.page_names = sorted(symbols)
+        self._shapes: dict[sympy.Expr, tuple[int, int]] = {}
+        self._checked: set[sympy.Expr] = set()
 
     # -- helpers ----------------------------------------------------------------------------
     def error(self, reason: str, pos: int) -> AnswerParseError:
@@ -192,7 +216,11 @@ class _Parser:
                              f"{pos + 1}; simplify the expression", pos)
 
     def guard(self, expr: sympy.Expr, pos: int) -> sympy.Expr:
-        """Refuse results SymPy cannot check sensibly: division by zero, ∞, i, huge constants."""
+        """Refuse results SymPy cannot check sensibly: division by zero, ∞, i, huge constants.
+
+        Runs on every result SymPy builds (after its own folding: ``(e^10)^10`` is already
+        exp(100) here), so no constant grows past the limits in later steps.
+        """
         if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             raise self.error(f"This is undefined or infinite, e.g. a division by zero or log(0) "
                              f"(near position {pos + 1})", pos)
@@ -207,7 +235,74 @@ class _Parser:
             if exp.is_Number and abs(exp) > MAX_EXPONENT:
                 raise self.error(f"Exponent too large (near position {pos + 1}): at most "
                                  f"{MAX_EXPONENT} in size", pos)
+            if exp.is_Rational and exp.q > MAX_EXPONENT_DENOMINATOR:
+                raise self.error(f"The exponent {exp} is too fine a fraction (near position "
+                                 f"{pos + 1}); at most 1/{MAX_EXPONENT_DENOMINATOR}", pos)
+        self.check_nesting(expr, 0, pos)
+        for func in expr.atoms(sympy.exp):
+            # e^a for a constant a: its value needs |a|·1.44 bits in every later evaluation.
+            self.check_constant(func.args[0], MAX_EXP_ARGUMENT, "The exponent of e", pos)
+        self.check_constants(expr, pos)
         return expr
+
+    def check_nesting(self, expr: sympy.Expr, extra: int, pos: int) -> None:
+        """At most MAX_FUNCTION_NESTING functions and roots inside each other (``extra``: the
+        one about to be built around ``expr``): SymPy's own evaluation of deeper towers of
+        functions of long expressions takes seconds to minutes."""
+        if self.constant_shape(expr)[0] + extra > MAX_FUNCTION_NESTING:
+            raise self.error(f"Too many functions inside each other (near position {pos + 1}): "
+                             f"at most {MAX_FUNCTION_NESTING} levels, e.g. log(σ(w·σ(z)))", pos)
+
+    def numeric(self, value: sympy.Expr, pos: int) -> complex:
+        """A constant's value, at bounded precision (``_EVALF_MAX_DIGITS``)."""
+        try:
+            return complex(value.evalf(_EVALF_DIGITS, maxn=_EVALF_MAX_DIGITS))
+        except (ArithmeticError, ValueError, TypeError, RecursionError):
+            raise self.error(f"This constant cannot be evaluated (near position {pos + 1}); "
+                             "simplify it", pos) from None
+
+    def constant_shape(self, node: sympy.Expr) -> tuple[int, int]:
+        """(how deeply, how many) functions and roots are nested in ``node``."""
+        shape = self._shapes.get(node)
+        if shape is None:
+            if node.is_Atom or not node.args:
+                shape = (0, 0)
+            else:
+                kids = [self.constant_shape(a) for a in node.args]
+                own = int(node.is_Function
+                          or (node.is_Pow and not node.exp.is_Integer))
+                shape = (own + max(k[0] for k in kids), own + sum(k[1] for k in kids))
+            self._shapes[node] = shape
+        return shape
+
+    def check_constants(self, expr: sympy.Expr, pos: int) -> None:
+        """Every constant part of ``expr``: few nested functions, a real value of sane size.
+
+        SymPy evaluates constants to decide signs (abs, σ), so a constant that is deep, huge or
+        complex costs work in every later step and every check; refuse it where it appears.
+        """
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if node.is_Atom or node in self._checked:
+                continue
+            if node.free_symbols:
+                stack.extend(node.args)
+                continue
+            depth, count = self.constant_shape(node)
+            if depth > MAX_CONSTANT_NESTING or count > MAX_CONSTANT_FUNCTIONS:
+                raise self.error(f"Too many functions of numbers inside each other (near "
+                                 f"position {pos + 1}); work the numbers out or simplify", pos)
+            value = self.numeric(node, pos)
+            if not (abs(value.real) <= MAX_CONSTANT_SIZE and abs(value.imag) <= 1e-9 *
+                    max(1.0, abs(value.real))):
+                if abs(value.imag) > 1e-9 * max(1.0, abs(value.real)):
+                    raise self.error(f"This gives an imaginary number (near position "
+                                     f"{pos + 1})", pos)
+                raise self.error(f"A number here gets too large (near position {pos + 1}); "
+                                 "keep the numbers small", pos)
+            self._checked.add(node)
+            stack.extend(node.args)
 
     # -- grammar ------------------------------------------------------------------------------
     # expr  := term (('+'|'-') term)*
@@ -256,13 +351,36 @@ class _Parser:
                                          tok.pos)
                     left = self.guard(left / right, tok.pos)
             elif self.starts_atom():
-                if tok.kind == "num" and self.tokens[self.i - 1].kind == "num":
-                    raise self.error(f"Two numbers in a row at position {tok.pos + 1}; "
-                                     "use * between them", tok.pos)
+                self.check_juxtaposition(self.tokens[self.i - 1], tok)
                 right = self.power()
                 left = self.guard(left * right, tok.pos)
             else:
                 return left
+
+    def check_juxtaposition(self, prev: _Token, tok: _Token) -> None:
+        """Refuse implicit products a student cannot have meant as products."""
+        if tok.kind == "num" and prev.kind == "num":
+            raise self.error(f"Two numbers in a row at position {tok.pos + 1}; "
+                             "use * between them", tok.pos)
+        if prev.kind == "num" and tok.kind == "name" and prev.pos + len(prev.text) == tok.pos:
+            first = self.split_name(tok)[0][0]
+            if self.names.get(first) is sympy.E:
+                raise self.error(f"'{prev.text}{first}' is not a number (position "
+                                 f"{tok.pos + 1}): write {prev.text}e3 for {prev.text}·1000, "
+                                 f"or {prev.text}*e for {prev.text} times the constant e",
+                                 tok.pos)
+        if prev.kind == "name" and tok.kind == "op":
+            nxt, close = (self.tokens[min(self.i + k, len(self.tokens) - 1)] for k in (1, 2))
+            if tok.text == "[":
+                raise self.error(f"'{prev.text}[' looks like an index (position {tok.pos + 1})"
+                                 f": names are written whole ({', '.join(self.page_names[:3])}"
+                                 f"{', …' if len(self.page_names) > 3 else ''}); to multiply "
+                                 "write * before the bracket", tok.pos)
+            if nxt.kind == "num" and close.kind == "op" and close.text == ")":
+                raise self.error(f"'{prev.text}({nxt.text})' looks like a function applied to "
+                                 f"{nxt.text} (position {tok.pos + 1}), but {prev.text} is not "
+                                 f"a function: to multiply, write {nxt.text}*{prev.text}",
+                                 tok.pos)
 
     def unary(self) -> sympy.Expr:
         tok = self.tok
@@ -292,7 +410,7 @@ class _Parser:
         """A constant (no symbols) must be at most ``limit`` in size before SymPy uses it."""
         if value.free_symbols:
             return
-        size = abs(complex(sympy.N(value, 15)))
+        size = abs(self.numeric(value, pos))
         if not size <= limit:
             raise self.error(f"{what} is too large at position {pos + 1} (at most {limit:g} "
                              "in size)", pos)
@@ -305,7 +423,20 @@ class _Parser:
                              pos)
         if base == 0 and (exponent.is_negative or exponent == 0):
             raise self.error(f"0 to this power is undefined (position {pos + 1})", pos)
-        return self.guard(sympy.Pow(base, exponent), pos)
+        if (not base.free_symbols and not (exponent.is_Integer or exponent.free_symbols)
+                and self.numeric(base, pos).real < 0):
+            # SymPy would give the complex principal root: (-8)^(1/3) = 1 + 1.73i, not -2.
+            raise self.error(f"A negative number to a fractional power is not a real number "
+                             f"(position {pos + 1}); for a cube root write -(8^(1/3))", pos)
+        if exponent.free_symbols and base != sympy.E:
+            # a^y with a ≠ e: nothing on these pages, and SymPy's checks of such powers (is
+            # (10^10·y)^(10^10·y) real?) build polynomials of degree 10^10.
+            raise self.error(f"A power with a variable in the exponent is only supported as "
+                             f"e^(...) (position {pos + 1}); write exp(... · ln(...))", pos)
+        if not exponent.is_Integer:
+            self.check_nesting(base, 1, pos)
+            self.check_nesting(exponent, 1, pos)
+        return self.guard(_power(base, exponent), pos)
 
     def atom(self) -> sympy.Expr:
         tok = self.tok
@@ -367,7 +498,11 @@ class _Parser:
                 if piece in ("exp", "sigma", "sigmoid", "σ"):
                     # exp(10^9·log 2) is 2^(10^9) to SymPy, computed on the spot: refuse first.
                     self.check_constant(argument, 100, f"The argument of {piece}", pos)
-                value = self.guard(FUNCTIONS[piece](argument), pos)
+                self.check_nesting(argument, 1, pos)
+                if piece == "sqrt":
+                    value = self.guard(_power(argument, sympy.Rational(1, 2)), pos)
+                else:
+                    value = self.guard(FUNCTIONS[piece](argument), pos)
             else:
                 value = self.names[piece]
             result = self.guard(result * value, pos)
@@ -420,4 +555,13 @@ def parse_answer(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
     if len(text) > MAX_LENGTH:
         raise AnswerParseError(f"The answer is too long ({len(text)} characters, at most "
                                f"{MAX_LENGTH})", text, MAX_LENGTH)
-    return _Parser(text, symbols).parse()
+    # The page's quantities are real numbers: parse with real stand-ins, so SymPy's automatic
+    # evaluation (sin, tanh, abs ask whether their argument is real) stays cheap, then put the
+    # page's own symbols back without evaluating again.
+    real = {sym: sympy.Symbol(sym.name, real=True) for sym in set(symbols.values())
+            if sym.is_real is not True}
+    result = _Parser(text, {name: real.get(sym, sym) for name, sym in symbols.items()}).parse()
+    if not real:
+        return result
+    with sympy_parameters.evaluate(False):
+        return result.xreplace({stand_in: sym for sym, stand_in in real.items()})
