@@ -363,8 +363,11 @@ class _Parser:
             raise self.error(f"Two numbers in a row at position {tok.pos + 1}; "
                              "use * between them", tok.pos)
         if prev.kind == "num" and tok.kind == "name" and prev.pos + len(prev.text) == tok.pos:
-            first = self.split_name(tok)[0][0]
-            if self.names.get(first) is sympy.E:
+            pieces = self.split_name(tok)
+            after = self.tokens[self.i + 1]
+            power_of_e = len(pieces) == 1 and after.kind == "op" and after.text == "^"
+            first = pieces[0][0]
+            if self.names.get(first) is sympy.E and not power_of_e:
                 raise self.error(f"'{prev.text}{first}' is not a number (position "
                                  f"{tok.pos + 1}): write {prev.text}e3 for {prev.text}·1000, "
                                  f"or {prev.text}*e for {prev.text} times the constant e",
