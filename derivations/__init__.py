@@ -37,6 +37,23 @@ Public API::
     error_term("sigmoid", "binary_cross_entropy")  # (∂E/∂ŷ, ∂ŷ/∂z, δ = ŷ − y: σ' cancels)
     activation_cancels("sigmoid", "binary_cross_entropy")  # True
 
+Recurrent networks (issue 15)::
+
+    st = rnn_step_through(rnn, xs, ys, param="W_h", i=0, j=0, lr=0.1)  # nn_core RNN, T ≤ 4
+    st.terms: RNNTerm(symbol_latex, general_latex, substituted_latex, value, running_product,
+                      path, check_value, abs_err, rel_err, check_source, kind, t)
+    st.paths: PathContribution(t, k, out, route, product, share, magnitude_share,
+                               product_latex)   # E_t back to the weight's use at step k
+    st.by_error_step / st.by_use_step: StepContribution(t, value, share, magnitude_share,
+                               check, abs_err, check_source)
+    st.gradient (whole sympy.diff), st.sum_of_paths, st.fd_gradient, st.bptt_gradient,
+    st.rel_err (vs FD), st.rel_err_bptt, st.abs_err_whole, st.proved, st.chain_latex,
+    st.gradient_latex, st.update_latex, st.old_value, st.new_value, st.old_loss, st.new_loss
+    rule = recurrent_rule(T, n_in, n_h, n_out, "tanh", "W_h", i, j)  # rule.proof()
+    check = lstm_check(lstm, xs, ys)  # one-unit LSTM: every local factor per step vs nn_core,
+    #   the cell path Π f_k, and (T ≤ 2) every weight's whole sympy.diff vs BPTT and FD
+    claims = recurrent_claims()  # ClaimRecord(key, quote, title, right, not_right, verdict)
+
 Running terms: along a path (hidden weights) the running product restarts at each path; after
 the paths, the shared factors continue from the sum over paths, ending at the gradient.
 Step-through supports any depth with hidden activations sigmoid, tanh, relu, linear; outputs
@@ -51,6 +68,7 @@ re-runs one lambdified (cse=True) NumPy function.
 
 from .audit import AuditRecord, audit_by_key, audit_notes, check_against_nn_core
 from .chain import MAX_PARAMS, MAX_PATHS, ChainRule, Factor, chain_rule
+from .lstm_cell import GradientCheck, LSTMCheck, LSTMTerm, lstm_check
 from .notes import (
     NOTES_CASES,
     TRAINABLE,
@@ -59,6 +77,17 @@ from .notes import (
     notes_network,
     train_with_notes_formula,
 )
+from .recurrent import (
+    PathContribution,
+    RecurrentRule,
+    RNNStepThrough,
+    RNNTerm,
+    StepContribution,
+    recurrent_rule,
+    rnn_step_through,
+    symbolic_rnn,
+)
+from .recurrent_claims import ClaimRecord, Finding, recurrent_claims
 from .step import ChainTerm, PathSummary, StepThrough, finite_difference, rel_error, step_through
 from .symbolic import (
     activation_cancels,
@@ -81,3 +110,8 @@ from .parser import AnswerParseError, parse_answer
 
 __all__ += ["AnswerParseError", "AnswerProgress", "Verdict", "check_answer", "check_text",
             "parse_answer"]
+# Recurrent networks: backprop through time unrolled, the LSTM cell, the notes' claims.
+__all__ += ["ClaimRecord", "Finding", "GradientCheck", "LSTMCheck", "LSTMTerm",
+            "PathContribution", "RNNStepThrough", "RNNTerm", "RecurrentRule",
+            "StepContribution", "lstm_check", "recurrent_claims", "recurrent_rule",
+            "rnn_step_through", "symbolic_rnn"]
