@@ -8,13 +8,18 @@ import streamlit as st
 
 from charts.network import network_diagram
 from derivations import notes_network
-from derivations.formulas import equation_lines, paths_total, typed_symbols
+from derivations.formulas import paths_total, typed_symbols
 from derivations.notes import CASE_LABELS, CASES
 from derivations.step import FD_STEP
 from nn_core import encode
 from page_model.backprop import flat_params, highlight, layer_starts, param_inputs, with_params
-from page_model.numbers import fmt_latex
 from page_model.verdicts import backprop_check, factor_check, loss_change
+from page_model.worksheet import (
+    backprop_worksheet,
+    factor_numbers_latex,
+    gradient_latex,
+    update_rule_latex,
+)
 from ui.answer_box import answer_box
 from ui.cached import chart
 from ui.compute import backprop_rule, backprop_step
@@ -153,7 +158,7 @@ if step != s["step"] and "step" in s.from_link:
              f"({n_steps}), so the page shows the last step.")
 s.set(step=step)
 s.show_notices()
-b1, b2, b3, b4 = st.columns([1, 1, 1, 4])
+b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 3, 1.6])
 # Each button sets the step it shows (not ±1), so a click replayed after a rerun is harmless.
 b1.button("◀ Previous", on_click=STATE.update, kwargs={"step": max(step - 1, 0)},
           key="bp_prev", disabled=step == 0)
@@ -161,13 +166,21 @@ b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_ste
           key="bp_next", disabled=step == n_steps - 1)
 b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
 b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
+point = f"x = ({x1:g}, {x2:g}), class {label}"
+b5.download_button(
+    "Download this derivation", key="bp_download", on_click="ignore",
+    data=backprop_worksheet(result, f"The notes' network with {CASE_LABELS[case]}, seed {seed}"
+                            f"{', weights set by hand' if by_hand else ''}; data point {point};"
+                            f" learning rate η = {lr:g}.", whole.text),
+    file_name=f"backprop-{case}-layer{layer}-{param}-{i + 1}-{j + 1}.md", mime="text/markdown",
+    icon=":material/download:", help="Markdown with LaTeX: the chain, every factor with its "
+    "numbers and check, the path sum, the update and the new loss, for a worksheet.")
 
 fp = net.forward_pass([x])
 
 st.latex(result.chain_latex)
 if step == n_steps - 1:
-    st.latex(f"\\frac{{\\partial E_{{total}}}}{{\\partial {result.weight_latex}}} = "
-             f"{result.gradient_latex}")
+    st.latex(gradient_latex(result))
 f_col, n_col, c_col = columns()
 if step < n_steps - 1:
     term = result.terms[step]
@@ -187,8 +200,7 @@ if step < n_steps - 1:
             st.info("Shared factor: it multiplies the sum over the paths.")
     with n_col:
         st.subheader("With the numbers")
-        st.latex(equation_lines(term.symbol_latex, term.substituted_latex,
-                                fmt_latex(term.value, 6)))
+        st.latex(factor_numbers_latex(term))
         numbers_table([("factor value", term.value), ("running product", term.running_product),
                        ("nn_core number", term.check_value), ("absolute error", term.abs_err)])
         check = factor_check(term.value, term.check_value, term.kind, term.check_source)
@@ -205,8 +217,7 @@ if step < n_steps - 1:
 else:
     with f_col:
         st.subheader("The update")
-        st.latex(rf"{result.weight_latex} \gets {result.weight_latex} - \eta "
-                 rf"\frac{{\partial E_{{total}}}}{{\partial {result.weight_latex}}}")
+        st.latex(update_rule_latex(result))
     with n_col:
         st.subheader("With the numbers")
         st.latex(result.update_latex)

@@ -12,6 +12,7 @@ from derivations.audit import quote_parts
 from derivations.formulas import typed_symbols
 from derivations.notes import CASE_LABELS, CASES, MAX_COMPARISON_EPOCHS
 from page_model.numbers import fmt_latex
+from page_model.worksheet import notes_worksheet
 from ui.answer_box import answer_box
 from ui.cached import chart
 from ui.compute import notes_audit, notes_training
@@ -94,6 +95,7 @@ with n_col:
             st.latex(r",\; ".join(f"{k} = {fmt_latex(v)}" for k, v in at_point.items()))
         numbers_table([("stated gives", rec.counterexample.get("stated_value", float("nan"))),
                        ("derived gives", rec.counterexample.get("derived_value", float("nan")))])
+run = None
 with c_col:
     if key in TRAINABLE:
         try:
@@ -113,6 +115,16 @@ with c_col:
     if key.startswith("where_") and key != "where_block":
         answer_box(f"notes.{key}", rec.label, rec.derived, typed_symbols(rec.derived),
                    progress_key="notes_progress")
+
+st.download_button(
+    "Download this derivation", key="notes_download", on_click="ignore",
+    data=notes_worksheet(rec, VERDICTS.get(rec.severity, rec.severity), run,
+                         f"The notes' network with {CASE_LABELS.get(case, case)}, {int(epochs)} "
+                         f"epochs at η = {lr:g}, trained once as derived and once as the notes "
+                         "state it (same start, same data)."),
+    file_name=f"notes-checked-{key}.md", mime="text/markdown", icon=":material/download:",
+    help="Markdown with LaTeX: the notes' words, as stated, as derived, the verdict, the "
+    "counter-example's numbers and the training run, for a worksheet.")
 
 st.header("Every formula, stated beside derived")
 for r in records:
