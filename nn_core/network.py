@@ -184,7 +184,7 @@ class Network:
         params = Params(self)
         value = ws.forward(params)
         ws.backward(params)
-        grads = [(g[:-1].copy(), g[-1].copy()) for g in params.grad_layers]
+        grads = [(g[:-1], g[-1]) for g in params.grad_layers]  # views: params is this call's
         return Backprop(ws.forward_record(), [d.T for d in ws.delta], grads, value)
 
     def gradients(self, X, Y, loss: str | Loss = "squared_error"):
@@ -303,7 +303,8 @@ class Params:
         self.layers = self.split(self.values)  # [W; b] per layer, views into values
         self.grad_layers = self.split(self.grads)  # [∂E/∂W; ∂E/∂b] per layer
         self.weights = [Wb[:-1] for Wb in self.layers]  # views without the bias row
-        self.load(net)
+        for Wb, W, b in zip(self.layers, net.weights, net.biases, strict=True):
+            Wb[:-1], Wb[-1] = W, b
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
         """A flat array of this size as one (n_in + 1, n_out) view per layer."""
@@ -343,7 +344,9 @@ class Workspace:
         dtype, sizes = net.dtype, net.sizes
         self.m, self.loss_fn, self.acts = m, loss_fn, net.activations
         self.out_act = net.activations[-1]
-        self.a = [np.ones((k + 1, m), dtype) for k in sizes]
+        self.a = [np.empty((k + 1, m), dtype) for k in sizes]
+        for a in self.a:
+            a[-1] = 1.0  # the input that multiplies the bias
         self.y = [a[:-1] for a in self.a]  # activations without the row of ones
         self.z = [np.empty((k, m), dtype) for k in sizes[1:]]  # weighted sums
         self.target = np.empty((sizes[-1], m), dtype)
