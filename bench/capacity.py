@@ -117,10 +117,29 @@ class Student:
     page_hash: str = ""
     page_path: str = ""
     counters: dict[str, str] = field(default_factory=dict)  # "Epoch"/"Step" → shown text
+    cookie_url: str | None = None  # behind a balancer: load this page first, keep its cookie
+    cookie: str = ""  # the balancer's stickiness cookie, sent with the websocket
+    session_id: str = ""  # the server's id of this session (a reconnect names it)
+
+    def fetch_cookie(self) -> None:
+        """Load the app's page as a browser does, keeping the balancer's cookie (REPLICA=…)."""
+        with urllib.request.urlopen(self.cookie_url, timeout=30) as r:
+            r.read()
+            cookies = [c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or []]
+        self.cookie = "; ".join(c for c in cookies if c.startswith("REPLICA="))
+
+    def connect(self, resume: bool = False):
+        """The app's websocket (with the balancer's cookie; ``resume``: this session again)."""
+        protocols = ["streamlit"] + (["xsrf-unused", self.session_id] if resume else [])
+        headers = {"Cookie": self.cookie} if self.cookie else None
+        return websockets.connect(self.url, subprotocols=protocols, max_size=None,
+                                  open_timeout=30, ping_interval=None, proxy=None,
+                                  additional_headers=headers)
 
     async def run(self, rounds: int, stop_at: float) -> None:
-        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                      open_timeout=30, ping_interval=None) as ws:
+        if self.cookie_url and not self.cookie:
+            await asyncio.to_thread(self.fetch_cookie)
+        async with self.connect() as ws:
             self.ws = ws
             for _ in range(rounds):
                 for step in SCENARIO:
@@ -149,7 +168,9 @@ class Student:
                     fwd = ForwardMsg()
                     fwd.ParseFromString(await self.ws.recv())
                     kind = fwd.WhichOneof("type")
-                    if kind == "navigation":
+                    if kind == "new_session":
+                        self.session_id = fwd.new_session.initialize.session_id
+                    elif kind == "navigation":
                         self.pages = {p.page_name: (p.page_script_hash, p.url_pathname)
                                       for p in fwd.navigation.app_pages}
                     elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
@@ -246,13 +267,15 @@ def p95(xs: list[float]) -> float:
 async def _level(server: Server, n: int, rounds: int, think: float, budget: float,
                  seed: int) -> Level:
     # Warm-up: one student loads every page, so imports and caches are not counted per session.
-    warm = Student(server.ws_url, random.Random(seed), 0.0)
+    cookie_url = getattr(server, "cookie_url", None)  # a balancer in front (bench.replicas)
+    warm = Student(server.ws_url, random.Random(seed), 0.0, cookie_url=cookie_url)
     await warm.run(1, time.monotonic() + 120)
     await asyncio.sleep(1.0)
     base = server.rss_mb()
     peak = base
     cpu0 = server.cpu_seconds()
-    students = [Student(server.ws_url, random.Random(seed + k + 1), think) for k in range(n)]
+    students = [Student(server.ws_url, random.Random(seed + k + 1), think, cookie_url=cookie_url)
+                for k in range(n)]
     start = time.monotonic()
     stop_at = start + budget
 
@@ -284,21 +307,10 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
     return Level(n, base, peak, times, errors, time.monotonic() - start, cpu, by_action)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--max-students", type=int, default=128)
-    ap.add_argument("--rounds", type=int, default=2, help="scenario repeats per student")
-    ap.add_argument("--think", type=float, default=1.0, help="mean think time between clicks, s")
-    ap.add_argument("--budget", type=float, default=600.0, help="whole run, s")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "capacity.json")
-    args = ap.parse_args(argv)
-    args.out = args.out.resolve()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-
-    print(f"capacity: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
-          f"think {args.think} s, {args.rounds} rounds of {len(SCENARIO)} actions per student")
-    print("| students | MB per session | median click→page (s) | p95 (s) | clicks | errors "
+def sweep(make_server, args, label: str = "students") -> list[Level]:
+    """N = 1, 2, 4, … students, a fresh server (``make_server(n)``) for each, until the 95th
+    percentile passes the target or the time budget is spent; prints a table row per N."""
+    print(f"| {label} | MB per session | median click→page (s) | p95 (s) | clicks | errors "
           "| server CPU per click (s) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
     started = time.monotonic()
@@ -309,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         if left < 30:
             print(f"(time budget spent before N={n})")
             break
-        server = Server(args.out.parent / f"capacity-server-{n}.log")
+        server = make_server(n)
         try:
             level = asyncio.run(_level(server, n, args.rounds, args.think, left - 20, args.seed))
         finally:
@@ -328,23 +340,47 @@ def main(argv: list[str] | None = None) -> int:
     if levels:
         print("median per action at the last N: " + ", ".join(
             f"{what} {t:.3f} s" for what, t in sorted(levels[-1].by_action.items())))
-    over = [lv.n for lv in levels if p95(lv.times) > TARGET_P95]
-    ok = [lv.n for lv in levels if p95(lv.times) <= TARGET_P95]
-    if over:
-        print(f"p95 passes {TARGET_P95:g} s at {over[0]} concurrent students "
-              f"(largest N within it: {max(ok) if ok else 'none'}).")
-    else:
-        print(f"p95 stayed within {TARGET_P95:g} s up to {levels[-1].n if levels else 0} "
-              "students.")
+    print(summary(levels))
     print(f"load average {os.getloadavg()[0]:.1f} at the end; "
-          f"{time.monotonic() - started:.0f} s in all.")
+          f"{time.monotonic() - started:.0f} s in all.", flush=True)
+    return levels
+
+
+def within_target(levels: list[Level]) -> int:
+    """The largest N whose 95th percentile stayed within the target (0: none)."""
+    return max((lv.n for lv in levels if p95(lv.times) <= TARGET_P95), default=0)
+
+
+def summary(levels: list[Level]) -> str:
+    over = [lv.n for lv in levels if p95(lv.times) > TARGET_P95]
+    if over:
+        return (f"p95 passes {TARGET_P95:g} s at {over[0]} concurrent students "
+                f"(largest N within it: {within_target(levels) or 'none'}).")
+    return f"p95 stayed within {TARGET_P95:g} s up to {levels[-1].n if levels else 0} students."
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--max-students", type=int, default=128)
+    ap.add_argument("--rounds", type=int, default=2, help="scenario repeats per student")
+    ap.add_argument("--think", type=float, default=1.0, help="mean think time between clicks, s")
+    ap.add_argument("--budget", type=float, default=600.0, help="whole run, s")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "capacity.json")
+    args = ap.parse_args(argv)
+    args.out = args.out.resolve()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+
+    print(f"capacity: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
+          f"think {args.think} s, {args.rounds} rounds of {len(SCENARIO)} actions per student")
+    levels = sweep(lambda n: Server(args.out.parent / f"capacity-server-{n}.log"), args)
     args.out.write_text(json.dumps([
         {"students": lv.n, "mb_per_session": lv.per_session_mb, "rss_base_mb": lv.rss_base_mb,
          "rss_peak_mb": lv.rss_peak_mb, "median_s": p50(lv.times), "p95_s": p95(lv.times),
          "clicks": len(lv.times), "errors": lv.errors[:20], "seconds": lv.seconds,
          "server_cpu_s": lv.cpu_s, "median_by_action_s": lv.by_action}
         for lv in levels], indent=1))
-    print(f"written {args.out.relative_to(REPO)}")
+    print(f"written {args.out}")
     return 0
 
 
