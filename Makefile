@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench capacity browser clean
+.PHONY: run test lint bench capacity replicas browser haproxy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,14 @@ run: $(VENV)/.runtime
 browser: $(VENV)/.dev
 	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/ensure_browser.sh
 
+# HAProxy for the replica recipe and its test (Debian's package, installed when missing).
+haproxy:
+	@bash scripts/ensure_haproxy.sh
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser haproxy lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev
@@ -36,6 +40,11 @@ bench: $(VENV)/.dev
 # Students one server serves (simulated over the app's websocket; ~10 min; not a test).
 capacity: $(VENV)/.dev
 	$(BIN)/python -m bench.capacity
+
+# The README's replica recipe run for real: 2 replicas behind HAProxy, stickiness across a
+# reconnect, and the simulated class through the balancer, 1 replica vs 2 (~20–30 min).
+replicas: $(VENV)/.dev haproxy
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

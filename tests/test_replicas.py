@@ -1,0 +1,29 @@
+"""The README's replica recipe for real: 2 replicas behind HAProxy (cookie stickiness) keep each
+student on one replica, and a session's state survives a websocket reconnect through the
+balancer, which it could not on the other replica. HAProxy is installed if missing (Debian's
+package, by scripts/ensure_haproxy.sh, as the browser tests install chromium)."""
+
+import asyncio
+
+import pytest
+
+from bench.replicas import Cluster, check_sticky, ensure_haproxy
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    c = Cluster(2, tmp_path_factory.mktemp("replicas"), ensure_haproxy())
+    yield c
+    c.stop()
+
+
+@pytest.mark.timeout(600)
+def test_sessions_stick_to_their_replica_across_a_reconnect(cluster):
+    result = asyncio.run(check_sticky(cluster, students=3))
+    assert not result["errors"], result["errors"]
+    # leastconn + cookie: the students are spread over both replicas, each keeps its own
+    assert sorted(set(result["replica_of"])) == ["r1", "r2"]
+    # two epochs trained before the reconnect are still there after it (same replica) …
+    assert result["kept"] == ["2", "2", "2"]
+    # … and are not on the other replica: only stickiness makes the reconnect work
+    assert result["elsewhere"] == ["0", "0", "0"]
