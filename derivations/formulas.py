@@ -161,7 +161,9 @@ def softmax_exprs(z_values: Sequence[float], k: int, layer: int = 1):
     printed into the general expression itself (``symbol_names``), so the "with the numbers"
     line is the general formula's tree with numbers for names: SymPy cannot rearrange it."""
     zs = [sp.Symbol(f"z^{{({layer})}}_{{{m + 1}}}", real=True) for m in range(len(z_values))]
-    general = sp.exp(zs[k]) / sp.Add(*(sp.exp(z) for z in zs))
+    # Unevaluated, so that one output (e^{z}/e^{z}) is not printed as 1.
+    general = sp.Mul(sp.exp(zs[k]), sp.Pow(sp.Add(*(sp.exp(z) for z in zs), evaluate=False), -1,
+                                           evaluate=False), evaluate=False)
     return general, {z: _latex(num(v)) for z, v in zip(zs, z_values, strict=True)}
 
 

@@ -152,18 +152,20 @@ def _factor_check(f: Factor, bp, net: Network, lossfn, y) -> tuple[float, str]:
     """The nn_core number that should equal factor f."""
     fp = bp.forward
     if f.kind == "error_term":
-        return float(bp.deltas[-1][0, f.neuron]), "nn_core's error term δ (backprop)"
+        return float(bp.deltas[-1][0, f.neuron]), "the NumPy network's error term δ"
     if f.kind == "loss":
-        return float(lossfn.der(fp.ys[-1], y.reshape(1, -1))[0, f.neuron]), "nn_core loss.der"
+        value = lossfn.der(fp.ys[-1], y.reshape(1, -1))[0, f.neuron]
+        return float(value), "the NumPy network's loss slope"
     if f.kind == "activation":
         act = net.activations[f.layer - 1]
         z, a = fp.zs[f.layer - 1], fp.ys[f.layer]
-        return float(act.der(z, a)[0, f.neuron]), f"nn_core {act.name}.der"
+        return float(act.der(z, a)[0, f.neuron]), f"the NumPy network's {act.name} slope"
     if f.kind == "weight":
-        return float(net.weights[f.layer - 1][f.source, f.neuron]), "the weight in nn_core"
+        weight = net.weights[f.layer - 1][f.source, f.neuron]
+        return float(weight), "the weight in the NumPy network"
     if f.source is None:  # ∂z/∂b
         return 1.0, "1 (a bias adds to z)"
-    return float(fp.ys[f.layer - 1][0, f.source]), "the input to the weight (nn_core forward)"
+    return float(fp.ys[f.layer - 1][0, f.source]), "the NumPy network's input to the weight"
 
 
 def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "squared_error",

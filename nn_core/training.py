@@ -30,18 +30,38 @@ from .network import Network, Params, Workspace
 MAX_EPOCHS = 1_000_000
 
 
-class DivergenceError(RuntimeError):
-    """The loss or a weight became NaN or infinite: the steps were too large to settle into a
-    minimum."""
+#: a loss this many times its value at the start of the run is diverging: stopped there, when
+#: the blow-up starts, not ~100 epochs later when it overflows to infinity
+BLOW_UP = 1e3
+BLOW_UP_FLOOR = 1e-8  # below this a loss is rounding noise: a rise from it is not a blow-up
 
-    def __init__(self, epoch: int, lr: float, last_loss: float | None):
+
+def blew_up(loss: float, start_loss: float | None) -> bool:
+    """True if ``loss`` is up by orders of magnitude (× BLOW_UP) from the run's start."""
+    if start_loss is None or not math.isfinite(start_loss):
+        return False
+    return loss > BLOW_UP * max(float(start_loss), BLOW_UP_FLOOR)
+
+
+class DivergenceError(RuntimeError):
+    """The loss grew by orders of magnitude, or it or a weight became NaN or infinite: the
+    steps were too large to settle into a minimum."""
+
+    def __init__(self, epoch: int, lr: float, last_loss: float | None,
+                 start_loss: float | None = None, loss: float | None = None):
         self.epoch, self.lr, self.last_loss = epoch, lr, last_loss
+        self.start_loss, self.loss = start_loss, loss
         self.suggested_lr = lr / 10
+        if loss is not None and math.isfinite(loss) and start_loss is not None:
+            # %g: scientific notation for large and tiny numbers (the pages' formatter's rule)
+            what = (f"the loss grew from {start_loss:.4g} to {loss:.4g}, more than "
+                    f"{BLOW_UP:g} times its value at the start")
+        else:
+            what = "the loss or the weights became NaN or infinite"
         super().__init__(
-            f"Training diverged at epoch {epoch}: the loss or the weights became NaN or infinite. "
-            f"Each step w ← w − η ∂E/∂w overshot the minimum by more than the last, so the "
-            f"weights grew without bound. Try a smaller learning rate, e.g. η = "
-            f"{self.suggested_lr:g} instead of {lr:g}."
+            f"Training diverged at epoch {epoch}: {what}. The steps w ← w − η ∂E/∂w carry "
+            f"the weights away instead of settling. A smaller learning rate takes smaller "
+            f"steps (e.g. η = {self.suggested_lr:.4g} instead of {lr:.4g})."
         )
 
 
@@ -152,7 +172,8 @@ def train(
     batches = {m: Workspace(net, loss_fn, m) for m in {batch_size, n % batch_size} - {0, n}}
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            full.forward(params)  # at the starting weights: full batch's first backward pass
+            first = full.forward(params)  # at the start: full batch's first backward pass
+            start_loss = history.train_loss[0] if history.train_loss else first
             for epoch in range(start + 1, start + epochs + 1):
                 if schedule is not None:
                     lr = _learning_rate(schedule, epoch)
@@ -171,8 +192,11 @@ def train(
                 # The loss of the weights after this epoch's steps (for full batch, this forward
                 # pass is also the next epoch's).
                 train_loss = full.forward(params)
+                last = history.train_loss[-1] if history.train_loss else None
                 if not (math.isfinite(train_loss) and np.isfinite(params.values).all()):
-                    raise DivergenceError(epoch, lr, history.train_loss[-1] if history else None)
+                    raise DivergenceError(epoch, lr, last)
+                if blew_up(train_loss, start_loss):  # stop when the blow-up starts
+                    raise DivergenceError(epoch, lr, last, start_loss, train_loss)
                 history.epoch.append(epoch)
                 history.train_loss.append(train_loss)
                 history.train_accuracy.append(full.accuracy())

@@ -262,7 +262,8 @@ def gradient_check(gradient: float, backprop: float, fd: float, loss: float, h: 
         return Check(None, err_bp, noise,
                      f"≈ 0: ∂E/∂w = {fmt(g, 3)} is below what a finite difference can resolve "
                      f"at this loss (about {fmt(noise, 1)}), so the two cannot be compared; the "
-                     f"chain rule equals nn_core's backprop (difference {fmt(err_bp, 2)}).{why}")
+                     "chain rule equals the NumPy network's backprop (difference "
+                     f"{fmt(err_bp, 2)}).{why}")
     fd_ok = abs(g - fd) <= 1e-6 * max(abs(g), abs(fd)) + noise
     ok = bp_ok and fd_ok
     if ok:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -35,3 +36,18 @@ def has_latex(at: AppTest, body: str) -> bool:
 
 def notices(at: AppTest) -> list[str]:
     return [el.value for el in at.info]
+
+
+_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SCI = re.compile(r"^(-?[\d.]+×)?10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$")
+
+
+def shown_number(text: str) -> float:
+    """A number as page_model.numbers.fmt prints it (1.2×10⁻⁵, 10⁸, ∞), back to a float."""
+    text = text.strip().replace("−", "-")
+    if text in ("∞", "-∞"):
+        return float(text.replace("∞", "inf"))
+    m = _SCI.match(text)
+    if m:
+        return float((m.group(1) or "1×")[:-1]) * 10.0 ** int(m.group(2).translate(_SUPER))
+    return float(text)

@@ -44,7 +44,7 @@ def test_hidden_weight_every_step_matches_nn_core():
     for s, f in enumerate(rule.factors):
         expected = _nn_core_factor(net, x, y, f.kind, f.layer, f.neuron, f.source)
         assert seen[s]["factor value"] == pytest.approx(expected, rel=1e-9, abs=1e-12)
-        assert seen[s]["nn_core number"] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        assert seen[s]["NumPy network's number"] == pytest.approx(expected, rel=1e-9, abs=1e-12)
         if s in (0, 3):  # each path's running product restarts
             path_sum += running if s else 0.0
             running = 1.0
@@ -55,7 +55,7 @@ def test_hidden_weight_every_step_matches_nn_core():
     last = seen[-1]
     grad = net.gradients(x.reshape(1, -1), y.reshape(1, -1))[0][0][0, 0]
     assert last["∂E/∂w, chain rule"] == pytest.approx(grad, rel=1e-12)
-    assert last["∂E/∂w, nn_core backprop"] == pytest.approx(grad, rel=1e-12)
+    assert last["∂E/∂w, backprop (NumPy network)"] == pytest.approx(grad, rel=1e-12)
     assert last["∂E/∂w, finite difference"] == pytest.approx(grad, rel=1e-7)
     assert last["new value"] == pytest.approx(net.weights[0][0, 0] - 0.5 * grad)
     moved = net.copy()

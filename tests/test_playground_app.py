@@ -5,9 +5,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_helpers import shown_number
 from streamlit.testing.v1 import AppTest
 
 from nn_core import make_dataset, train
+from page_model.numbers import fmt
 from page_model.playground import CUSTOM, Config, loss_choices, output_choices
 from ui.playground_state import config_to_params, n_classes_of
 
@@ -53,12 +55,12 @@ def test_page_runs_for_every_dataset_and_output(ds, out, loss):
 
 def test_step_advances_and_lowers_loss_on_easy_data():
     at = run({"ds": "linear", "hidden": "", "act": "", "lr": "0.5"})
-    before = float(metrics(at)["Training loss"])
+    before = shown_number(metrics(at)["Training loss"])
     for _ in range(5):
         at.button(key="pg.step").click().run()
     m = metrics(at)
     assert m["Epoch"] == "5"
-    assert float(m["Training loss"]) < before
+    assert shown_number(m["Training loss"]) < before
 
 
 def test_numbers_shown_equal_nn_core_history():
@@ -70,7 +72,7 @@ def test_numbers_shown_equal_nn_core_history():
     net = session(at).initial.copy()
     h = train(net, data.X_train, Y, 0.3, 3, X_test=data.X_test, Y_test=Yt, encoding="binary")
     m = metrics(at)
-    assert m["Training loss"] == f"{h.train_loss[-1]:.4f}"
+    assert m["Training loss"] == fmt(h.train_loss[-1])
     assert m["Test loss"] == f"{h.test_loss[-1]:.4f}"
     assert m["Accuracy (train / test)"] == (f"{h.train_accuracy[-1]:.0%} / "
                                             f"{h.test_accuracy[-1]:.0%}")
@@ -201,6 +203,6 @@ def test_divergence_stops_play_and_explains():
     errors = " ".join(e.value for e in at.error)
     assert "diverged" in errors and "η = 1" in errors
     assert at.button(key="pg.play").disabled
-    assert float(metrics(at)["Training loss"]) < float("inf")
+    assert shown_number(metrics(at)["Training loss"]) < float("inf")
     at.button(key="pg.reset").click().run()
     assert metrics(at)["Epoch"] == "0" and not at.error

@@ -202,7 +202,8 @@ if step < n_steps - 1:
         st.subheader("With the numbers")
         st.latex(factor_numbers_latex(term))
         numbers_table([("factor value", term.value), ("running product", term.running_product),
-                       ("nn_core number", term.check_value), ("absolute error", term.abs_err)])
+                       ("NumPy network's number", term.check_value),
+                       ("absolute error", term.abs_err)])
         check = factor_check(term.value, term.check_value, term.kind, term.check_source)
         (st.success if check.ok else st.error)(check.text)
         st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
@@ -223,7 +224,7 @@ else:
         st.latex(result.update_latex)
         numbers_table([
             ("∂E/∂w, chain rule", result.gradient),
-            ("∂E/∂w, nn_core backprop", result.backprop_gradient),
+            ("∂E/∂w, backprop (NumPy network)", result.backprop_gradient),
             ("∂E/∂w, finite difference", result.fd_gradient),
             ("error vs finite difference", result.abs_err),
             ("old value", result.old_value), ("new value", result.new_value),

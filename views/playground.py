@@ -27,6 +27,7 @@ from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.datasets import DATASET_INFO
 from nn_core.features import FEATURE_INFO, FEATURES, feature_labels
 from nn_core.schedules import SCHEDULE_LABELS, SCHEDULES
+from page_model.numbers import fmt
 from page_model.playground import (
     CUSTOM,
     DATASET_CHOICES,
@@ -241,7 +242,7 @@ def training_options():
 
 def update_rule_panel(cfg, sess):
     """The update rule in symbols and with the current numbers; momentum beside plain descent."""
-    st.markdown(f"**The update rule, with the current η = {sess.current_lr:.4g}** "
+    st.markdown(f"**The update rule, with the current η = {fmt(sess.current_lr)}** "
                 f"(epoch {sess.epoch + 1}, {SCHEDULE_LABELS[cfg.schedule]})")
     if cfg.schedule != "constant":
         st.latex(schedule_latex(cfg.schedule))
@@ -585,9 +586,9 @@ def live():
     h = sess.history
     m = st.columns(4)
     m[0].metric("Epoch", sess.epoch)
-    m[1].metric("Training loss", f"{(h.train_loss[-1] if h else sess.train_loss()):.4f}")
+    m[1].metric("Training loss", fmt(h.train_loss[-1] if h else sess.train_loss()))
     test = h.test_loss[-1] if h else sess.test_loss()
-    m[2].metric("Test loss", "—" if test is None else f"{test:.4f}")
+    m[2].metric("Test loss", "—" if test is None else fmt(test))
     acc_train, acc_test = sess.accuracy("train"), sess.accuracy("test")
     m[3].metric("Accuracy (train / test)",
                 "—" if acc_train is None else
@@ -632,7 +633,7 @@ def live():
         norms = sess.gradient_norms()
         dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")
                              for i in range(len(norms))],
-                   "‖∂E/∂W, ∂E/∂b‖": [f"{v:.3g}" for v in norms]},
+                   "‖∂E/∂W, ∂E/∂b‖": [fmt(v, 3) for v in norms]},
                   hide_index=True)
 
     neuron_map_panel(sess, layers, res)
@@ -665,7 +666,7 @@ with st.expander("Network diagram and current weights", expanded=True):
         rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
         table = {"from": [*rows, "bias"]}
         for j in range(W.shape[1]):
-            table[f"neuron {j + 1}"] = [f"{v:.4f}" for v in W[:, j]] + [f"{b[j]:.4f}"]
+            table[f"neuron {j + 1}"] = [fmt(v) for v in W[:, j]] + [fmt(b[j])]
         st.markdown(f"Layer {i + 1} ({session.net.activation_names[i]})")
         dataframe(table, hide_index=True)
 
