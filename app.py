@@ -42,6 +42,8 @@ PAGES = {
     "Recurrent networks": [
         st.Page("views/rnn_unrolled.py", title="Unrolled through time",
                 icon=":material/view_week:", url_path="rnn-unrolled"),
+        st.Page("views/rnn_bptt.py", title="Backprop through time, step by step",
+                icon=":material/history:", url_path="bptt"),
         st.Page("views/rnn_gradients.py", title="Vanishing and exploding gradients",
                 icon=":material/trending_down:", url_path="vanishing-gradients"),
         st.Page("views/lstm_cell.py", title="The LSTM cell", icon=":material/filter_alt:",

@@ -5,8 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 PAGES = ["views/home.py", "views/neuron.py", "views/one_vs_all.py", "views/hidden_layers.py",
          "views/gradient_descent.py", "views/backprop_steps.py", "views/notes_checked.py",
-         "views/rnn_unrolled.py", "views/rnn_gradients.py", "views/lstm_cell.py",
-         "views/sequence_playground.py"]
+         "views/rnn_unrolled.py", "views/rnn_bptt.py", "views/rnn_gradients.py",
+         "views/lstm_cell.py", "views/sequence_playground.py"]
 
 
 def test_home_then_every_page():
@@ -22,6 +22,7 @@ def test_home_then_every_page():
         titles.append(at.title[0].value)
     assert titles == ["The neuron", "One vs all", "Hidden layers", "Gradient descent",
                       "Backprop, step by step", "The notes, checked", "Unrolled through time",
+                      "Backprop through time, step by step",
                       "Vanishing and exploding gradients", "The LSTM cell",
                       "A sequence playground"]
 

@@ -141,3 +141,49 @@ def test_playground_sine_link_continues_the_wave_and_bad_values_say_so():
     keys = [c.proto.id for c in at.get("plotly_chart")]
     assert len(keys) >= 6  # losses, answers, two hidden states, cell state, the continuation
     assert at.query_params["task"] == "sine" and at.query_params["lr"] == "0.05"
+
+
+# ------------------------------------------------------------------ backprop through time
+def _bptt_reference(T=3, n_h=1, act="tanh", source="sine"):
+    rnn = RNN.init(1, n_h, 1, seed=0, activation=act)
+    task = make_task(source, 1, T, k=1, seed=0)
+    return rnn, task.xs[0], task.ys[0]
+
+
+def test_bptt_walk_paths_then_the_sum_over_time_then_the_update():
+    at = page("rnn_bptt")
+    rnn, xs, ys = _bptt_reference()
+    bp = rnn.bptt(xs, ys, per_step=True)
+    grad = float(bp.grads["W_h"][0, 0])
+    products = []
+    for _ in range(6):  # T = 3, one unit: paths E_t → use at k ≤ t: 1 + 2 + 3
+        products.append(table(at)["path product"])
+        at.button(key="bptt#next").click().run()
+    assert sum(products) == pytest.approx(grad, rel=1e-12)
+    terms = table(at)
+    for k in range(1, 4):  # each step's term is nn_core's per-step BPTT term h_{k−1} δ_k
+        assert terms[f"step {k}"] == pytest.approx(float(bp.per_step["W_h"][k - 1][0, 0]),
+                                                   rel=1e-9, abs=1e-15)
+    assert terms["step 1"] == 0.0  # h_0 = 0: the recurrent weight is first used at step 2
+    assert terms["sum = ∂E/∂w"] == pytest.approx(grad, rel=1e-12)
+    assert "contributes the most" in markdown(at)
+    at.button(key="bptt#next").click().run()
+    last = table(at)
+    assert last["∂E/∂w, nn_core BPTT"] == pytest.approx(grad, rel=1e-12)
+    assert last["∂E/∂w, finite difference"] == pytest.approx(grad, rel=1e-7)
+    assert last["new value"] == pytest.approx(rnn.W_h[0, 0] - 0.5 * grad)
+    moved = rnn.copy()
+    moved.W_h[0, 0] -= 0.5 * grad
+    assert last["loss after"] == pytest.approx(moved.loss(xs, ys), rel=1e-12)
+    assert any(s.value.startswith("✓ chain rule = backprop") for s in at.success)
+    assert at.button(key="bptt#next").disabled and at.query_params["stage"] == "7"
+
+
+def test_bptt_link_opens_an_output_weight_of_a_two_unit_network_at_its_update():
+    at = page("rnn_bptt", {"param": "W_y", "units": "2", "i": "2", "T": "2", "stage": "99",
+                           "act": "sigmoid"})
+    rnn, xs, ys = _bptt_reference(T=2, n_h=2, act="sigmoid")
+    grad = float(rnn.gradients(xs, ys)["W_y"][1, 0])
+    last = table(at)
+    assert last["∂E/∂w, sum of the paths"] == pytest.approx(grad, rel=1e-12)
+    assert at.button(key="bptt#next").disabled  # a stage past the end opens the last one

@@ -109,3 +109,18 @@ def notes_training(key: str, case: str, epochs: int, lr: float):
     from derivations import train_with_notes_formula
 
     return train_with_notes_formula(key, case=case, epochs=epochs, lr=lr)
+
+
+# ------------------------------------------------------------------ backprop through time
+@st.cache_resource(max_entries=64, show_spinner="SymPy is differentiating the unrolled network…")
+def rnn_step(T: int, n_h: int, activation: str, seed: int, source: str, param: str, i: int,
+             j: int, lr: float):
+    """(rnn, xs, ys, step-through) for the BPTT page: a seeded RNN on one task sequence."""
+    from derivations.recurrent import rnn_step_through
+    from nn_core import RNN
+    from page_model.recurrent import make_task
+
+    rnn = RNN.init(1, n_h, 1, seed=seed, activation=activation)
+    task = make_task(source, 1, T, k=1, seed=seed)
+    xs, ys = task.xs[0], task.ys[0]
+    return rnn, xs, ys, rnn_step_through(rnn, xs, ys, param, i, j, lr)

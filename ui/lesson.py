@@ -32,6 +32,9 @@ LESSON: tuple[tuple[str, str, str], ...] = (
     ("views/rnn_unrolled.py", "Unrolled through time",
      "A recurrent network drawn out over time: the same weights at every step, the forward "
      "pass step by step."),
+    ("views/rnn_bptt.py", "Backprop through time, step by step",
+     "The gradient of a shared weight as a sum over time steps, path by path, each factor "
+     "checked against the network."),
     ("views/rnn_gradients.py", "Vanishing and exploding gradients",
      "How far back the gradient reaches in a tanh RNN, against the LSTM's cell path, and what "
      "clipping changes."),

@@ -27,6 +27,7 @@ PAGES = {
     "The notes, checked": (5, 1),
     "Training playground": (1, 2),
     "Unrolled through time": (7, 2),
+    "Backprop through time, step by step": (8, 1),
     "Vanishing and exploding gradients": (4, 1),
     "The LSTM cell": (15, 3),
     "A sequence playground": (0, 5),
