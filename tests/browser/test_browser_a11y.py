@@ -59,13 +59,17 @@ def test_every_page_has_no_wcag_violation_of_ours(page, app_url, axe):
 
 
 def test_a_wide_formula_can_be_reached_and_scrolled_with_the_keyboard(page, app_url):
-    open_app(page, app_url)
-    go_to(page, "The notes, checked")
-    tex_sources(page, at_least=5)
+    # A phone-width window: the chain rule's formula is wider than its box there.
+    page.set_viewport_size({"width": 480, "height": 900})
+    open_app(page, app_url.rstrip("/") + "/backprop")
+    tex_sources(page, at_least=3)
     page.wait_for_timeout(300)
-    wide = page.locator('.katex-display[tabindex="0"]')
-    assert wide.count() >= 1, "no formula box is wider than its column here any more"
-    box = wide.first
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.katex-display')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1)
+        .map(el => el.getAttribute('tabindex'))""")
+    assert overflowing, "no formula is wider than its box at 480 px"
+    assert all(t == "0" for t in overflowing), "a wide formula the keyboard cannot reach"
+    box = page.locator('.katex-display[tabindex="0"]').first
     box.focus()
     assert page.evaluate("document.activeElement.classList.contains('katex-display')")
     before = box.evaluate("el => el.scrollLeft")
