@@ -33,6 +33,7 @@ from .sequences import (
     check_ys,
     clip_by_norm,
     squeeze,
+    sum_of_outer,
 )
 
 GATES = ("a", "i", "f", "o")  # candidate, input gate, forget gate, output gate
@@ -138,23 +139,34 @@ class LSTM(Recurrent):
         xs, single = check_xs(xs, self.n_in)
         return _squeeze_run(self._forward(xs), single)
 
+    def _stacked(self, part: dict) -> np.ndarray:
+        """The four gates' weights side by side, so one product gives all four sums."""
+        return np.concatenate([part[k].reshape(-1, self.n_h) for k in GATES], axis=1)
+
     def _forward(self, xs: np.ndarray) -> LSTMRun:
         n, T, _ = xs.shape
-        x_part = {k: xs @ self.W[k] + self.b[k] for k in GATES}
-        z = {k: np.empty((n, T, self.n_h)) for k in GATES}
-        g = {k: np.empty((n, T, self.n_h)) for k in GATES}
-        c = np.empty((n, T, self.n_h))
+        n_h = self.n_h
+        U = self._stacked(self.U)
+        z_all = xs @ self._stacked(self.W) + self._stacked(self.b)[0]  # input terms, all steps
+        g_all = np.empty_like(z_all)
+        c = np.empty((n, T, n_h))
         h = np.empty_like(c)
         tanh_c = np.empty_like(c)
-        h_prev = np.zeros((n, self.n_h))
-        c_prev = np.zeros((n, self.n_h))
+        h_prev = np.zeros((n, n_h))
+        c_prev = np.zeros((n, n_h))
         for t in range(T):
-            for k in GATES:
-                z[k][:, t] = x_part[k][:, t] + h_prev @ self.U[k]
-                g[k][:, t] = GATE_ACTIVATIONS[k].output(z[k][:, t])
-            c[:, t] = c_prev = g["a"][:, t] * g["i"][:, t] + g["f"][:, t] * c_prev
+            z_all[:, t] += h_prev @ U
+            for m, k in enumerate(GATES):
+                cols = slice(m * n_h, (m + 1) * n_h)
+                # No out= into this strided view: NumPy 2.4's in-place unary ufuncs miscompute
+                # some strided views (a 64-byte row stride with one column), see the tests.
+                g_all[:, t, cols] = GATE_ACTIVATIONS[k].output(z_all[:, t, cols])
+            a, i, f, o = (g_all[:, t, m * n_h:(m + 1) * n_h] for m in range(4))
+            c[:, t] = c_prev = a * i + f * c_prev
             tanh_c[:, t] = _TANH.output(c_prev)
-            h[:, t] = h_prev = tanh_c[:, t] * g["o"][:, t]
+            h[:, t] = h_prev = tanh_c[:, t] * o
+        z = {k: z_all[..., m * n_h:(m + 1) * n_h] for m, k in enumerate(GATES)}
+        g = {k: g_all[..., m * n_h:(m + 1) * n_h] for m, k in enumerate(GATES)}
         return LSTMRun(xs, z, g, c, tanh_c, h)
 
     # ----------------------------------------------------------------- loss and gradients
@@ -179,6 +191,7 @@ class LSTM(Recurrent):
         dc = np.empty_like(run.c)
         dgates = {k: np.empty_like(run.c) for k in GATES}
         delta = {k: np.empty_like(run.c) for k in GATES}
+        U_all = self._stacked(self.U)
         h_later = np.zeros((n, self.n_h))  # ∂E/∂h_t through the gates of step t+1
         c_later = np.zeros((n, self.n_h))  # ∂E/∂c_t through c_{t+1} = … + f_{t+1} c_t
         for t in range(T - 1, -1, -1):
@@ -194,12 +207,12 @@ class LSTM(Recurrent):
             for k in GATES:
                 delta[k][:, t] = GATE_ACTIVATIONS[k].backward(run.z[k][:, t], g[k][:, t],
                                                               dgates[k][:, t])
-            h_later = sum(delta[k][:, t] @ self.U[k].T for k in GATES)
+            h_later = np.concatenate([delta[k][:, t] for k in GATES], axis=1) @ U_all.T
             c_later = dc[:, t] * g["f"][:, t]  # ∂c_t/∂c_{t−1} = f_t
         h_prev = np.concatenate([np.zeros((n, 1, self.n_h)), run.h[:, :-1]], axis=1)
         grads = {
-            "W": {k: np.einsum("nti,ntj->ij", xs, delta[k]) for k in GATES},
-            "U": {k: np.einsum("nti,ntj->ij", h_prev, delta[k]) for k in GATES},
+            "W": {k: sum_of_outer(xs, delta[k]) for k in GATES},
+            "U": {k: sum_of_outer(h_prev, delta[k]) for k in GATES},
             "b": {k: delta[k].sum(axis=(0, 1)) for k in GATES},
         }
         clipped, norm = clip_by_norm(grads, clip)

@@ -30,9 +30,11 @@ from .sequences import (
     check_ys,
     clip_by_norm,
     squeeze,
+    sum_of_outer,
 )
 
 PARAM_NAMES = ("W_x", "W_h", "b_h", "W_y", "b_y")
+MAX_FLOW_ENTRIES = 2_000_000  # T · n_h² numbers kept by gradient_flow (16 MB per array)
 
 
 @dataclass
@@ -197,14 +199,17 @@ class RNN(Recurrent):
             delta[:, t] = self.activation.backward(run.z[:, t], run.h[:, t], dh[:, t])
             from_later = delta[:, t] @ self.W_h.T
         h_prev = np.concatenate([np.zeros((n, 1, self.n_h)), run.h[:, :-1]], axis=1)
+        # Each shared weight's gradient is the sum of its uses over steps (and sequences);
+        # per_step keeps the step axis (T times the memory, so only when asked for).
+        sums = (0,) if per_step else (0, 1)
         steps = {
-            "W_x": np.einsum("nti,ntj->tij", xs, delta),
-            "W_h": np.einsum("nti,ntj->tij", h_prev, delta),
-            "b_h": delta.sum(axis=0),
-            "W_y": np.einsum("nti,ntj->tij", run.h, dy),
-            "b_y": dy.sum(axis=0),
+            "W_x": sum_of_outer(xs, delta, per_step),
+            "W_h": sum_of_outer(h_prev, delta, per_step),
+            "b_h": delta.sum(axis=sums),
+            "W_y": sum_of_outer(run.h, dy, per_step),
+            "b_y": dy.sum(axis=sums),
         }
-        grads = {k: v.sum(axis=0) for k, v in steps.items()}
+        grads = {k: v.sum(axis=0) for k, v in steps.items()} if per_step else steps
         clipped, norm = clip_by_norm(grads, clip)
         return BPTT(
             forward=RNNRun(*(squeeze(a, single) for a in (run.x, run.z, run.h, run.y))),
@@ -226,8 +231,13 @@ class RNN(Recurrent):
         xs, single = check_xs(xs, self.n_in)
         if not single:
             raise ValueError("gradient_flow takes one sequence of shape (T, n_in), not a batch.")
-        run = self._forward(xs)
         T = xs.shape[1]
+        if T * self.n_h * self.n_h > MAX_FLOW_ENTRIES:
+            raise ValueError(
+                f"gradient_flow keeps one {self.n_h}×{self.n_h} Jacobian per step; {T} steps "
+                f"are too many for it (at most {MAX_FLOW_ENTRIES:,} entries): use fewer steps "
+                "or hidden units.")
+        run = self._forward(xs)
         der = self.activation.der(run.z[0], run.h[0])  # f'(z_k), (T, n_h)
         factors = np.empty((T, self.n_h, self.n_h))
         products = np.empty_like(factors)

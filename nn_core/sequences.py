@@ -147,6 +147,14 @@ def check_ys(ys, shape: tuple[int, int, int], what: str = "ys") -> np.ndarray:
     return ys
 
 
+def sum_of_outer(a: np.ndarray, b: np.ndarray, per_step: bool = False) -> np.ndarray:
+    """Σ over sequences and steps of a_tᵀ b_t (a: (N, T, m), b: (N, T, n)) → (m, n): a shared
+    weight's gradient, the sum of its uses. ``per_step`` keeps the step axis: (T, m, n)."""
+    if per_step:
+        return np.einsum("nti,ntj->tij", a, b)
+    return a.reshape(-1, a.shape[-1]).T @ b.reshape(-1, b.shape[-1])
+
+
 def squeeze(arr: np.ndarray, single: bool) -> np.ndarray:
     return arr[0] if single else arr
 

@@ -229,3 +229,19 @@ def test_scalar_shortcuts():
     assert (rnn.n_in, rnn.n_h, rnn.n_out) == (1, 1, 1)
     assert rnn.forward([1.0, 0.0, 0.0]).h.shape == (3, 1)
     assert rnn.loss([1.0, 0.0], [0.0, 0.0]) == rnn.loss([[1.0], [0.0]], [[0.0], [0.0]])
+
+
+@pytest.mark.parametrize("T", [1, 2, 3, 4])
+def test_lstm_batch_rows_follow_the_formula_for_every_layout(T):
+    """Every sequence of a batch (not only the first): the stacked gates are strided views,
+    and NumPy 2.4's in-place ufuncs miscompute some of those (a row stride of 64 bytes, e.g.
+    T = 2 with one unit), so the engine must not write gates through out= views."""
+    rng = np.random.default_rng(T)
+    lstm = LSTM.init(1, 1, seed=T)
+    xs = rng.uniform(-1, 1, (3, T, 1))
+    batch = lstm.forward(xs)
+    for n in range(3):
+        single = lstm.forward(xs[n])
+        for k in "aifo":
+            np.testing.assert_allclose(batch.gates[k][n], single.gates[k], rtol=1e-14)
+        np.testing.assert_allclose(batch.h[n], single.h, rtol=1e-14)
