@@ -21,8 +21,13 @@ from .png import diverging_rgb, png_data_uri
 
 TILE = 0.8  # a neuron's picture, in units of the gap between neurons
 LAYER_GAP = 2.4  # horizontal distance between layers, same units
-TILE_PIXELS = 24  # a picture's side in pixels (the grid is sampled to this)
-PPU = TILE_PIXELS / TILE  # pixels per unit
+TILE_PIXELS = 24  # a picture's side in pixels (the grid is sampled to this) …
+LARGE_TILE_PIXELS = 16  # … and in layers of more than LARGE_LAYER neurons (half the pixels)
+LARGE_LAYER = 8
+
+
+def tile_pixels(sizes) -> int:
+    return TILE_PIXELS if max(sizes) <= LARGE_LAYER else LARGE_TILE_PIXELS
 WIDTH_BINS = 4  # edges are drawn as 2 signs × this many widths (one trace each)
 BIAS_PIXELS = 7
 
@@ -45,14 +50,14 @@ class _Canvas:
     """Data units → pixels (x to the right, y up; row 0 is the top), transparent but for what is
     painted, so the edges drawn by Plotly under it show between the pictures."""
 
-    def __init__(self, x0: float, x1: float, y0: float, y1: float):
-        self.x0, self.y1 = x0, y1
-        self.w, self.h = round((x1 - x0) * PPU), round((y1 - y0) * PPU)
+    def __init__(self, x0: float, x1: float, y0: float, y1: float, ppu: float):
+        self.x0, self.y1, self.ppu = x0, y1, ppu
+        self.w, self.h = round((x1 - x0) * ppu), round((y1 - y0) * ppu)
         self.rgba = np.zeros((self.h, self.w, 4), np.uint8)
 
     def corner(self, x: float, y: float) -> tuple[int, int]:
         """(row, column) of the point (x, y)."""
-        return round(float(self.y1 - y) * PPU), round(float(x - self.x0) * PPU)
+        return round(float(self.y1 - y) * self.ppu), round(float(x - self.x0) * self.ppu)
 
     def paint(self, r: int, c: int, rgb: np.ndarray) -> None:
         h, w = rgb.shape[:2]
@@ -77,22 +82,24 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
         raise ValueError(f"Give the activations of all {len(sizes)} layers (inputs first).")
     pos = [p * [LAYER_GAP, 1.0] for p in node_positions(sizes)]
     half, top = TILE / 2, max(sizes) / 2.0
-    canvas = _Canvas(-half - 0.35, n_layers * LAYER_GAP + half + 0.1, -top, top)
+    px = tile_pixels(sizes)
+    canvas = _Canvas(-half - 0.35, n_layers * LAYER_GAP + half + 0.1, -top, top, px / TILE)
     traces: list[dict] = []  # one unvalidated figure at the end (charts.figure)
 
     traces += _edges(net, pos, half)
 
-    # The pictures: the grid sampled to TILE_PIXELS, x2 upwards.
-    pick = (np.arange(TILE_PIXELS) * resolution // TILE_PIXELS)
+    # The pictures: the grid sampled to px × px, x2 upwards.
+    # Scales and ranges are read from the pictures' pixels (the grid's points they show).
+    pick = np.arange(px) * resolution // px
+    sampled = [v.reshape(resolution, resolution, -1)[pick][:, pick][::-1] for v in layers]
+    flat = [p.reshape(-1, p.shape[2]) for p in sampled]
     node_x, node_y, hover, ids = [], [], [], []
-    for layer, (values, scales) in enumerate(zip(layers, layer_scales(layers), strict=True)):
-        pictures = values.reshape(resolution, resolution, -1)[pick][:, pick][::-1] / scales
-        rgb = diverging_rgb(pictures, 1.0, NEGATIVE, POSITIVE).astype(np.uint8)
+    for layer, (pictures, scales) in enumerate(zip(sampled, layer_scales(flat), strict=True)):
+        rgb = diverging_rgb(pictures / scales, 1.0, NEGATIVE, POSITIVE).astype(np.uint8)
         with np.errstate(invalid="ignore"):
-            lows, highs = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+            lows, highs = np.nanmin(flat[layer], axis=0), np.nanmax(flat[layer], axis=0)
         for i, (x, y) in enumerate(pos[layer]):
             canvas.paint(*canvas.corner(x - half, y + half), rgb[:, :, i])
-            lo, hi = float(lows[i]), float(highs[i])
             if layer == 0:
                 what = f"input {input_labels[i]}"
             else:
@@ -101,16 +108,15 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
                         f"bias b = {float(net.biases[layer - 1][i]):.4g}")
             node_x.append(x)
             node_y.append(y)
-            hover.append(f"{what}<br>over the plane: {lo:.3g} … {hi:.3g}<br>"
-                         "click to show it large")
-            ids.append((layer, i))
+            hover.append(what)
+            ids.append((layer, i, float(lows[i]), float(highs[i])))
     if selected is not None and 0 <= selected[0] < len(pos) and 0 <= selected[1] < \
             sizes[selected[0]]:
         x, y = pos[selected[0]][selected[1]]
         r, c = canvas.corner(x - half, y + half)
-        n = TILE_PIXELS + 6
+        n = px + 6
         frame = np.broadcast_to(_rgb(HIGHLIGHT), (n, n, 3)).copy()
-        frame[3:-3, 3:-3] = canvas.rgba[r:r + TILE_PIXELS, c:c + TILE_PIXELS, :3]
+        frame[3:-3, 3:-3] = canvas.rgba[r:r + px, c:c + px, :3]
         canvas.paint(r - 3, c - 3, frame)
 
     # Biases: a square at each neuron's lower-left corner (the output neurons' too).
@@ -125,20 +131,24 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
         r, c = canvas.corner(x, y)
         canvas.paint(r - BIAS_PIXELS // 2, c - BIAS_PIXELS // 2, square)
 
-    b_text = [f"{v:.2g}" for v in b]
     if show_bias_text is None:
         show_bias_text = max(sizes[1:]) <= 8
+    b_text = [f"{v:.2g}" for v in b] if show_bias_text else None
     traces.append(dict(
         type="scatter", x=bx, y=by, mode="markers+text" if show_bias_text else "markers",
         name="biases",
-        text=b_text, textposition="bottom center", textfont={"size": FONT_SIZE - 7},
-        marker={"size": 9, "opacity": 0}, hoverinfo="text", showlegend=False,
-        hovertext=[f"bias b = {v:.4g}" for v in b],
+        text=b_text if show_bias_text else None, textposition="bottom center",
+        textfont={"size": FONT_SIZE - 7}, marker={"size": 9, "opacity": 0}, showlegend=False,
+        customdata=b[:, None], hovertemplate="bias b = %{customdata[0]:.4g}<extra></extra>",
     ))
     traces.append(dict(
         type="scatter", x=np.array(node_x), y=np.array(node_y), mode="markers", name="neurons",
-        customdata=np.array(ids), hovertext=hover, hoverinfo="text", showlegend=False,
-        marker={"symbol": "square", "size": TILE_PIXELS, "opacity": 0.01, "color": "black"},
+        customdata=np.array(ids), text=hover, showlegend=False,
+        # Numbers travel as arrays and the template formats them in the browser: a list of
+        # strings per point costs far more to build and copy on the server.
+        hovertemplate="%{text}<br>in the picture: %{customdata[2]:.3g} … %{customdata[3]:.3g}"
+        "<br>click to show it large<extra></extra>",
+        marker={"symbol": "square", "size": 2 * px, "opacity": 0.01, "color": "black"},
     ))
     titles = ["inputs"] + [
         ("output" if layer == n_layers else f"layer {layer}")
@@ -146,17 +156,18 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
     return figure(traces, dict(
         # As a dict: add_layout_image parses its keyword names against the long data URI.
         images=[{"source": png_data_uri(canvas.rgba), "xref": "x", "yref": "y", "x": canvas.x0,
-                 "y": canvas.y1, "sizex": canvas.w / PPU, "sizey": canvas.h / PPU,
+                 "y": canvas.y1, "sizex": canvas.w / canvas.ppu, "sizey": canvas.h / canvas.ppu,
                  "sizing": "stretch", "layer": "above"}],
         plot_bgcolor="white", showlegend=False, dragmode=False,
+        template={},  # Plotly's default is copied with every figure; Streamlit drops it anyway
         height=max(320, min(900, 60 * max(sizes) + 110)),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"size": FONT_SIZE - 4},
         annotations=[{"x": layer * LAYER_GAP, "y": top, "text": text, "showarrow": False,
                       "yanchor": "bottom"} for layer, text in enumerate(titles)],
-        xaxis={"visible": False, "range": [canvas.x0, canvas.x0 + canvas.w / PPU],
+        xaxis={"visible": False, "range": [canvas.x0, canvas.x0 + canvas.w / canvas.ppu],
                "constrain": "domain"},
-        yaxis={"visible": False, "range": [canvas.y1 - canvas.h / PPU, canvas.y1 + 0.5],
+        yaxis={"visible": False, "range": [canvas.y1 - canvas.h / canvas.ppu, canvas.y1 + 0.5],
                "scaleanchor": "x", "constrain": "domain"},
     ))
 
@@ -164,15 +175,16 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
 def _edges(net, pos, half: float) -> list[dict]:
     """Edges as a few line traces (sign × width group, NaN between segments), and one invisible
     marker per edge, a third of the way along, with its weight on hover."""
-    src, dst, w, labels = [], [], [], []
+    src, dst, w, ids = [], [], [], []
     for layer, W in enumerate(net.weights, start=1):
         ii, jj = np.meshgrid(np.arange(W.shape[0]), np.arange(W.shape[1]), indexing="ij")
         src.append(pos[layer - 1][ii.ravel()] + [half, 0])
         dst.append(pos[layer][jj.ravel()] - [half, 0])
         w.append(W.ravel())
-        labels += [f"w<sub>{i + 1},{j + 1}</sub><sup>({layer})</sup>"
-                   for i, j in zip(ii.ravel(), jj.ravel(), strict=True)]
+        ids.append(np.column_stack([ii.ravel() + 1, jj.ravel() + 1,
+                                    np.full(W.size, layer)]))
     src, dst, w = np.vstack(src), np.vstack(dst), np.concatenate(w)
+    ids = np.column_stack([np.vstack(ids), w])  # i, j, layer, w per edge
     traces = []
     size = np.abs(np.nan_to_num(w, nan=0.0, posinf=1e300, neginf=-1e300))
     size = np.minimum((WIDTH_BINS * size / (size.max() or 1.0)).astype(int), WIDTH_BINS - 1)
@@ -191,7 +203,8 @@ def _edges(net, pos, half: float) -> list[dict]:
     mid = src + (dst - src) / 3.0
     traces.append(dict(
         type="scatter", x=mid[:, 0], y=mid[:, 1], mode="markers", name="weights", showlegend=False,
-        marker={"size": 8, "opacity": 0}, hoverinfo="text",
-        hovertext=[f"{s} = {v:.4g}" for s, v in zip(labels, w, strict=True)],
+        marker={"size": 8, "opacity": 0}, customdata=ids,
+        hovertemplate="w<sub>%{customdata[0]},%{customdata[1]}</sub><sup>(%{customdata[2]})"
+        "</sup> = %{customdata[3]:.4g}<extra></extra>",
     ))
     return traces

@@ -50,3 +50,29 @@ def test_confusion_matrix_counts_every_point():
     assert len(tables) == 2  # train and test
     assert sum(tables[0]["points"]) == len(sess.X_train)
     assert sum(tables[1]["points"]) == len(sess.X_test)
+
+
+def test_large_chart_shows_a_neuron_and_the_point_graph_is_backprops():
+    import json
+
+    import numpy as np
+
+    at = run({"ds": "xor", "hidden": "3", "act": "tanh", "n": "60"})
+    at.button(key="pg.step").click().run()
+    at.selectbox(key="pg.big").set_value((1, 2)).run()
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [s["layout"].get("title", {}).get("text", "") for s in specs]
+    assert "What hidden layer 1, neuron 3 computes" in titles
+    at.number_input(key="pg.point").set_value(len(at.session_state["pg.session"].X_train) + 1)
+    at.selectbox(key="pg.graph_weight").set_value((1, 0, 2)).run()
+    assert not at.exception
+    sess = at.session_state["pg.session"]
+    x, y = sess.X_test[1], sess.Y_test[1]  # the second test point
+    bp = sess.net.backprop(x[None, :], y[None, :], sess.cfg.loss)
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert f"value {bp.loss:.4g}" in dot  # the loss node E
+    assert f"∂E/∂· {bp.deltas[0][0, 2]:.4g}" in dot  # ∂E/∂z of hidden neuron 3
+    text = " ".join(m.value for m in at.markdown)
+    assert "Test point 2" in text
+    assert f"backprop's ∂E/∂w = {bp.grads[0][0][0, 2]:.6g}" in text
+    assert np.isfinite(bp.loss)

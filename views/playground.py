@@ -293,7 +293,7 @@ def _on_neuron_click():
     points = [p for p in (event.get("selection") or {}).get("points", [])
               if p.get("customdata") is not None]
     if points:
-        layer, i = (int(v) for v in points[-1]["customdata"])
+        layer, i = (int(v) for v in points[-1]["customdata"][:2])
         ss[K + "big"] = (layer, i)
 
 
