@@ -112,6 +112,15 @@ class LSTM(Recurrent):
         b = {k: np.full(n_h, float(forget_bias) if k == "f" else 0.0) for k in GATES}
         return cls.from_weights(W, U, b)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> LSTM:
+        """The inverse of ``to_dict``: {"W": {gate: …}, "U": {…}, "b": {…}}."""
+        try:
+            return cls.from_weights(data["W"], data["U"], data["b"])
+        except (KeyError, TypeError):
+            raise ValueError("An LSTM needs the entries W, U and b, each a dict keyed "
+                             f"{', '.join(GATES)}.") from None
+
     def copy(self) -> LSTM:
         return LSTM(*({k: w.copy() for k, w in d.items()} for d in (self.W, self.U, self.b)))
 

@@ -133,6 +133,19 @@ class RNN(Recurrent):
             activation,
         )
 
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "activation": self.activation.name}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RNN:
+        """The inverse of ``to_dict`` (weights as nested lists, the activation's name)."""
+        try:
+            return cls.from_weights(*(data[k] for k in PARAM_NAMES),
+                                    activation=data.get("activation", "tanh"))
+        except (KeyError, TypeError):
+            raise ValueError(f"An RNN needs the entries {', '.join(PARAM_NAMES)} (and "
+                             "optionally 'activation').") from None
+
     def copy(self) -> RNN:
         return RNN(*(w.copy() for w in self.params().values()), self.activation)
 

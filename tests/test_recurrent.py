@@ -245,3 +245,21 @@ def test_lstm_batch_rows_follow_the_formula_for_every_layout(T):
         for k in "aifo":
             np.testing.assert_allclose(batch.gates[k][n], single.gates[k], rtol=1e-14)
         np.testing.assert_allclose(batch.h[n], single.h, rtol=1e-14)
+
+
+def test_to_dict_round_trips_and_bad_dicts_say_what_is_missing():
+    import json
+
+    rnn = RNN.init(2, 2, 1, seed=3, activation="sigmoid")
+    back = RNN.from_dict(json.loads(json.dumps(rnn.to_dict())))
+    assert back.activation.name == "sigmoid"
+    for a, b in zip(leaves(rnn.params()), leaves(back.params()), strict=True):
+        np.testing.assert_array_equal(a, b)
+    lstm = LSTM.init(1, 2, seed=1)
+    again = LSTM.from_dict(json.loads(json.dumps(lstm.to_dict())))
+    for a, b in zip(leaves(lstm.params()), leaves(again.params()), strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="needs the entries W_x"):
+        RNN.from_dict({"W_x": [[1.0]]})
+    with pytest.raises(ValueError, match="needs the entries W, U and b"):
+        LSTM.from_dict({"W": {}})
