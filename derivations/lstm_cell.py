@@ -21,15 +21,23 @@ import numpy as np
 import sympy as sp
 
 from nn_core import GATES, LSTM
+from nn_core.lstm import GATE_ACTIVATIONS
 from nn_core.sequences import leaves
 
 from .step import rel_error
-from .symbolic import activation_derivative_at, activation_expr, number_latex, partial_latex, sym
+from .symbolic import (
+    activation_derivative_at,
+    activation_expr,
+    loss_term,
+    number_latex,
+    partial_latex,
+    sym,
+)
 
 MAX_T = 4
 MAX_T_WHOLE = 2  # the whole composed E's sympy.diff grows ~10× per step: T = 3 takes ~30 s
 MAX_INPUTS = 2
-GATE_ACT = {"a": "tanh", "i": "sigmoid", "f": "sigmoid", "o": "sigmoid"}
+GATE_ACT = {k: act.name for k, act in GATE_ACTIVATIONS.items()}  # nn_core's gates, by name
 FD_STEP = 1e-3
 
 
@@ -125,8 +133,8 @@ def composed_error(net: SymbolicLSTM) -> sp.Expr:
         zf = {k: net.z_local[t][k].xreplace({net.h[t - 1]: h_full}) for k in GATES}
         gf = {k: activation_expr(GATE_ACT[k], zf[k]) for k in GATES}
         c_full = gf["a"] * gf["i"] + gf["f"] * c_full
-        h_full = sp.tanh(c_full) * gf["o"]
-        E += sp.Rational(1, 2) * (net.y[t] - h_full) ** 2
+        h_full = activation_expr("tanh", c_full) * gf["o"]
+        E += loss_term("squared_error", h_full, net.y[t])
     return E
 
 

@@ -36,6 +36,7 @@ from .symbolic import (
     activation_derivative,
     activation_derivative_at,
     activation_expr,
+    loss_term,
     number_latex,
     partial_latex,
     sym,
@@ -44,7 +45,7 @@ from .symbolic import (
 MAX_T = 4
 MAX_UNITS = 2
 MAX_PATHS = 64
-ACTIVATIONS = ("tanh", "sigmoid", "linear")
+RNN_ACTIVATIONS = ("tanh", "sigmoid", "linear")
 PARAMS = ("W_x", "W_h", "b_h", "W_y", "b_y")
 FD_STEP = 1e-3  # 4th-order stencil: truncation ~h⁴, far below the 1e-9 checks
 
@@ -133,9 +134,9 @@ def check_sizes(T: int, n_in: int, n_h: int, n_out: int, activation: str) -> Non
         if not 1 <= n <= MAX_UNITS:
             raise ValueError(f"The unrolled derivation takes 1 or {MAX_UNITS} {what} "
                              f"(got {n}).")
-    if activation not in ACTIVATIONS:
+    if activation not in RNN_ACTIVATIONS:
         raise ValueError(f"The unrolled derivation supports the activations "
-                         f"{', '.join(ACTIVATIONS)} (got {activation}).")
+                         f"{', '.join(RNN_ACTIVATIONS)} (got {activation}).")
 
 
 @lru_cache(maxsize=32)
@@ -182,9 +183,9 @@ def symbolic_rnn(T: int, n_in: int, n_h: int, n_out: int, activation: str = "tan
         z_full.append([weighted_sum(x[t], h_full[t - 1], j) for j in range(n_h)])
         h_full.append([activation_expr(activation, zf) for zf in z_full[t]])
         y_full.append([output(h_full[t], k) for k in range(n_out)])
-        E_terms.append(sp.Add(*(sp.Rational(1, 2) * (targets[t][k] - y_hat[t][k]) ** 2
+        E_terms.append(sp.Add(*(loss_term("squared_error", y_hat[t][k], targets[t][k])
                                 for k in range(n_out))))
-    E_full = sp.Add(*(sp.Rational(1, 2) * (targets[t][k] - y_full[t][k]) ** 2
+    E_full = sp.Add(*(loss_term("squared_error", y_full[t][k], targets[t][k])
                       for t in range(1, T + 1) for k in range(n_out)))
     return SymbolicRNN(T, n_in, n_h, n_out, activation, x, targets, weights, z, h, y_hat,
                        z_local, y_local, z_full, h_full, y_full, E_terms, E_full)
