@@ -9,7 +9,7 @@ import streamlit as st
 
 from charts.recurrent import contributions_chart, unrolled_diagram
 from derivations.formulas import equation_lines
-from derivations.recurrent import ACTIVATIONS, FD_STEP, MAX_T, MAX_UNITS
+from derivations.recurrent import FD_STEP, MAX_T, MAX_UNITS, RNN_ACTIVATIONS
 from page_model.numbers import fmt, fmt_share
 from page_model.recurrent import (
     BPTT_PARAM_LABELS,
@@ -46,7 +46,7 @@ class Bptt:
 
 STATE = PageState("bptt", Bptt, {
     "T": Int("number of steps", 2, MAX_T), "units": Int("hidden units", 1, MAX_UNITS),
-    "act": Choice("activation", ACTIVATIONS), "seed": Int("weight seed", 0, 999),
+    "act": Choice("activation", RNN_ACTIVATIONS), "seed": Int("weight seed", 0, 999),
     "input": Choice("input sequence", TASKS, TASK_LABELS),
     "param": Choice("weight", BPTT_PARAMS, BPTT_PARAM_LABELS),
     "i": Int("row i", 1, MAX_UNITS), "j": Int("column j", 1, MAX_UNITS),
@@ -69,7 +69,7 @@ with st.sidebar:
     T = st.slider("steps T", 2, MAX_T, key=s.key("T"),
                   help=f"SymPy differentiates the whole unrolled network: up to {MAX_T} steps.")
     units = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
-    act = st.selectbox("activation", ACTIVATIONS, key=s.key("act"))
+    act = st.selectbox("activation", RNN_ACTIVATIONS, key=s.key("act"))
     seed = st.number_input("weight seed", step=1, **s.number("seed"))
     s.said("seed")
     source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
