@@ -41,6 +41,18 @@ def chart(key: str, inputs: Hashable, build: Callable[[], Any], **options) -> No
     _draw_chart(_token(key, inputs, options), key, build, options)
 
 
+@st.cache_resource(max_entries=MAX_CHARTS, show_spinner=False)
+def _shared_figure(token: bytes, _build: Callable[[], Any]):
+    return _build()
+
+
+def shared_figure(name: str, inputs: Hashable, build: Callable[[], Any]):
+    """``build()``'s figure, built once per server while ``inputs`` stay the same: for a chart
+    that is a widget (a selection callback), which ``chart`` cannot replay. The figure is shared
+    by every session: pass it to ``st.plotly_chart`` (which only reads it), never change it."""
+    return _shared_figure(_token(name, inputs), build)
+
+
 @st.cache_resource(max_entries=MAX_TABLES, show_spinner=False)
 def _draw_table(token: bytes, _data: dict, _column_config: dict | None, _options: dict) -> None:
     st.dataframe(_data, column_config=_column_config, **_options)

@@ -58,7 +58,7 @@ from page_model.playground import (
     tick_period,
 )
 from page_model.point_graph import nearest_point, session_point, weight_paths
-from ui.cached import chart, dataframe, net_numbers
+from ui.cached import chart, dataframe, net_numbers, shared_figure
 from ui.escape import plain
 from ui.lesson import next_page
 from ui.playground_state import (
@@ -327,8 +327,11 @@ def neuron_map_panel(sess, layers, res):
                 "layer). Edges: blue positive, red negative weights, wider for larger |w|. "
                 "The small square at a neuron's corner is its bias. Hover for numbers; click a "
                 "picture to show it in the large chart.")
-    fig = neuron_map(sess.net, layers, res, feature_labels(sess.cfg.features),
-                     selected=ss.get(K + "big"))
+    selected = ss.get(K + "big")
+    fig = shared_figure("neuron_map", (net_numbers(sess.net), sess.cfg.features,
+                                       sess.data.X_train, sess.data.X_test, res, selected),
+                        lambda: neuron_map(sess.net, layers, res,
+                                           feature_labels(sess.cfg.features), selected=selected))
     st.plotly_chart(fig, key=K + "neuron_map", on_select=_on_neuron_click,
                     selection_mode="points", config={"displayModeBar": False})
 
@@ -618,8 +621,12 @@ def live():
             st.caption("Click anywhere on the chart to add a point of the class chosen in the "
                        "sidebar (training pauses).")
         else:
-            # A widget (a click on a data point draws its graph below): not replayed.
-            st.plotly_chart(boundary(), key=K + "boundary_view", on_select=_on_point_click,
+            # A widget (a click on a data point draws its graph below): not replayed, but its
+            # figure is built once while the weights, data and choice stay (never changed here).
+            fig = shared_figure("boundary_view", (net_numbers(sess.net), sess.cfg.features,
+                                                  data.X_train, data.y_train, data.X_test,
+                                                  data.y_test, res, choice), boundary)
+            st.plotly_chart(fig, key=K + "boundary_view", on_select=_on_point_click,
                             selection_mode="points")
         st.caption("Filled markers: training points; hollow: test points.")
     with right:
