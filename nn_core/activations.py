@@ -41,7 +41,9 @@ class Sigmoid(Activation):
     def output(self, z, out=None):
         # Stable: σ(z) = e^min(z, 0) / (1 + e^-|z|), the same as 1 / (1 + e^-z) for z ≥ 0 and
         # e^z / (1 + e^z) for z < 0, and neither exponent is ever positive, so nothing overflows.
-        denominator = np.exp(np.negative(np.abs(z, out=out), out=out), out=out)
+        # −|z| as a multiplication by −1: NumPy 2.4's in-place np.negative miscomputes strided
+        # views with a 64-byte row stride and one column (e.g. a[:, 0:1] of an (n, 8) array).
+        denominator = np.exp(np.multiply(np.abs(z, out=out), -1.0, out=out), out=out)
         denominator += 1.0
         return np.divide(np.exp(np.minimum(z, 0.0)), denominator, out=out)
 

@@ -140,3 +140,16 @@ def test_lookup_by_name():
     assert set(HIDDEN_ACTIVATIONS) == set(ELEMENTWISE)
     with pytest.raises(ValueError, match="Unknown activation 'swish': choose one of sigmoid"):
         get_activation("swish")
+
+
+def test_output_into_strided_views_equals_the_plain_output():
+    """Writing through out= into a column view of any width (NumPy 2.4's in-place np.negative
+    gets a 64-byte row stride wrong, i.e. a column of an (n, 8) float64 array)."""
+    rng = np.random.default_rng(3)
+    for name in ELEMENTWISE:
+        act = ACTIVATIONS[name]
+        for width in range(1, 17):
+            z = rng.standard_normal((5, width)) * 3
+            out = np.zeros((5, width))
+            act.output(z[:, :1], out=out[:, :1])
+            np.testing.assert_array_equal(out[:, 0], act.output(z[:, 0].copy()))
