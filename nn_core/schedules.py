@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from .training import learning_rate
+
 SCHEDULES = ("constant", "step", "inverse_time")
 SCHEDULE_LABELS = {"constant": "constant", "step": "step decay", "inverse_time": "1/t decay"}
 
@@ -21,9 +23,7 @@ def schedule(name: str, lr: float, decay: float = 0.5, every: int = 100
              ) -> Callable[[int], float]:
     """η_t for epoch t under schedule ``name`` (see the module docstring for the formulas):
     ``decay`` is γ ∈ (0, 1] for step decay and k ≥ 0 for 1/t decay; ``every`` is T."""
-    lr, decay, every = float(lr), float(decay), int(every)
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"The learning rate η₀ must be a positive number (got {lr}).")
+    lr, decay, every = learning_rate(lr), float(decay), int(every)  # η₀: the same rule as η
     if name == "constant":
         return lambda t: lr
     if name == "step":
