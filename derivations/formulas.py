@@ -111,9 +111,20 @@ def activation_numbers(name: str, z_value: float, value: float, lhs: str = r"\ha
 
 
 @lru_cache(maxsize=4096)
+def shown_digits(value: float, against: float, above: bool, digits: int = SIG_DIGITS) -> int:
+    """Enough significant digits that ``value`` printed next to ``against`` shows the true
+    relation (≥ when ``above``, < otherwise): ŷ = 0.49996 is not printed as 0.5000 < θ = 0.5."""
+    for d in range(digits, 17):
+        shown = float(f"{float(value):.{d}g}")
+        if (shown >= against) == above and (above or shown != against):
+            return d
+    return 17
+
+
 def threshold_numbers(theta_value: float, y_value: float, cls: int) -> str:
     rel = r"\geq" if cls == 1 else "<"
-    return (rf"\begin{{aligned}} \hat{{y}} = {_latex(num(y_value))} &{rel} \theta = "
+    d = shown_digits(y_value, float(f"{float(theta_value):.{SIG_DIGITS}g}"), cls == 1)
+    return (rf"\begin{{aligned}} \hat{{y}} = {_latex(sp.Float(float(y_value), d))} &{rel} \theta = "
             rf"{_latex(num(theta_value))} \\ \Rightarrow\; \text{{class}} &= {cls} "
             r"\end{aligned}")
 

@@ -505,3 +505,61 @@ def test_gradual_divergence_is_caught_long_before_it_overflows():
     assert 5 < err.epoch < 80
     assert err.loss > BLOW_UP * err.start_loss and np.isfinite(err.loss)
     assert "grew from" in str(err)
+
+
+# ------------------------------------------------------------------ the neuron
+@pytest.mark.parametrize("query", [
+    {}, {"w1": "5", "w2": "5", "b": "5", "theta": "0.95"},
+    {"w1": "-5", "w2": "-5", "b": "-5", "theta": "0.05", "point": "59"},
+    {"w1": "0", "w2": "0", "b": "0", "theta": "0.5"},  # ŷ = θ exactly: a tie is class 1
+    {"w1": "0.1", "w2": "0", "b": "0", "theta": "0.5", "noise": "1", "seed": "999"},
+])
+def test_neuron_threshold_sentence_is_true_of_the_printed_numbers(query):
+    at = page("neuron", {"stage": "classifier", **query})
+    t = table(at)
+    theta = float(query.get("theta", 0.5))
+    data = make_dataset("linear", 60, noise=float(query.get("noise", 0.1)), test_fraction=0.0,
+                        seed=int(query.get("seed", 0)))
+    w = [[float(query.get("w1", -1.0))], [float(query.get("w2", 2.0))]]
+    net = Network.from_weights([w], [[float(query.get("b", 0.0))]], ["sigmoid"])
+    y = net.forward(data.X_train)[:, 0]
+    i = int(query.get("point", 0))
+    assert t["predicted class"] == int(y[i] >= theta)
+    assert t["accuracy on all points"] == pytest.approx(np.mean((y >= theta) == data.y_train))
+    line = next(el.value for el in at.latex if r"\Rightarrow" in el.value)
+    m = re.search(r"\\hat\{y\} = (.+?) &(\\geq|<) \\theta = (.+?) \\\\", line)
+
+    def tex_number(text):  # SymPy's 1.2 \cdot 10^{-6}
+        return float(re.sub(r"\s*\\cdot 10\^\{(-?\d+)\}", r"e\1", text.strip()))
+
+    shown_y, rel, shown_theta = tex_number(m.group(1)), m.group(2), tex_number(m.group(3))
+    assert (shown_y >= shown_theta) == (rel == r"\geq")  # the printed numbers say it too
+    assert (rel == r"\geq") == (y[i] >= theta)
+
+
+def test_notes_consequences_are_what_one_step_does():
+    """'Following it, gradient descent climbs' ⇒ one step with the notes' formula, run here
+    with nn_core, raises the loss; with the derived one it falls."""
+    from derivations.notes import stated_network
+
+    by = {r.key: r for r in audit_notes()}
+    case = notes_network("mlp", 0)
+    X, Y = case.x.reshape(1, -1), case.y.reshape(1, -1)
+    before = case.net.loss(X, Y)
+    derived = case.net.copy()
+    derived.apply_gradients(derived.gradients(X, Y), 0.5)
+    for key in ("where_dy_dz", "where_block"):
+        demo = by[key].demo
+        assert demo["loss_before"] == pytest.approx(before)
+        assert demo["loss_after_derived"] == pytest.approx(derived.loss(X, Y))
+        assert demo["loss_after_stated"] > demo["loss_before"]  # "climbs"
+        net, loss = stated_network(case.net, key)
+        net.apply_gradients(net.gradients(X, Y, loss), 0.5)
+        assert net.loss(X, Y) == pytest.approx(demo["loss_after_stated"])
+        for v in (demo["loss_before"], demo["loss_after_derived"], demo["loss_after_stated"]):
+            assert f"{v:.6g}" in by[key].consequence
+    # "the hidden gradients would be 1/y_h times too large": the ratios printed are 1/y_h
+    yh = case.net.forward_pass(X).ys[1][0]
+    text = by["where_dyh_dzh"].consequence
+    for v in yh:
+        assert f"{1 / v:.3g}" in text

@@ -170,3 +170,12 @@ def test_backprop_check_on_live_networks(case, weights, x, kind):
             assert abs(s.gradient - s.fd_gradient) < 1e-8
         for t in s.terms:
             assert factor_check(t.value, t.check_value, t.kind, t.check_source).ok
+
+
+def test_threshold_line_prints_enough_digits_to_show_the_relation():
+    from derivations.formulas import shown_digits, threshold_numbers
+
+    assert shown_digits(0.49996, 0.5, False) == 5  # not "0.5000 < 0.5"
+    assert shown_digits(0.5, 0.5, True) == 4  # a tie is class 1: "0.5 ≥ 0.5" is true
+    assert shown_digits(0.7, 0.5, True) == 4
+    assert r"0.49996 &<" in threshold_numbers(0.5, 0.49996, 0)

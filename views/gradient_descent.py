@@ -92,7 +92,7 @@ learn = [True, bool(two)]
 eta_max = critical_lr(X, learn) if model == "linear" else None
 lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
 if rate != "custom":
-    st.sidebar.caption(f"η = {lr:.4g}, the “{RATES[rate]}” preset for this model.")
+    st.sidebar.caption(f"η = {fmt(lr)}, the “{RATES[rate]}” preset for this model.")
 try:
     path = descent(model, (w1_0, w2_0), lr, capped_steps(steps), tuple(learn))
 except ValueError as err:
