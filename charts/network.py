@@ -111,15 +111,16 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
                 hover = f"input {label} = {value}" if value else f"input {label}"
             else:
                 act = net.activations[layer - 1].name
+                label = node_label(layer, i, n_layers)
                 if forward is not None:
                     z = float(forward.zs[layer - 1][point, i])
                     y = float(forward.ys[layer][point, i])
-                    text = f"z={z:.3g}<br>y={y:.3g}" if show_values else ""
+                    text = f"{label}<br>z={z:.3g}<br>y={y:.3g}" if show_values else label
                     hover = (f"{layer_name(layer, n_layers)}, neuron {i + 1} ({act})<br>"
                              f"weighted sum z = {z:.6g}<br>activation y = {y:.6g}<br>"
                              f"bias b = {float(net.biases[layer - 1][i]):.6g}")
                 else:
-                    text = act
+                    text = f"{label}<br>{act}"
                     hover = f"{layer_name(layer, n_layers)}, neuron {i + 1} ({act})"
             texts.append(text)
             hovers.append(hover)
@@ -128,8 +129,8 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
         traces.append(dict(
             type="scatter", x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=texts,
             hovertext=hovers, hoverinfo="text", textposition="middle center",
-            textfont={"size": FONT_SIZE - 3, "color": "#111"},
-            marker={"size": 64, "color": colours, "line": {"width": 3, "color": lines},
+            textfont={"size": NODE_FONT_SIZE, "color": "#111"},
+            marker={"size": 76, "color": colours, "line": {"width": 3, "color": lines},
                     "opacity": 1.0},
             name=layer_name(layer, n_layers), showlegend=False,
         ))
@@ -149,6 +150,19 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
         plot_bgcolor="white",
         font={"size": FONT_SIZE},
     ))
+
+
+NODE_FONT_SIZE = max(14, FONT_SIZE - 2)  # node names and numbers stay readable on a projector
+
+
+def node_label(layer: int, i: int, n_layers: int) -> str:
+    """The notes' names: inputs x₁, x₂…; hidden neuron j of hidden layer l is h_lj (h₁₁);
+    output neurons z₁, z₂… (the notes' w_{h₁₁z₁})."""
+    if layer == 0:
+        return f"x{_sub(i + 1)}"
+    if layer == n_layers:
+        return f"z{_sub(i + 1)}"
+    return f"h{_sub(layer)}{_sub(i + 1)}"
 
 
 def _sub(n: int) -> str:

@@ -30,6 +30,22 @@ def update_rule_latex(result) -> str:
     return rf"{w} \gets {w} - \eta \frac{{\partial E_{{total}}}}{{\partial {w}}}"
 
 
+def factor_rows(term) -> list[tuple[str, float]]:
+    """The number table beside a factor (the page's and the worksheet's)."""
+    return [("factor value", term.value), ("running product", term.running_product),
+            ("NumPy network's number", term.check_value), ("absolute error", term.abs_err)]
+
+
+def update_rows(result) -> list[tuple[str, float]]:
+    """The number table of the update step: ∂E/∂w three ways, the weight and the loss."""
+    return [("∂E/∂w, chain rule", result.gradient),
+            ("∂E/∂w, backprop (NumPy network)", result.backprop_gradient),
+            ("∂E/∂w, finite difference", result.fd_gradient),
+            ("error vs finite difference", result.abs_err),
+            ("old value", result.old_value), ("new value", result.new_value),
+            ("loss before", result.old_loss), ("loss after", result.new_loss)]
+
+
 def _math(latex: str) -> str:
     return f"$$\n{latex}\n$$"
 
@@ -54,24 +70,18 @@ def backprop_worksheet(result, setting: str, whole_check: str) -> str:
         out += [f"### Factor {n}: ${term.symbol_latex}${where}", "",
                 "Derived by SymPy:", "", _math(f"{term.symbol_latex} = {term.general_latex}"), "",
                 "With the numbers:", "", _math(factor_numbers_latex(term)), "",
-                _table([("factor value", term.value), ("running product", term.running_product),
-                        ("nn_core number", term.check_value),
-                        ("absolute error", term.abs_err)]), "",
+                _table(factor_rows(term)), "",
                 f"Check: {check.text}.", ""]
     if result.paths:
         out += ["## The sum over the paths", "",
                 _table([(f"path via output {p.k + 1}", p.product) for p in result.paths]
                        + [("sum over paths", paths_total(result))]), ""]
     out += ["## ∂E/∂w", "", _math(gradient_latex(result)), "",
-            _table([("∂E/∂w, chain rule", result.gradient),
-                    ("∂E/∂w, nn_core backprop", result.backprop_gradient),
-                    ("∂E/∂w, finite difference", result.fd_gradient),
-                    ("error vs finite difference", result.abs_err)]), "",
+            _table(update_rows(result)[:4]), "",
             f"Check: {whole_check}", "",
             "## The update", "", _math(update_rule_latex(result)), "",
             _math(result.update_latex), "",
-            _table([("old value", result.old_value), ("new value", result.new_value),
-                    ("loss before", result.old_loss), ("loss after", result.new_loss)]), "",
+            _table(update_rows(result)[4:]), "",
             f"One step on this weight alone: {loss_change(result.old_loss, result.new_loss)}.",
             ""]
     out += [f"> {note}" for note in result.notes]

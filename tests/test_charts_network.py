@@ -68,7 +68,12 @@ def test_highlight_path(net_fp):
 def test_without_forward_and_bad_point(net_fp):
     net, fp = net_fp
     fig = network_diagram(net)
-    assert _node_traces(fig)[1].text == ("sigmoid",) * 3
+    assert _node_traces(fig)[1].text == tuple(f"h₁{s}<br>sigmoid" for s in "₁₂₃")
+    # The notes' names on every node (x₁, h₁₁, z₁), in text a projector shows (≥ 14 px).
+    nodes = _node_traces(network_diagram(net, fp))
+    assert [t.split("<br>")[0] for t in nodes[0].text] == ["x₁", "x₂"]
+    assert [t.split("<br>")[0] for t in nodes[2].text] == ["z₁", "z₂"]
+    assert all(n.textfont.size >= 14 for n in nodes)
     with pytest.raises(ValueError, match="point must be between 0 and 1"):
         network_diagram(net, fp, point=5)
     with pytest.raises(ValueError, match="highlight entries"):

@@ -15,9 +15,9 @@ COLUMN_WIDTHS = (1.0, 1.2, 1.35)  # formula, numbers, chart: fits 1280 px withou
 _STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] {padding-left: 1.5rem; padding-right: 1.5rem;
-  padding-top: 2.5rem; max-width: 100%;}
-[data-testid="stColumn"] .katex-display {overflow-x: auto; overflow-y: hidden;
-  padding: 0.2rem 0;}
+  padding-top: 2rem; max-width: 100%;}
+[data-testid="stMain"] .katex-display {overflow-x: auto; overflow-y: hidden;
+  padding: 0.2rem 0; max-width: 100%;}
 [data-testid="stColumn"] .katex {font-size: 1.0em;}
 section[data-testid="stSidebar"] {width: 270px !important; min-width: 270px !important;}
 /* Captions: Streamlit fades them with opacity, which drops inline code below WCAG AA contrast;

@@ -17,7 +17,9 @@ from page_model.verdicts import backprop_check, factor_check, loss_change
 from page_model.worksheet import (
     backprop_worksheet,
     factor_numbers_latex,
+    factor_rows,
     gradient_latex,
+    update_rows,
     update_rule_latex,
 )
 from ui.answer_box import answer_box
@@ -62,10 +64,9 @@ STATE = PageState("bp", Backprop, {
 
 
 header("Backprop, step by step", "Training — the chain rule for each layer of weights",
-       "Pick a weight and walk through ∂E/∂w one chain-rule factor at a time. Each factor is "
-       "derived by SymPy, shown with the live numbers put in, and checked against the NumPy "
-       "network. For a weight below the output layer the sum over the output neurons is walked "
-       "path by path. The last step applies the update and shows the new loss.")
+       "Walk through ∂E/∂w for one weight, a chain-rule factor at a time: each derived by "
+       "SymPy, shown with the live numbers and checked against the NumPy network (path by path "
+       "below the output layer). The last step applies the update and shows the new loss.")
 notes_quote(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
             r"E_i}{\partial y_i}\frac{\partial y_i}{\partial z_i}\frac{\partial z_i}{\partial "
             r"y_{h_{11}}}\bigg)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}\frac{\partial "
@@ -188,9 +189,8 @@ if step < n_steps - 1:
     k = result.paths[term.path].k if term.path is not None else None
     lit = highlight(layer, i, j, param, term, factor, result.paths)
     with f_col:
-        st.subheader("This factor")
-        st.latex(term.symbol_latex)
-        st.markdown("derived by SymPy:")
+        # Compact headings: at 1280×720 the factor, its numbers and its check fit the screen.
+        st.markdown(f"**This factor:** ${term.symbol_latex}$, derived by SymPy:")
         st.latex(f"{term.symbol_latex} = {term.general_latex}")
         if term.path is not None:
             st.info(f"Path {term.path + 1} of {len(result.paths)}: through output neuron "
@@ -199,13 +199,11 @@ if step < n_steps - 1:
         elif result.paths:
             st.info("Shared factor: it multiplies the sum over the paths.")
     with n_col:
-        st.subheader("With the numbers")
+        st.markdown("**With the numbers**")
         st.latex(factor_numbers_latex(term))
-        numbers_table([("factor value", term.value), ("running product", term.running_product),
-                       ("NumPy network's number", term.check_value),
-                       ("absolute error", term.abs_err)])
         check = factor_check(term.value, term.check_value, term.kind, term.check_source)
         (st.success if check.ok else st.error)(check.text)
+        numbers_table(factor_rows(term))
         st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
         if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
             numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
@@ -217,19 +215,12 @@ if step < n_steps - 1:
                    factor.general, typed_symbols(factor.general), progress_key="bp_progress")
 else:
     with f_col:
-        st.subheader("The update")
+        st.markdown("**The update**")
         st.latex(update_rule_latex(result))
     with n_col:
-        st.subheader("With the numbers")
+        st.markdown("**With the numbers**")
         st.latex(result.update_latex)
-        numbers_table([
-            ("∂E/∂w, chain rule", result.gradient),
-            ("∂E/∂w, backprop (NumPy network)", result.backprop_gradient),
-            ("∂E/∂w, finite difference", result.fd_gradient),
-            ("error vs finite difference", result.abs_err),
-            ("old value", result.old_value), ("new value", result.new_value),
-            ("loss before", result.old_loss), ("loss after", result.new_loss),
-        ])
+        numbers_table(update_rows(result))
         {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
         st.markdown(f"One step on this weight alone: "
                     f"{loss_change(result.old_loss, result.new_loss)}.")
