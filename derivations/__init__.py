@@ -104,12 +104,13 @@ __all__ = [
     "step_through", "symbolic_network", "train_with_notes_formula",
 ]
 
-# Student answers: a whitelist parser (never eval) and the symbolic checker.
-from .answers import AnswerProgress, Verdict, check_answer, check_text
+# Student answers: a whitelist parser (never eval), the verdicts and hints (run in worker
+# processes from derivations.proof_pool, under hard limits).
+from .answer_verdicts import Preview, Verdict, check_answer, check_text, preview
 from .parser import AnswerParseError, parse_answer
 
-__all__ += ["AnswerParseError", "AnswerProgress", "Verdict", "check_answer", "check_text",
-            "parse_answer"]
+__all__ += ["AnswerParseError", "Preview", "Verdict", "check_answer", "check_text",
+            "parse_answer", "preview"]
 # Recurrent networks: backprop through time unrolled, the LSTM cell, the notes' claims.
 __all__ += ["ClaimRecord", "Finding", "GradientCheck", "LSTMCheck", "LSTMTerm",
             "PathContribution", "RNNStepThrough", "RNNTerm", "RecurrentRule",

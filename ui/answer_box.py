@@ -1,29 +1,49 @@
 """The "your turn" box: a student types a derivative, SymPy checks it (layout only).
 
-Parsing is ``derivations.parser.parse_answer`` (a whitelist, never eval) and checking is
-``derivations.answers.check_answer``; this module only lays them out. A page calls::
+Reading the text ("Understood as") and the check both run in worker processes under hard CPU
+limits (``derivations.answer_verdicts.preview`` / ``start_check_text``): this module only lays
+them out, and never holds a student's expression. A page calls::
 
     verdict = answer_box("dy1_dz1", r"\\frac{\\partial y_1}{\\partial z_1}", y * (1 - y),
                          {"y": y}, factors=None)
     show_progress(["dE_dy1", "dy1_dz1"])      # "2 of 2 right on this page"
 
-Progress (which keys are right) lives in ``st.session_state[progress_key]`` as an
-``AnswerProgress``; give each page its own ``progress_key`` to count per page.
+Progress (which keys are right) lives in ``st.session_state[progress_key]`` as a
+``page_model.answer_progress.AnswerProgress``; give each page its own ``progress_key`` to count
+per page. A check that takes longer than ``WAIT_IN_RUN`` seconds (a queue of other students'
+answers) is picked up on the next rerun; until then the box says "still checking".
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 
 import streamlit as st
 import sympy
 
-from derivations.answers import AnswerProgress, Verdict, check_answer
-from derivations.parser import AnswerParseError, parse_answer
+from derivations.answer_verdicts import (
+    STILL_CHECKING,
+    PendingVerdict,
+    Verdict,
+    preview,
+    start_check_text,
+)
+from page_model.answer_progress import AnswerProgress
+from ui.escape import plain
 
-__all__ = ["answer_box", "get_progress", "show_progress"]
+__all__ = ["answer_box", "get_progress", "session_id", "show_progress"]
 
 _FUNCTION_LIST = "exp, log (= ln), sqrt, sin, cos, tan, tanh, σ (sigma), abs"
+WAIT_IN_RUN = 15.0  # seconds a script run waits for a verdict before it says "still checking"
+
+
+def session_id() -> str:
+    """This browser session's name for the checkers' fair share (one check in flight each)."""
+    sid = st.session_state.get("_answer_session")
+    if not isinstance(sid, str):
+        sid = st.session_state["_answer_session"] = uuid.uuid4().hex
+    return sid
 
 
 def get_progress(progress_key: str = "answer_progress") -> AnswerProgress:
@@ -45,6 +65,18 @@ def _legend(symbols: Mapping[str, sympy.Symbol]) -> str:
             "`2y` and `y(1-y)` multiply.")
 
 
+def _show(verdict: Verdict) -> None:
+    if verdict.equivalent:
+        st.success(verdict.message)
+    elif verdict.status in ("still_checking", "busy"):
+        st.info(verdict.message)
+    else:
+        body = verdict.message  # the checker's own sentences and LaTeX, no student text
+        if verdict.hint:
+            body += f"\n\n**Hint:** {verdict.hint}"
+        st.warning(body)
+
+
 def answer_box(
     key: str,
     prompt_latex: str,
@@ -61,50 +93,56 @@ def answer_box(
     """Render the answer box for ``prompt_latex``; return the verdict shown, if any.
 
     ``key`` names this answer (widget keys and the progress entry); the other arguments go to
-    ``check_answer``.
+    the checker (``derivations.answer_verdicts.judge``).
     """
     progress = get_progress(progress_key)
+    sid = session_id()
     done = " ✓" if progress.is_right(key) else ""
     st.markdown(f"**Your turn{done}:** ${prompt_latex} = \\;?$")
     st.caption(_legend(symbols))
-    # A typed answer outlives its box: Streamlit forgets the widget when another page is shown,
-    # the saved copy (no widget owns it) puts it back.
-    text_key, saved_key = f"{key}__text", f"{key}__saved"
-    if text_key not in st.session_state and saved_key in st.session_state:
-        st.session_state[text_key] = st.session_state[saved_key]
-    text = st.text_input("Your answer", key=text_key, placeholder="e.g. y*(1 - y)")
-    st.session_state[saved_key] = text
+    text = st.text_input("Your answer", key=f"{key}__text", placeholder="e.g. y*(1 - y)")
 
-    expr = None
+    readable = False
     if text.strip():
-        try:
-            expr = parse_answer(text, symbols)
-        except AnswerParseError as err:
-            st.error(err.reason)
-            st.code(err.pointer, language=None)
-        else:
+        seen = preview(text, symbols, session=sid)
+        if seen.ok:
+            readable = True
             st.caption("Understood as")
-            st.latex(sympy.latex(expr))
+            st.latex(seen.latex)
+        else:
+            st.error(plain(seen.error))
+            if seen.pointer:
+                st.code(seen.pointer, language=None)
 
-    verdict_key = f"{key}__verdict"
-    if st.button("Check", key=f"{key}__check", disabled=expr is None) and expr is not None:
-        verdict = check_answer(expr, expected, symbols=symbols, factors=factors, paths=paths,
-                               definitions=definitions, positive=positive, timeout=timeout)
-        progress.record(key, verdict)
-        st.session_state[verdict_key] = (text, verdict)
+    verdict_key, pending_key = f"{key}__verdict", f"{key}__pending"
+    if st.button("Check", key=f"{key}__check", disabled=not readable) and readable:
+        pending = st.session_state.get(pending_key)
+        if isinstance(pending, tuple) and not pending[1].done():
+            st.info(STILL_CHECKING)  # one check in flight per session
+        else:
+            st.session_state[pending_key] = (text, start_check_text(
+                text, expected, symbols=symbols, session=sid, factors=factors, paths=paths,
+                definitions=definitions, positive=positive, timeout=timeout))
+
+    pending = st.session_state.get(pending_key)
+    if isinstance(pending, tuple) and isinstance(pending[1], PendingVerdict):
+        verdict = pending[1].verdict(WAIT_IN_RUN)
+        if verdict is None:
+            st.info(STILL_CHECKING)
+            return None
+        del st.session_state[pending_key]
+        if verdict.status == "checked":
+            progress.record(key, verdict)
+            st.session_state[verdict_key] = (pending[0], verdict)
+        elif pending[0] == text:
+            _show(verdict)  # busy: said once, nothing stored
+            return verdict
 
     stored = st.session_state.get(verdict_key)
     if not stored or stored[0] != text:  # the verdict belongs to the text it was given for
         return None
-    verdict = stored[1]
-    if verdict.equivalent:
-        st.success(verdict.message)
-    else:
-        body = verdict.message
-        if verdict.hint:
-            body += f"\n\n**Hint:** {verdict.hint}"
-        st.warning(body)
-    return verdict
+    _show(stored[1])
+    return stored[1]
 
 
 def show_progress(keys: Sequence[str], progress_key: str = "answer_progress") -> None:
@@ -112,4 +150,3 @@ def show_progress(keys: Sequence[str], progress_key: str = "answer_progress") ->
     right, total = get_progress(progress_key).count(keys)
     if total:
         st.progress(right / total, text=f"{right} of {total} right on this page")
-

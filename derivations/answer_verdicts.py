@@ -1,56 +1,61 @@
-"""Check a student's derivative against the right one, and name the likely mistake.
+"""Verdicts and hints on a student's answer: is it the right derivative, and if not, which slip.
 
-``check_answer(student, expected, symbols=...)`` returns a ``Verdict``:
+The API a page (or a practice mode) uses; every call runs in a worker process under a hard
+CPU limit (``derivations.proof_pool``), so the Streamlit script thread never parses, prints or
+proves a student's expression itself:
+
+- ``preview(text, symbols, session=…)`` → ``Preview``: what the parser understood (LaTeX), or
+  the parser's message with a caret (``AnswerParseError``'s reason, position and pointer).
+- ``check_text(text, expected, symbols=…, session=…)`` → ``Verdict``: parse and check.
+- ``check_answer(expr, expected, symbols=…, session=…)`` → ``Verdict`` for a parsed expression.
+
+``session`` names the student's session: each has at most one check in flight (a second gets
+a Verdict with ``status="still_checking"``) and waiting checks are served fairly.
+
+How a check decides (``judge``, which runs inside the worker):
 
 1. A numeric screen at seeded random points (``lambdify`` on expressions built by
    ``derivations.parser`` or by the page, never on text): obviously different answers get a
    counter-example at once, and "the negative" or "c times" the right answer is spotted.
-2. A proof: ``simplify(student − expected) == 0`` in a separate worker process with a time limit
-   (``signal.alarm`` does not work in Streamlit's script thread). Up to ``_POOL_SIZE``
-   persistent workers start on first use; one that runs past the limit is killed, and the
-   verdict says "too complex to check" instead of hanging the server.
+2. A proof: ``simplify(student − expected) == 0`` within ``timeout`` seconds of CPU; past it
+   the verdict says "too complex to check".
 3. Hints from the chain-rule factors: the expected product with a factor dropped, a single
    output path instead of the sum over the output neurons, σ′ written as 1 − y (the notes'
    hidden-layer slip) or as −y(1 − y) (the notes' sign slip), the wrong sign, a constant factor.
-
-``AnswerProgress`` records which factors a student has got right (a page keeps it in
-``st.session_state``).
 """
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import math
-import os
-import pickle
 import random
-import subprocess
-import sys
-import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import sympy
 
-from .parser import parse_answer
+from .parser import AnswerParseError, parse_answer
+from .proof_pool import QUEUE_WAIT, OverBudget, cpu_budget, lane
 
 __all__ = [
-    "AnswerProgress",
+    "PREVIEW_BUDGET",
+    "STILL_CHECKING",
+    "PendingVerdict",
+    "Preview",
     "Verdict",
     "check_answer",
     "check_text",
-    "shutdown_workers",
+    "judge",
+    "preview",
+    "start_check_answer",
+    "start_check_text",
 ]
 
 N_POINTS = 12
 _REL_TOL = 1e-8
 _MAX_DROPPED_FACTORS = 6  # 2^6 subsets at most
-_WORKER_START_TIMEOUT = 120.0  # seconds; start-up is not charged to the check's time limit
-_POOL_SIZE = 2
-_POOL_WAIT = 60.0
+PREVIEW_BUDGET = 1.0  # CPU seconds to read an answer and print it (the parser needs ≤ 0.5)
+_SCREEN_BUDGET = 3.0  # CPU seconds for parsing, the numeric screen and the hints of a check
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,9 @@ class Verdict:
     ``relation``: "equal" (proved), "negated", "scaled" (``factor`` = c, student = c·expected),
     "different", or "unknown" (time limit hit, or equal at every test point but not proved).
     ``counterexample``: ``{"at": {name: value}, "student": float, "expected": float}`` for a
-    point where the two differ, else None.
+    point where the two differ, else None. ``status``: "checked", or why there is no verdict
+    yet: "still_checking" (this session's last answer is still being checked), "busy" (no
+    checker free), "unreadable" (the text does not parse: ``message`` says why).
     """
 
     equivalent: bool
@@ -71,185 +78,24 @@ class Verdict:
     factor: sympy.Expr | None = None
     counterexample: dict | None = None
     timed_out: bool = False
+    status: str = "checked"
 
 
-# --------------------------------------------------------------------------------------------
-# The proof workers: separate Python processes, reused; killed on timeout.
+@dataclass(frozen=True)
+class Preview:
+    """What the parser understood: ``latex``, or ``error`` (the reason) with ``position`` and
+    ``pointer`` (the text with a caret under the place). ``status`` is "ok", "error",
+    "too_complex" (past the CPU limit), "still_reading" or "busy" (no worker answered)."""
 
-
-def _prove_zero(diff: sympy.Expr) -> str:
-    if diff == 0:
-        return "zero"
-    simplified = sympy.simplify(diff)
-    if simplified == 0:
-        return "zero"
-    if sympy.expand(simplified) == 0 or simplified.equals(0) is True:
-        return "zero"
-    return "nonzero"
-
-
-def _serve(conn) -> None:
-    """The worker loop: prove each expression sent, until the parent closes the pipe."""
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv_bytes()
-        except (EOFError, OSError):  # the parent is gone: exit, leave no orphan
-            return
-        if not job:  # b"": stop
-            return
-        try:
-            conn.send(("ok", _prove_zero(pickle.loads(job))))
-        except Exception as exc:  # any SymPy failure means "could not prove"
-            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-
-
-def _serve_stdio() -> None:
-    """Child entry point: the protocol runs on stdin/stdout; stray prints go to stderr."""
-    read_fd, write_fd = os.dup(0), os.dup(1)
-    os.dup2(2, 1)
-    _serve(_Duplex(Connection(read_fd, writable=False), Connection(write_fd, readable=False)))
-
-
-class _Duplex:
-    """One read and one write pipe end used as a single connection."""
-
-    def __init__(self, reader: Connection, writer: Connection) -> None:
-        self.reader, self.writer = reader, writer
-
-    def send(self, obj) -> None:
-        self.writer.send(obj)
-
-    def send_bytes(self, data: bytes) -> None:
-        self.writer.send_bytes(data)
-
-    def recv_bytes(self) -> bytes:
-        return self.reader.recv_bytes()
-
-    def recv(self):
-        return self.reader.recv()
-
-    def poll(self, timeout: float) -> bool:
-        return self.reader.poll(timeout)
-
-    def close(self) -> None:
-        self.reader.close()
-        self.writer.close()
-
-
-_ROOT = str(Path(__file__).resolve().parents[1])
-
-
-class _Worker:
-    """A separate Python process (not multiprocessing: Streamlit runs a page script as
-    ``__main__``, and multiprocessing's spawn/forkserver would re-run that script in the child).
-    Safe to start from Streamlit's script thread."""
-
-    def __init__(self) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from derivations.answers import _serve_stdio; _serve_stdio()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
-        self.conn = _Duplex(Connection(os.dup(self.process.stdout.fileno()), writable=False),
-                            Connection(os.dup(self.process.stdin.fileno()), readable=False))
-        self.process.stdout.close()
-        self.process.stdin.close()
-        try:
-            ready = self.conn.poll(_WORKER_START_TIMEOUT) and self.conn.recv() == "ready"
-        except (EOFError, OSError):
-            ready = False
-        if not ready:
-            self.kill()
-            raise RuntimeError("the answer-checking worker did not start")
+    status: str
+    latex: str = ""
+    error: str = ""
+    position: int = 0
+    pointer: str = ""
 
     @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.conn.close()
-
-
-class _Pool:
-    def __init__(self, size: int) -> None:
-        self._slots = threading.BoundedSemaphore(size)
-        self._lock = threading.Lock()
-        self._idle: list[_Worker] = []
-        self.last_killed_pid: int | None = None
-
-    def run(self, diff: sympy.Expr, timeout: float) -> str:
-        """"zero" | "nonzero" | "failed" (SymPy raised) | "timeout" | "error" | "busy"."""
-        if not self._slots.acquire(timeout=_POOL_WAIT):
-            return "busy"
-        worker = None
-        try:
-            with self._lock:
-                while self._idle and worker is None:
-                    candidate = self._idle.pop()
-                    if candidate.alive():
-                        worker = candidate
-                    else:
-                        candidate.kill()
-            if worker is None:
-                worker = _Worker()
-            try:
-                payload = pickle.dumps(diff)
-            except Exception:  # an expression that cannot travel (e.g. a local Function)
-                self._return(worker)
-                return "failed"
-            try:
-                worker.conn.send_bytes(payload)
-                ready = worker.conn.poll(timeout)
-                status, result = worker.conn.recv() if ready else ("timeout", None)
-            except (EOFError, OSError):
-                status, result = "broken", None
-            if status in ("ok", "failed"):  # the worker answered: keep it for the next check
-                self._return(worker)
-                return result if status == "ok" else "failed"
-            self.last_killed_pid = worker.pid
-            worker.kill()
-            return "timeout" if status == "timeout" else "error"
-        except RuntimeError:
-            return "error"
-        finally:
-            self._slots.release()
-
-    def _return(self, worker: _Worker) -> None:
-        with self._lock:
-            self._idle.append(worker)
-
-    def idle_pids(self) -> list[int | None]:
-        with self._lock:
-            return [w.pid for w in self._idle]
-
-    def shutdown(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for worker in idle:
-            try:
-                worker.conn.send_bytes(b"")
-            except OSError:
-                pass
-            worker.kill()
-
-
-_POOL = _Pool(_POOL_SIZE)
-atexit.register(_POOL.shutdown)
-
-
-def shutdown_workers() -> None:
-    """Stop the idle proof workers (they also stop when the parent process exits)."""
-    _POOL.shutdown()
+    def ok(self) -> bool:
+        return self.status == "ok"
 
 
 # --------------------------------------------------------------------------------------------
@@ -404,7 +250,7 @@ def _substitute(expr: sympy.Expr, definitions) -> sympy.Expr:
     return expr
 
 
-def check_answer(
+def judge(
     student_expr: sympy.Expr,
     expected: sympy.Expr,
     *,
@@ -414,8 +260,13 @@ def check_answer(
     definitions: Mapping[sympy.Symbol, sympy.Expr] | None = None,
     positive: bool = True,
     timeout: float = 2.0,
+    prove: Callable[[sympy.Expr, float], str] | None = None,
 ) -> Verdict:
-    """Compare a parsed answer with the right one; see ``Verdict``.
+    """Compare a parsed answer with the right one, in this process; see ``Verdict``.
+
+    Runs where it is called: pages use ``check_answer``/``check_text``, which run this in a
+    worker. ``prove(diff, timeout)`` → "zero" | "nonzero" | "failed" | "timeout" (default:
+    ``prove_zero`` under a CPU budget, which needs a worker's main thread to be enforced).
 
     ``factors``: the chain-rule factors as ``(name_latex, expr)`` whose product is ``expected``;
     ``paths``: for a hidden weight, the per-output-neuron path products whose sum is
@@ -446,15 +297,17 @@ def check_answer(
     def verdict(**kwargs) -> Verdict:
         return Verdict(preview_latex=preview, **kwargs)
 
-    def prove(diff: sympy.Expr) -> str:
+    prover = prove or _prove_within
+
+    def proof(diff: sympy.Expr) -> str:
         if positive:
             diff = diff.xreplace({s: sympy.Symbol(s.name, positive=True) for s in syms})
-        return _POOL.run(diff, timeout)
+        return prover(diff, timeout)
 
     # "Different" needs a point where both are defined and differ; else try to prove.
     if not any(sv is not None and ev is not None and not _close(sv, ev)
                for sv, ev in zip(s_vals, e_vals, strict=True)):
-        status = prove(student - target)
+        status = proof(student - target)
         if status == "zero":
             return verdict(equivalent=True, relation="equal",
                            message="Correct: SymPy proves your answer equals the right one.")
@@ -486,7 +339,7 @@ def check_answer(
     ratio = _constant_ratio(s_vals, e_vals)
     if ratio is not None:
         guess = sympy.Rational(ratio).limit_denominator(1000)
-        if _close(float(guess), ratio) and prove(student - guess * target) == "zero":
+        if _close(float(guess), ratio) and proof(student - guess * target) == "zero":
             c = guess
             relation = "negated" if guess == -1 else "scaled"
 
@@ -516,36 +369,167 @@ def check_answer(
                    hint=hint, message=message)
 
 
-def check_text(text: str, expected: sympy.Expr, *, symbols: Mapping[str, sympy.Symbol],
-               **kwargs) -> Verdict:
-    """``parse_answer`` then ``check_answer``; raises ``AnswerParseError`` for bad text."""
-    return check_answer(parse_answer(text, symbols), expected, symbols=symbols, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
+# Proofs, and the jobs a worker runs.
 
 
-@dataclass
-class AnswerProgress:
-    """Which answers (by key, e.g. "dy1_dz1") a student has got right, and attempts per key."""
+def prove_zero(diff: sympy.Expr) -> str:
+    """"zero" if SymPy proves ``diff`` is 0, else "nonzero" (no time limit of its own)."""
+    if diff == 0:
+        return "zero"
+    simplified = sympy.simplify(diff)
+    if simplified == 0:
+        return "zero"
+    if sympy.expand(simplified) == 0 or simplified.equals(0) is True:
+        return "zero"
+    return "nonzero"
 
-    right: set[str] = field(default_factory=set)
-    attempts: dict[str, int] = field(default_factory=dict)
 
-    def record(self, key: str, verdict: Verdict | bool) -> None:
-        ok = verdict if isinstance(verdict, bool) else verdict.equivalent
-        self.attempts[key] = self.attempts.get(key, 0) + 1
-        if ok:
-            self.right.add(key)
+def _prove_within(diff: sympy.Expr, timeout: float) -> str:
+    try:
+        with cpu_budget(timeout):
+            return prove_zero(diff)
+    except OverBudget:
+        return "timeout"
+    except Exception:  # any SymPy failure means "could not prove"
+        return "failed"
 
-    def is_right(self, key: str) -> bool:
-        return key in self.right
 
-    def count(self, keys: Iterable[str]) -> tuple[int, int]:
-        """(how many of ``keys`` are right, how many keys)."""
-        keys = list(keys)
-        return sum(k in self.right for k in keys), len(keys)
+def preview_job(text: str, symbols: Mapping[str, sympy.Symbol]) -> Preview:
+    """In a worker: parse and print (the parser bounds itself; the lane's budget is the cap)."""
+    try:
+        return Preview("ok", latex=sympy.latex(parse_answer(text, symbols)))
+    except AnswerParseError as err:
+        return Preview("error", error=err.reason, position=err.position, pointer=err.pointer)
 
-    def reset(self) -> None:
-        self.right.clear()
-        self.attempts.clear()
+
+def check_job(answer: str | sympy.Expr, expected: sympy.Expr, kwargs: dict) -> Verdict:
+    """In a worker: parse (if text) and judge."""
+    symbols = kwargs["symbols"]
+    if isinstance(answer, str):
+        try:
+            answer = parse_answer(answer, symbols)
+        except AnswerParseError as err:
+            return Verdict(equivalent=False, relation="unknown", message=err.reason,
+                           preview_latex="", status="unreadable")
+    return judge(answer, expected, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# The API pages call: everything in a worker.
+
+
+def _no_verdict(status: str, message: str, *, timed_out: bool = False) -> Verdict:
+    return Verdict(equivalent=False, relation="unknown", message=message, preview_latex="",
+                   status=status, timed_out=timed_out)
+
+
+STILL_CHECKING = "Still checking your last answer — its verdict appears here when it is ready."
+_BUSY = "The checker is busy with other students' answers; press Check again in a moment."
+
+
+def preview(text: str, symbols: Mapping[str, sympy.Symbol], *, session: str = "") -> Preview:
+    """What the parser understands of ``text`` (see ``Preview``), read in a worker."""
+    status, result = lane("preview").run(session, "preview", text, dict(symbols),
+                                         budget=PREVIEW_BUDGET)
+    if status == "ok":
+        return result
+    if status == "timeout":
+        return Preview("too_complex", error="This takes too long to read: simplify it.")
+    if status == "in_flight":
+        return Preview("still_reading", error="Still reading your last answer…")
+    return Preview("busy", error="The answer reader is busy; press Enter again in a moment.")
+
+
+def _verdict_of(status: str, result) -> Verdict:
+    if status == "ok":
+        return result
+    if status == "in_flight":
+        return _no_verdict("still_checking", STILL_CHECKING)
+    if status == "timeout":
+        return Verdict(equivalent=False, relation="unknown", timed_out=True, preview_latex="",
+                       message="Too complex to check in the time allowed — try writing your "
+                               "answer in a simpler form.")
+    if status == "failed":
+        return _no_verdict("checked", "SymPy could not check this form of the answer; try "
+                                      "writing it another way.")
+    return _no_verdict("busy", _BUSY)
+
+
+class PendingVerdict:
+    """A check on its way (from ``start_check_text``/``start_check_answer``): a page can show
+    "still checking" and pick the verdict up on a later rerun."""
+
+    def __init__(self, future, wall_limit: float) -> None:
+        self._future, self._wall = future, wall_limit
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def verdict(self, wait: float | None = None) -> Verdict | None:
+        """The Verdict, waiting at most ``wait`` seconds (None: as long as the check may take,
+        then "busy" if it never got a worker); None if it is not ready within ``wait``."""
+        if wait is None:
+            return _verdict_of(*lane("check").result(self._future, QUEUE_WAIT + self._wall))
+        try:
+            return _verdict_of(*self._future.result(wait))
+        except TimeoutError:
+            return None
+
+
+def _start(answer, expected, kwargs: dict, session: str) -> PendingVerdict:
+    timeout = kwargs.get("timeout", 2.0)
+    # Two proofs at most (the answer, then "c times the answer") and the screen.
+    budget = 2 * timeout + _SCREEN_BUDGET
+    wall = 1.5 * budget + 3.0
+    future = lane("check").submit(session, "check", answer, expected, kwargs, budget=budget,
+                                  wall_limit=wall)
+    return PendingVerdict(future, wall)
+
+
+def _check_arguments(expected, symbols, timeout) -> None:
+    if not isinstance(expected, sympy.Expr):
+        raise ValueError("check_answer needs SymPy expressions (parse the text with "
+                         "parse_answer first)")
+    if not timeout > 0:
+        raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
+
+
+def start_check_answer(student_expr: sympy.Expr, expected: sympy.Expr, *,
+                       symbols: Mapping[str, sympy.Symbol], session: str = "",
+                       **kwargs) -> PendingVerdict:
+    """Start judging a parsed answer (see ``judge`` for the arguments) in a worker."""
+    if not isinstance(student_expr, sympy.Expr):
+        raise ValueError("check_answer needs SymPy expressions (parse the text with "
+                         "parse_answer first)")
+    _check_arguments(expected, symbols, kwargs.get("timeout", 2.0))
+    unknown = student_expr.free_symbols - set(symbols.values())
+    if unknown:
+        listed = sorted(map(str, unknown))
+        raise ValueError(f"the answer uses symbols the page does not list: {listed}")
+    return _start(student_expr, expected, dict(kwargs, symbols=dict(symbols)), session)
+
+
+def start_check_text(text: str, expected: sympy.Expr, *, symbols: Mapping[str, sympy.Symbol],
+                     session: str = "", **kwargs) -> PendingVerdict:
+    """Start parsing ``text`` and judging it, both in a worker."""
+    _check_arguments(expected, symbols, kwargs.get("timeout", 2.0))
+    return _start(str(text), expected, dict(kwargs, symbols=dict(symbols)), session)
+
+
+def check_answer(student_expr: sympy.Expr, expected: sympy.Expr, *,
+                 symbols: Mapping[str, sympy.Symbol], session: str = "",
+                 **kwargs) -> Verdict:
+    """Judge a parsed answer (see ``judge`` for the arguments) in a worker and wait."""
+    return start_check_answer(student_expr, expected, symbols=symbols, session=session,
+                              **kwargs).verdict()
+
+
+def check_text(text: str, expected: sympy.Expr, *, symbols: Mapping[str, sympy.Symbol],
+               session: str = "", **kwargs) -> Verdict:
+    """Parse ``text`` and judge it, both in a worker, and wait. Text that does not parse gets
+    a Verdict with ``status="unreadable"`` and the parser's reason as ``message``."""
+    return start_check_text(text, expected, symbols=symbols, session=session,
+                            **kwargs).verdict()

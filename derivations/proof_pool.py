@@ -1,0 +1,438 @@
+"""Worker processes for everything SymPy does with a student's answer, under hard limits.
+
+The Streamlit script thread never parses, prints or proves a student's expression itself: it
+sends the job to a worker process and waits (without holding the interpreter lock). A hosted
+server has many students and two cores, so:
+
+- **Hard limits.** Each job has a CPU budget. The worker enforces it with a CPU-time timer
+  (``ITIMER_PROF``, raised in the worker's main thread), the kernel enforces it with
+  ``RLIMIT_CPU`` (SIGXCPU/SIGKILL even inside a long C call), and the parent kills the worker
+  when the job's wall-clock limit passes. A killed or timed-out worker is replaced.
+- **Fair share.** Each session has at most one job in flight per lane (a second gets
+  ``"in_flight"``: "still checking your last answer"). Waiting jobs are served in order of their
+  session's recent CPU use (halving every ``USAGE_HALF_LIFE`` seconds), so a student sending one
+  slow answer after another waits behind a student with one quick answer, not the other way.
+- **No orphans.** A worker exits when the server does: the kernel sends it SIGKILL when its
+  parent thread ends (``PR_SET_PDEATHSIG`` on Linux; workers are started from the lane's own
+  long-lived dispatcher threads, never a script thread), and a watcher thread exits when the
+  lifeline pipe from the parent closes (any OS, and if the parent is SIGKILLed).
+
+Workers are plain ``python -c`` processes (not multiprocessing: Streamlit runs a page as
+``__main__``, which spawn/forkserver would re-run in the child). Jobs name a function in
+``JOBS`` (a fixed table, never text from the student) and travel pickled over pipes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import itertools
+import math
+import os
+import pickle
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+__all__ = [
+    "JOBS",
+    "Lane",
+    "OverBudget",
+    "cpu_budget",
+    "lane",
+    "shutdown_workers",
+]
+
+# The job table: kind → "module:function". The worker imports only these.
+JOBS = {
+    "prove": "derivations.answer_verdicts:prove_zero",
+    "preview": "derivations.answer_verdicts:preview_job",
+    "check": "derivations.answer_verdicts:check_job",
+}
+
+WORKER_START_TIMEOUT = 120.0  # seconds; start-up is not charged to any job
+QUEUE_WAIT = 60.0  # at most this long in the queue, then "busy"
+USAGE_HALF_LIFE = 30.0  # seconds: how fast a session's past CPU use is forgiven
+_ROOT = str(Path(__file__).resolve().parents[1])
+_LIFELINE_ENV = "ANSWER_WORKER_LIFELINE_FD"
+_PARENT_ENV = "ANSWER_WORKER_PARENT_PID"
+_PR_SET_PDEATHSIG = 1
+
+
+class OverBudget(Exception):
+    """Raised in a worker when the job's CPU budget is spent."""
+
+
+_deadlines: list[float] = []  # CPU-time deadlines of the budgets in force, innermost last
+_spent_budget = False  # a budget ran out during the current job (the worker is replaced)
+
+
+def _over(_signum, _frame):
+    global _spent_budget
+    _spent_budget = True
+    raise OverBudget
+
+
+def _arm() -> None:
+    if _deadlines:
+        signal.setitimer(signal.ITIMER_PROF, max(_deadlines[-1] - time.process_time(), 0.001))
+    else:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+@contextlib.contextmanager
+def cpu_budget(seconds: float):
+    """Raise ``OverBudget`` in this (main) thread once ``seconds`` of CPU time are used.
+
+    Budgets nest (an inner one never outlasts the outer). Only in a process's main thread
+    (signals); elsewhere it does nothing, and the parent's wall-clock kill is the limit.
+    """
+    if threading.current_thread() is not threading.main_thread() or not seconds > 0:
+        yield
+        return
+    if signal.getsignal(signal.SIGPROF) is not _over:
+        signal.signal(signal.SIGPROF, _over)
+    deadline = time.process_time() + seconds
+    _deadlines.append(min(deadline, _deadlines[-1]) if _deadlines else deadline)
+    _arm()
+    try:
+        yield
+    finally:
+        _deadlines.pop()
+        _arm()
+
+
+# --------------------------------------------------------------------------------------------
+# The worker side.
+
+
+def _die_with_parent(lifeline_fd: int, parent_pid: int) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the lifeline below still works
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(lifeline_fd, 1):
+                pass
+        os._exit(0)  # EOF: every copy of the parent's end is closed, the parent is gone
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
+
+
+def _limit_cpu(seconds: float) -> None:
+    """Kernel backstop: SIGXCPU (then SIGKILL) a little after ``seconds`` more of CPU."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    soft = math.ceil(spent + seconds) + 2
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard if hard == resource.RLIM_INFINITY
+                                                  else max(hard, soft)))
+
+
+def _serve(reader: Connection, writer: Connection) -> None:
+    """The worker loop: run each job sent, until the parent closes the pipe."""
+    functions: dict[str, Callable] = {}
+    writer.send("ready")
+    while True:
+        try:
+            data = reader.recv_bytes()
+        except (EOFError, OSError):  # the parent is gone: exit, leave no orphan
+            return
+        if not data:  # b"": stop
+            return
+        global _spent_budget
+        _spent_budget = False
+        try:
+            kind, args, kwargs, budget = pickle.loads(data)
+            if kind not in functions:
+                module, name = JOBS[kind].split(":")
+                functions[kind] = getattr(importlib.import_module(module), name)
+            _limit_cpu(budget)
+            with cpu_budget(budget):
+                reply = ("ok", functions[kind](*args, **kwargs))
+        except OverBudget:
+            reply = ("timeout", None)
+        except Exception as exc:  # any SymPy failure is reported, the worker lives on
+            reply = ("failed", f"{type(exc).__name__}: {exc}")
+        try:
+            message = pickle.dumps((*reply, _spent_budget))
+        except Exception:
+            message = pickle.dumps(("failed", "the result could not be sent", _spent_budget))
+        writer.send_bytes(message)
+
+
+def _serve_stdio() -> None:
+    """Child entry point: the protocol runs on stdin/stdout; stray prints go to stderr."""
+    _die_with_parent(int(os.environ[_LIFELINE_ENV]), int(os.environ[_PARENT_ENV]))
+    read_fd, write_fd = os.dup(0), os.dup(1)
+    os.dup2(2, 1)
+    _serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
+
+
+# --------------------------------------------------------------------------------------------
+# The parent side.
+
+
+class _Worker:
+    """One worker process; started by (and so tied to) the dispatcher thread that owns it."""
+
+    def __init__(self) -> None:
+        lifeline_read, self._lifeline = os.pipe()
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+        env[_LIFELINE_ENV] = str(lifeline_read)
+        env[_PARENT_ENV] = str(os.getpid())
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c",
+                 "from derivations.proof_pool import _serve_stdio; _serve_stdio()"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
+                pass_fds=(lifeline_read,))
+        finally:
+            os.close(lifeline_read)
+        self.reader = Connection(os.dup(self.process.stdout.fileno()), writable=False)
+        self.writer = Connection(os.dup(self.process.stdin.fileno()), readable=False)
+        self.process.stdout.close()
+        self.process.stdin.close()
+        try:
+            ready = self.reader.poll(WORKER_START_TIMEOUT) and self.reader.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.kill()
+            raise RuntimeError("the answer-checking worker did not start")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, payload: bytes, wall_limit: float) -> tuple[str, object, bool]:
+        """(status, result, whether the worker should be replaced)."""
+        try:
+            self.writer.send_bytes(payload)
+            if not self.reader.poll(wall_limit):
+                return "timeout", None, True
+            return pickle.loads(self.reader.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return "error", None, True  # the worker died (e.g. the kernel's CPU limit)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        for end in (self.reader, self.writer):
+            with contextlib.suppress(OSError):
+                end.close()
+        with contextlib.suppress(OSError):
+            os.close(self._lifeline)
+
+
+@dataclass
+class _Ticket:
+    session: str
+    seq: int
+    payload: bytes
+    wall_limit: float
+    future: Future = field(default_factory=Future)
+    queued: float = field(default_factory=time.monotonic)
+    started: float | None = None
+
+
+class Lane:
+    """A fixed number of workers for one kind of work, shared fairly between sessions.
+
+    ``submit`` returns a Future of ``(status, result)``: status "ok" (result is the job's),
+    "failed" (the job raised; result is the message), "timeout" (over its CPU or wall limit:
+    the worker is replaced), "error" (the worker died), "busy" (no worker free within
+    ``QUEUE_WAIT``) or "in_flight" (this session already has a job here).
+    """
+
+    def __init__(self, name: str, size: int) -> None:
+        self.name, self.size = name, size
+        self._cond = threading.Condition()
+        self._waiting: list[_Ticket] = []
+        self._in_flight: dict[str, _Ticket] = {}
+        self._usage: dict[str, tuple[float, float]] = {}  # session → (CPU-ish seconds, when)
+        self._seq = itertools.count()
+        self._threads: list[threading.Thread] = []
+        self._workers: dict[tuple[int, int], _Worker | None] = {}  # (generation, slot) →
+        self._generation = 0  # shutdown starts a new one; older dispatchers stop
+        self.last_killed_pid: int | None = None
+
+    # -- the scheduler -----------------------------------------------------------------------
+    def _usage_now(self, session: str, now: float) -> float:
+        used, when = self._usage.get(session, (0.0, now))
+        return used * 0.5 ** ((now - when) / USAGE_HALF_LIFE)
+
+    def _charge(self, session: str, seconds: float) -> None:
+        now = time.monotonic()
+        self._usage[session] = (self._usage_now(session, now) + seconds, now)
+        if len(self._usage) > 10_000:  # forget the long-gone sessions
+            self._usage = {s: u for s, u in self._usage.items() if now - u[1] < 600}
+
+    def _next_ticket(self) -> _Ticket:
+        now = time.monotonic()
+        return min(self._waiting, key=lambda t: (self._usage_now(t.session, now), t.seq))
+
+    def submit(self, session: str, kind: str, *args, budget: float, wall_limit: float | None = None,
+               **kwargs) -> Future:
+        """Queue ``JOBS[kind](*args, **kwargs)`` with a CPU ``budget`` (seconds)."""
+        payload = pickle.dumps((kind, args, kwargs, budget))
+        wall = wall_limit if wall_limit is not None else 1.5 * budget + 2.0
+        with self._cond:
+            if session in self._in_flight:
+                done: Future = Future()
+                done.set_result(("in_flight", None))
+                return done
+            ticket = _Ticket(session, next(self._seq), payload, wall)
+            self._in_flight[session] = ticket
+            self._waiting.append(ticket)
+            self._start_threads()
+            self._cond.notify_all()
+        ticket.future.ticket = ticket  # for cancel()
+        return ticket.future
+
+    def run(self, session: str, kind: str, *args, budget: float,
+            wall_limit: float | None = None, **kwargs) -> tuple[str, object]:
+        """``submit`` and wait for the answer (at most the queue wait plus the job's limit)."""
+        future = self.submit(session, kind, *args, budget=budget, wall_limit=wall_limit,
+                             **kwargs)
+        return self.result(future, QUEUE_WAIT + future.ticket.wall_limit + 5.0)
+
+    def result(self, future: Future, timeout: float) -> tuple[str, object]:
+        """The job's ``(status, result)``, or ("busy", None) if it has not started within
+        ``timeout`` (it is taken out of the queue then)."""
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            self.cancel(future)
+            return future.result()  # "busy" if it was still waiting, else the real answer
+
+    def cancel(self, future: Future) -> None:
+        """Take a job out of the queue if it has not started (its answer becomes "busy")."""
+        ticket = getattr(future, "ticket", None)
+        with self._cond:
+            if ticket is not None and ticket in self._waiting:
+                self._waiting.remove(ticket)
+                self._in_flight.pop(ticket.session, None)
+                ticket.future.set_result(("busy", None))
+
+    def _start_threads(self) -> None:
+        while len(self._threads) < self.size:
+            slot = (self._generation, len(self._threads))
+            thread = threading.Thread(target=self._dispatch, args=(slot,), daemon=True,
+                                      name=f"{self.name}-worker-{slot[1]}")
+            self._threads.append(thread)
+            thread.start()
+
+    def _dispatch(self, slot: tuple[int, int]) -> None:
+        """One dispatcher thread: owns one worker process and feeds it the fairest job."""
+        while True:
+            with self._cond:
+                while not self._waiting and self._generation == slot[0]:
+                    self._cond.wait()
+                if self._generation != slot[0]:
+                    return
+                ticket = self._next_ticket()
+                self._waiting.remove(ticket)
+                if time.monotonic() - ticket.queued > QUEUE_WAIT:  # nobody waits for it now
+                    self._in_flight.pop(ticket.session, None)
+                    ticket.future.set_result(("busy", None))
+                    continue
+            ticket.started = time.monotonic()
+            status, result = self._execute(slot, ticket)
+            elapsed = time.monotonic() - ticket.started
+            with self._cond:
+                self._charge(ticket.session, elapsed)
+                self._in_flight.pop(ticket.session, None)
+            ticket.future.set_result((status, result))
+
+    def _execute(self, slot: tuple[int, int], ticket: _Ticket) -> tuple[str, object]:
+        worker = self._workers.get(slot)
+        if worker is None or not worker.alive():
+            if worker is not None:
+                worker.kill()
+            try:
+                worker = _Worker()
+            except (RuntimeError, OSError):
+                self._workers[slot] = None
+                return "error", None
+            self._workers[slot] = worker
+        status, result, spent = worker.run(ticket.payload, ticket.wall_limit)
+        if spent:
+            # Over a limit or dead: replace it (a huge SymPy cache goes with it).
+            self.last_killed_pid = worker.pid
+            worker.kill()
+            self._workers[slot] = None
+        return status, result
+
+    # -- inspection and shutdown -------------------------------------------------------------
+    def worker_pids(self) -> list[int]:
+        return [w.pid for w in self._workers.values() if w is not None and w.alive()]
+
+    def in_flight(self, session: str) -> bool:
+        with self._cond:
+            return session in self._in_flight
+
+    def shutdown(self) -> None:
+        """Stop the workers (a busy one is killed; its job answers "error"). New jobs start
+        new workers."""
+        with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(0.2)
+        for slot, worker in list(self._workers.items()):
+            if worker is not None and slot[0] < self._generation:
+                with contextlib.suppress(OSError):
+                    worker.writer.send_bytes(b"")
+                worker.kill()
+                self._workers.pop(slot, None)
+
+
+_LANES: dict[str, Lane] = {}
+_LANES_LOCK = threading.Lock()
+LANE_SIZES = {"preview": 1, "check": 2}
+
+
+def lane(name: str) -> Lane:
+    """The server-wide lane ``name`` ("preview": reading answers, "check": verdicts)."""
+    with _LANES_LOCK:
+        if name not in _LANES:
+            _LANES[name] = Lane(name, LANE_SIZES[name])
+        return _LANES[name]
+
+
+def shutdown_workers() -> None:
+    """Stop every worker (they also stop when the server process exits)."""
+    with _LANES_LOCK:
+        lanes = list(_LANES.values())
+    for each in lanes:
+        each.shutdown()
+
+
+atexit.register(shutdown_workers)
