@@ -106,3 +106,35 @@ def test_progress_tally(app):
     assert app.session_state["answer_progress"].count(["dE_dy", "dy_dz"]) == (2, 2)
     bars = app.get("progress")
     assert bars and "2 of 2 right" in str(bars[0].proto)
+
+
+def test_the_script_never_parses_or_checks_itself(app, monkeypatch):
+    # Reading and checking run in worker processes: break the parser and the judge in this
+    # process (where AppTest runs the script) and the box still works.
+    import derivations.answer_verdicts as verdicts
+    import derivations.parser as parser
+
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("a student's answer was evaluated on the script thread")
+
+    monkeypatch.setattr(parser._Parser, "parse", forbidden)
+    monkeypatch.setattr(verdicts, "judge", forbidden)
+    _type(app, "dE_dy", "y - t")
+    assert any("t" in el.value for el in app.latex)
+    _check(app, "dE_dy")
+    assert len(app.success) == 1
+
+
+def test_an_answer_bomb_is_refused_and_the_page_stays(app):
+    _type(app, "dE_dy", "abs(cos((((((e^10)^10)^10)^10)^10)^10))")
+    assert "exponent of e is too large" in app.error[0].value
+    assert app.button(key="dE_dy__check").disabled
+    _type(app, "dE_dy", "y - t")
+    _check(app, "dE_dy")
+    assert len(app.success) == 1
+
+
+def test_typed_markdown_is_echoed_as_text(app):
+    _type(app, "dE_dy", "y ![x](//evil.invalid/x)")
+    shown = app.error[0].value  # the Markdown source: the '!' it names is escaped
+    assert "Unexpected character '\\!'" in shown
