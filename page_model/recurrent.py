@@ -325,7 +325,7 @@ def golden_table(rows) -> dict[str, list]:
         "step": ["all" if r.t is None else str(r.t + 1) for r in rows],
         "post's t": ["—" if r.t is None else str(r.t) for r in rows],
         "published": [_golden_value(r.reference) for r in rows],
-        "nn_core": [_golden_value(r.computed) for r in rows],
+        "computed here": [_golden_value(r.computed) for r in rows],
         "agrees": ["✓" if r.matches else "✗" for r in rows],
     }
 
@@ -336,7 +336,8 @@ def golden_sentence(rows, digits: int) -> str:
     matched = sum(r.matches for r in rows)
     exact = sum(r.exact for r in rows)
     if matched == n:
-        text = f"nn_core reproduces all {n} published numbers to the post's {digits} decimals"
+        text = (f"The NumPy LSTM reproduces all {n} published numbers to the post's {digits} "
+                "decimals")
         if exact < n:
             off = [r for r in rows if not r.exact]
             ulp = max(float(np.max(np.abs(np.atleast_1d(r.computed) - np.atleast_1d(r.reference))))
@@ -348,7 +349,7 @@ def golden_sentence(rows, digits: int) -> str:
                      "ones does")
         return text + "."
     bad = [r for r in rows if not r.matches]
-    return (f"nn_core reproduces {matched} of the {n} published numbers; these differ: "
+    return (f"The NumPy LSTM reproduces {matched} of the {n} published numbers; these differ: "
             + ", ".join(_golden_label(r.quantity) for r in bad) + ".")
 
 
@@ -382,8 +383,8 @@ def product_check(w_h: float, T: int, amplitude: float, seed: int = 0) -> Produc
 
 def product_check_sentence(check: ProductCheck, label: str) -> str:
     mark, verb = ("✓", "equals") if check.ok else ("✗", "differs from")
-    return (f"{mark} {label}: the derived product at the network's own h_k {verb} nn_core's "
-            f"gradient_flow at every T − t (largest relative difference "
+    return (f"{mark} {label}: the derived product at the network's own h_k {verb} the NumPy "
+            f"network's gradient of h_T at every T − t (largest relative difference "
             f"{fmt(check.max_rel_err, 2)}).")
 
 
@@ -426,3 +427,50 @@ def path_sentence(path, n: int, total: int, n_units: int = 1) -> str:
     return (f"Path {n + 1} of {total}: from the error E_{path.t} of step {path.t} back to the "
             f"weight's use at step {path.k}{through}. Its product is "
             f"{fmt(path.product)} ({fmt_share(path.magnitude_share)} of Σ|paths|).")
+
+
+def cell_path_sentence(derived, computed) -> str:
+    """The cell path Π f_k from the derived factors against the NumPy LSTM's own."""
+    derived, computed = np.asarray(derived, float), np.asarray(computed, float)
+    err = float(np.max(np.abs(derived - computed))) if derived.size else 0.0
+    ok = err <= 1e-12 * max(1.0, float(np.max(np.abs(computed))) if computed.size else 1.0)
+    span = derived.size - 1
+    return (f"∂c_T/∂c_1 = {fmt(derived[-1])} over {span} steps; "
+            + ("✓ equals" if ok else "✗ differs from")
+            + f" the NumPy LSTM's cell path at every step (largest difference {fmt(err, 2)}).")
+
+
+def derivation_limit_sentence(units: int, T: int, max_T: int) -> str:
+    """Why the derived gate derivatives are not shown, and what to change."""
+    need = []
+    if units != 1:
+        need.append("1 cell unit")
+    if T > max_T:
+        need.append(f"at most {max_T} steps")
+    return ("SymPy derives the cell unit by unit on short sequences: choose "
+            + " and ".join(need) + " to see each gate's derivative checked here.")
+
+
+def golden_gradient_table(checks) -> dict[str, list]:
+    """Every weight's whole derivative of the worked example: SymPy, BPTT, finite difference."""
+    return {
+        "weight": [f"{c.part}_{c.gate}" + (f" (input {c.row + 1})" if c.part == "W" else "")
+                   for c in checks],
+        "SymPy ∂E/∂w": [f"{c.symbolic:.6f}" for c in checks],
+        "backprop through time": [f"{c.bptt:.6f}" for c in checks],
+        "finite difference": [f"{c.fd:.6f}" for c in checks],
+        "agrees": ["✓" if c.rel_err_bptt <= 1e-9 and c.rel_err_fd <= 1e-6 else "✗"
+                   for c in checks],
+    }
+
+
+def golden_gradient_sentence(checks) -> str:
+    n = len(checks)
+    ok = sum(c.rel_err_bptt <= 1e-9 and c.rel_err_fd <= 1e-6 for c in checks)
+    worst_bptt = max((c.rel_err_bptt for c in checks), default=0.0)
+    worst_fd = max((c.rel_err_fd for c in checks), default=0.0)
+    head = (f"✓ All {n} derivatives agree" if ok == n else f"✗ {n - ok} of {n} derivatives "
+            "disagree")
+    return (f"{head}: SymPy's derivative of the whole unrolled error against backprop through "
+            f"time (largest relative difference {fmt(worst_bptt, 2)}) and against a finite "
+            f"difference (largest {fmt(worst_fd, 2)}).")

@@ -16,6 +16,7 @@ import numpy as np
 
 from nn_core import LSTM, RNN, DivergenceError, History, clip_by_norm, train_sequences
 from nn_core.sequences import Recurrent, check_clip, check_xs, check_ys
+from nn_core.training import BLOW_UP, blew_up
 from page_model.numbers import fmt
 from page_model.recurrent import (
     MAX_CLIP,
@@ -27,7 +28,6 @@ from page_model.recurrent import (
     check_task,
     make_task,
 )
-from page_model.verdicts import BLOW_UP  # a loss this many times its start is diverging
 
 # ------------------------------------------------------------------ the sequence playground
 MAX_RUN_EPOCHS = 2000  # per run: Play stops here
@@ -246,7 +246,7 @@ class SequenceSession:
             return
         # A linear readout can run away while every number is still finite: caught as it starts.
         start = self.initial_loss[name]
-        if history.train_loss[-1] > BLOW_UP * max(start, 1e-12):
+        if blew_up(history.train_loss[-1], start):
             last = history.train_loss[-1]
             for column in (history.epoch, history.train_loss, history.test_loss,
                            history.train_accuracy, history.test_accuracy):

@@ -1,12 +1,14 @@
 """The recurrent-network pages in AppTest: every number shown is nn_core's, every sentence the
 page_model function's for those numbers, and the link reopens the same view."""
 
+import numpy as np
 import pytest
 from app_helpers import has_latex, notices, page, table
 
 from derivations.recurrent_formulas import lstm_step_formulas, rnn_step_formulas
 from nn_core import LSTM, RNN
 from nn_core import golden_lstm as golden
+from page_model.numbers import fmt
 from page_model.recurrent import (
     clip_sentence,
     clipping_step,
@@ -33,6 +35,9 @@ def test_unrolled_numbers_are_the_rnn_forward_pass_step_by_step():
     run = rnn.forward(xs)
     for key in ("weighted_sum", "activation", "output", "start"):
         assert has_latex(at, rnn_step_formulas("tanh")[key])
+    # the unrolled formula of h_2: the step formula with h_1's own put in
+    assert has_latex(at, r"h_{2} = \tanh{\left(b_{h} + w_{h h} \tanh{\left(b_{h} + w_{x h} x_{1}")
+    assert "partly right" in at.expander[0].label
     t = table(at)
     assert t["input x_t"] == pytest.approx(xs[0, 0])
     assert t["h_(t−1), unit 1"] == 0.0  # h_0 = 0
@@ -95,7 +100,7 @@ def test_gradient_page_link_and_an_empty_choice():
 def test_lstm_page_gate_numbers_and_the_golden_example():
     at = page("lstm_cell", {"units": "2", "t": "3", "j": "2", "forget_bias": "2"})
     cell = LSTM.init(1, 2, seed=0, forget_bias=2.0)
-    run = cell.forward(make_task("sine", 1, 6, k=1, seed=0).xs[0])
+    run = cell.forward(make_task("sine", 1, 4, k=1, seed=0).xs[0])
     t = table(at)
     assert t["Forget gate f"] == pytest.approx(run.gates["f"][2, 1], rel=1e-12)
     assert t["Input gate i"] == pytest.approx(run.gates["i"][2, 1], rel=1e-12)
@@ -109,7 +114,28 @@ def test_lstm_page_gate_numbers_and_the_golden_example():
     assert any(golden_sentence(rows, golden.DIGITS) == s.value for s in at.success)
     shown = at.dataframe[-1].value
     assert list(shown["agrees"]) == ["✓"] * len(rows)
-    assert list(shown["nn_core"])[:2] == ["0.81775", "0.96083"]  # a_1, i_1 of the post
+    assert list(shown["computed here"])[:2] == ["0.81775", "0.96083"]  # a_1, i_1 of the post
+    assert any("1 cell unit" in i.value for i in at.info)  # 2 units: no symbolic cell
+
+
+def test_lstm_page_derives_each_gate_and_checks_the_worked_example_with_sympy():
+    at = page("lstm_cell", {"t": "3"})
+    cell = LSTM.init(1, 1, seed=0, forget_bias=1.0)
+    xs = make_task("sine", 1, 4, k=1, seed=0).xs[0]
+    run = cell.forward(xs)
+    # step 3's slope of the forget gate, derived as f(1 − f), at the cell's own f_3
+    f3 = float(run.gates["f"][2, 0])
+    assert has_latex(at, r"\frac{\partial f_{3}}{\partial z_{f,3}}")
+    assert has_latex(at, fmt(f3 * (1 - f3), 6))
+    ticks = [c.value for c in at.caption if c.value.startswith(("✓", "✗"))]
+    assert ticks and all(c.startswith("✓") for c in ticks)
+    path = np.prod(run.gates["f"][1:, 0])
+    assert f"∂c_T/∂c_1 = {fmt(path)} over 3 steps; ✓ equals" in markdown(at)
+    assert "partly right" in at.expander[0].label
+    at.toggle(key="lstm#golden_sympy").set_value(True).run()
+    grads = at.dataframe[-1].value
+    assert len(grads) == 16 and set(grads["agrees"]) == {"✓"}
+    assert any(m.value.startswith("✓ All 16 derivatives agree") for m in at.markdown)
 
 
 # ------------------------------------------------------------------ the sequence playground
@@ -169,7 +195,7 @@ def test_bptt_walk_paths_then_the_sum_over_time_then_the_update():
     assert "contributes the most" in markdown(at)
     at.button(key="bptt#next").click().run()
     last = table(at)
-    assert last["∂E/∂w, nn_core BPTT"] == pytest.approx(grad, rel=1e-12)
+    assert last["∂E/∂w, BPTT (NumPy network)"] == pytest.approx(grad, rel=1e-12)
     assert last["∂E/∂w, finite difference"] == pytest.approx(grad, rel=1e-7)
     assert last["new value"] == pytest.approx(rnn.W_h[0, 0] - 0.5 * grad)
     moved = rnn.copy()

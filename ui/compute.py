@@ -124,3 +124,39 @@ def rnn_step(T: int, n_h: int, activation: str, seed: int, source: str, param: s
     task = make_task(source, 1, T, k=1, seed=seed)
     xs, ys = task.xs[0], task.ys[0]
     return rnn, xs, ys, rnn_step_through(rnn, xs, ys, param, i, j, lr)
+
+
+@st.cache_resource(max_entries=32, show_spinner="SymPy is differentiating the LSTM cell…")
+def lstm_local_check(T: int, seed: int, forget_bias: float, source: str):
+    """derivations.lstm_check of the LSTM page's one-unit cell on its sequence."""
+    from derivations.lstm_cell import lstm_check
+    from nn_core import LSTM
+    from page_model.recurrent import make_task
+
+    task = make_task(source, 1, T, k=1, seed=seed)
+    cell = LSTM.init(1, 1, seed=seed, forget_bias=forget_bias)
+    return lstm_check(cell, task.xs[0], task.ys[0])
+
+
+@st.cache_resource(show_spinner="SymPy is checking the worked example…")
+def golden_check():
+    """derivations.lstm_check of A. Gomez's worked example (every weight's whole derivative)."""
+    from derivations.lstm_cell import lstm_check
+    from nn_core import golden_lstm
+
+    return lstm_check(golden_lstm.lstm(), *golden_lstm.inputs())
+
+
+@st.cache_resource(show_spinner="Testing the notes' claims…")
+def recurrent_claims():
+    from derivations.recurrent_claims import recurrent_claims as claims
+
+    return {rec.key: rec for rec in claims()}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def unrolled_formulas(T: int, activation: str):
+    """[(lhs, rhs)]: h_1 … h_T and E of a one-unit RNN composed down to its inputs."""
+    from derivations.recurrent import symbolic_rnn
+
+    return symbolic_rnn(T, 1, 1, 1, activation).unrolled_latex()

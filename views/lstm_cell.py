@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.recurrent import gates_chart, over_time, unrolled_diagram
+from derivations.formulas import equation_lines
+from derivations.lstm_cell import MAX_T as LSTM_MAX_T
 from derivations.recurrent_formulas import (
     lstm_cell_numbers,
     lstm_gate_numbers,
@@ -15,14 +17,22 @@ from derivations.recurrent_formulas import (
 )
 from nn_core import GATES, LSTM
 from nn_core import golden_lstm as golden
+from page_model.numbers import fmt
 from page_model.recurrent import (
     TASK_LABELS,
     TASKS,
+    cell_path_sentence,
+    derivation_limit_sentence,
     forget_sentence,
+    golden_gradient_sentence,
+    golden_gradient_table,
     golden_sentence,
     golden_table,
     make_task,
 )
+from page_model.verdicts import factor_check
+from ui.claims_box import claim_box
+from ui.compute import golden_check, lstm_local_check, recurrent_claims
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
@@ -37,7 +47,7 @@ GATE_TITLES = {"a": "Candidate a (what could be written)", "i": "Input gate i (h
 @dataclass(frozen=True)
 class Cell:
     units: int = 1
-    T: int = 6
+    T: int = 4
     input: str = "sine"
     seed: int = 0
     forget_bias: float = 1.0
@@ -58,6 +68,7 @@ header("The LSTM cell", "“LSTM is RNN with filter”",
        "into the cell, the **forget gate** what it keeps of its last value, the **output gate** "
        "what is read out. Follow one step's numbers, gate by gate.")
 notes_quote("LSTM is RNN with filter.")
+claim_box(recurrent_claims()["lstm_is_rnn_with_filter"])
 
 s = STATE.open()
 with st.sidebar:
@@ -133,6 +144,24 @@ with c_col:
                     key="lstm_state")
     st.markdown(forget_sentence(run.gates["f"]))
 
+st.subheader(f"Each gate's derivative at step {t}, derived")
+if units == 1 and T <= LSTM_MAX_T:
+    chk = lstm_local_check(int(T), int(seed), float(forget_bias), source)
+    st.markdown("SymPy differentiates each local formula of the cell; every derivative is "
+                "evaluated at this cell's numbers and compared with the NumPy network's.")
+    d_cols = st.columns(2)
+    for n, term in enumerate(tm for tm in chk.terms if tm.t == t):
+        with d_cols[n % 2]:
+            st.markdown(f"*{term.description}*")
+            st.latex(equation_lines(term.symbol_latex, term.general_latex,
+                                    term.substituted_latex, fmt(term.value, 6)))
+            st.caption(factor_check(term.value, term.check_value, "activation",
+                                    "the NumPy network's number").text)
+    st.markdown("The cell path, multiplied out: " + cell_path_sentence(chk.cell_path,
+                                                                       chk.cell_path_check))
+else:
+    st.info(derivation_limit_sentence(int(units), int(T), LSTM_MAX_T))
+
 st.subheader("A published worked example, reproduced")
 rows = golden.reproduce()
 st.markdown(f"Source: {golden.SOURCE}. One cell unit with two inputs, two time steps, the "
@@ -147,9 +176,14 @@ numbers_table([(f"x, step {n + 1}, input {m + 1}", float(gx[n, m]))
 st.dataframe(golden_table(rows), hide_index=True)
 st.caption("Provenance, plainly: the post shows its numbers as images, which could not be "
            "transcribed automatically. The “published” column was recomputed at the post's "
-           "precision from its weights and inputs, independently of nn_core; compare it by eye "
-           "with the post. Its second label, 1.25, cannot be reached: h = tanh(c)·o stays "
-           "below 1.")
+           "precision from its weights and inputs, independently of the NumPy network; "
+           "compare it by eye with the post. Its second label, 1.25, cannot be reached: "
+           "h = tanh(c)·o stays below 1.")
+if st.toggle("Also derive every weight's gradient with SymPy (a few seconds the first time)",
+             key="lstm#golden_sympy"):
+    gold = golden_check()
+    st.dataframe(golden_gradient_table(gold.gradients), hide_index=True)
+    st.markdown(golden_gradient_sentence(gold.gradients))
 
 next_page("views/lstm_cell.py")
 s.finish()

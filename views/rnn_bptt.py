@@ -180,7 +180,7 @@ else:
         numbers_table([
             ("∂E/∂w, sum of the paths", step.sum_of_paths),
             ("∂E/∂w, sympy.diff of the whole E", step.gradient),
-            ("∂E/∂w, nn_core BPTT", step.bptt_gradient),
+            ("∂E/∂w, BPTT (NumPy network)", step.bptt_gradient),
             ("∂E/∂w, finite difference", step.fd_gradient),
             ("old value", step.old_value), ("new value", step.new_value),
             ("loss before", step.old_loss), ("loss after", step.new_loss),

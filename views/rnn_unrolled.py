@@ -7,15 +7,19 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.recurrent import hidden_state_chart, unrolled_diagram
+from derivations.recurrent import ACTIVATIONS as SYMBOLIC_ACTIVATIONS
 from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
 from nn_core import HIDDEN_ACTIVATIONS, RNN
 from page_model.recurrent import TASK_LABELS, TASKS, make_task
+from ui.claims_box import claim_box
+from ui.compute import recurrent_claims, unrolled_formulas
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Int, PageState
 
 MAX_UNITS = 3  # readable numbers on the diagram
 MAX_STEPS = 8
+UNROLLED_STEPS = 3  # the composed formula of more steps no longer fits a line
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ header("Unrolled through time", "“To be continued… (RNN and LSTM)”",
 notes_quote("LSTM is a kind of Recurrent Neural Network (RNN).")
 st.markdown("> *A comment under the notes:* […] is just NN of fixed parameters at each "
             "hidden […]")
+claim_box(recurrent_claims()["rnn_is_nn_with_fixed_parameters"])
 
 s = STATE.open()
 with st.sidebar:
@@ -102,6 +107,17 @@ with n_col:
                    ("output ŷ_t", float(run.y[t - 1, 0]))])
 with c_col:
     st.plotly_chart(hidden_state_chart(run.h, mark_step=t), key="unroll_hidden")
+
+with st.expander("The whole unrolled network as one formula (SymPy)"):
+    if act in SYMBOLIC_ACTIVATIONS:
+        steps = min(int(T), UNROLLED_STEPS)
+        st.caption(f"One hidden unit, the first {steps} steps: each h_t is the step formula with "
+                   "h_{t−1} put in, down to the inputs; E adds every step's error.")
+        for lhs, rhs in unrolled_formulas(steps, act):
+            st.latex(f"{lhs} = {rhs}")
+    else:
+        st.caption(f"SymPy unrolls the {', '.join(SYMBOLIC_ACTIVATIONS)} activations; choose "
+                   "one of them to see the formula.")
 
 with st.expander("The shared weights (the same at every step)"):
     st.markdown("**W_x** (input → hidden unit j)")
