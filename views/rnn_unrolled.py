@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.recurrent import hidden_state_chart, unrolled_diagram
-from derivations.recurrent import ACTIVATIONS as SYMBOLIC_ACTIVATIONS
+from derivations.recurrent import RNN_ACTIVATIONS as SYMBOLIC_ACTIVATIONS
 from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
 from nn_core import HIDDEN_ACTIVATIONS, RNN
 from page_model.recurrent import TASK_LABELS, TASKS, make_task
