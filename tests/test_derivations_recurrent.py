@@ -5,6 +5,8 @@ differences; the LSTM's local derivatives; the notes' claims with computed verdi
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derivations.lstm_cell import MAX_T_WHOLE, lstm_check, lstm_gradients, symbolic_lstm
 from derivations.recurrent import (
@@ -171,3 +173,28 @@ def test_claims_have_computed_verdicts():
     # Over one step the RNN's factor is not yet small: that finding then does not hold.
     short = lstm_is_rnn_with_filter(T=2)
     assert not short.not_right[0].holds
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 100_000), st.sampled_from([(3, 1, 1, 1, "W_h", 0, 0),
+                                                  (2, 2, 2, 1, "W_x", 1, 1)]))
+def test_symbolic_bptt_equals_nn_core_at_random_numbers(seed, case):
+    """The cached derivation re-evaluated at random weights and sequences."""
+    T, n_in, n_h, n_out, param, i, j = case
+    rnn = _rnn(n_in, n_h, n_out, "tanh", seed=seed)
+    xs, ys = _seq(T, n_in, n_out, seed=seed + 1)
+    st_ = rnn_step_through(rnn, xs, ys, param, i, j)
+    assert st_.rel_err_bptt <= TOL or st_.abs_err_bptt <= 1e-15
+    assert st_.abs_err_whole <= 1e-12
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 100_000))
+def test_lstm_whole_derivative_equals_bptt_at_random_numbers(seed):
+    rng = np.random.default_rng(seed)
+    lstm = LSTM.from_weights(*({k: rng.uniform(-1, 1, s) for k in "aifo"}
+                               for s in ((2, 1), (1, 1), (1,))))
+    check = lstm_check(lstm, rng.uniform(-1, 1, (2, 2)), rng.uniform(-1, 1, 2))
+    assert all(c.rel_err_bptt <= TOL or abs(c.symbolic - c.bptt) <= 1e-15
+               for c in check.gradients)
+    assert check.max_factor_err <= 1e-12
