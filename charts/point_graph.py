@@ -11,6 +11,7 @@ from page_model.point_graph import Paths, PointGraph
 from . import HIGHLIGHT, NEGATIVE, POSITIVE
 
 MAX_EDGE_LABELS = 40  # more weights than this: their numbers go in tooltips only
+MAX_NODES = 60
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -48,7 +49,8 @@ def _fmt(v: float) -> str:
 def point_graph_dot(graph: PointGraph, input_labels: list[str], paths: Paths | None = None,
                     activation_names: list[str] | None = None) -> str:
     """The graph as DOT text; ``paths`` (from ``weight_paths``) highlights one weight's paths
-    to the loss."""
+    to the loss. A graph of more than MAX_NODES nodes is unreadable whole: then only the
+    listed paths are drawn (``weight_paths`` lists the ones that add the most)."""
     n_layers = max(n.layer for n in graph.nodes.values() if n.kind != "loss")
     on_path_nodes, on_path_edges = set(), set()
     chosen = None
@@ -57,29 +59,23 @@ def point_graph_dot(graph: PointGraph, input_labels: list[str], paths: Paths | N
         for route, _ in paths.paths:
             on_path_nodes.update(route)
             on_path_edges.update(itertools.pairwise(route))
-        if not paths.paths:  # too many to list: everything downstream of the weight
-            l, i, j = chosen
-            tail = ("x" if l == 1 else f"y{l - 1}_") + str(i)
-            on_path_nodes.update({tail, f"z{l}_{j}"})
-            on_path_edges.add((tail, f"z{l}_{j}"))
-            frontier = [f"z{l}_{j}"]
-            while frontier:
-                heads = [(e.tail, e.head) for e in graph.edges if e.tail in frontier]
-                on_path_edges.update(heads)
-                frontier = sorted({h for _, h in heads} - on_path_nodes)
-                on_path_nodes.update(frontier)
+    shown = set(graph.nodes)
+    if paths is not None and len(graph.nodes) > MAX_NODES:
+        shown = on_path_nodes | {"E"}
     lines = ["digraph point {", '  rankdir=LR; bgcolor="transparent"; nodesep=0.15; ranksep=0.5;',
              '  node [shape=record, fontsize=10, fontname="Helvetica", style=filled, '
              'fillcolor="#f7f7f7", color="#555555"];',
              '  edge [fontsize=9, fontname="Helvetica", color="#999999", arrowsize=0.5];']
     for node in graph.nodes.values():
+        if node.name not in shown:
+            continue
         title = node_title(node.name, n_layers, input_labels)
         if node.kind == "activation" and activation_names:
             title += f" {activation_names[node.layer - 1]}"
         fields = [title, f"value {_fmt(node.value)}", f"∂E/∂· {_fmt(node.grad)}"]
         if node.kind == "sum":
             fields.append(f"b {_fmt(node.bias)} · ∂E/∂b {_fmt(node.grad)}")
-        label = "{" + " | ".join(_escape_record(f) for f in fields) + "}"
+        label = " | ".join(_escape_record(f) for f in fields)  # LR: fields stack vertically
         fill = "#fff3e0" if node.name in on_path_nodes else (
             "#e8f0fe" if node.kind == "loss" else "#f7f7f7")
         border = HIGHLIGHT if node.name in on_path_nodes else "#555555"
@@ -87,6 +83,8 @@ def point_graph_dot(graph: PointGraph, input_labels: list[str], paths: Paths | N
                      f'tooltip="{_escape(title)}"];')
     n_weights = sum(1 for e in graph.edges if e.weight is not None)
     for e in graph.edges:
+        if e.tail not in shown or e.head not in shown:
+            continue
         attrs = []
         if e.weight is not None:
             l, i, j = e.weight

@@ -13,7 +13,6 @@ through, the notes' Σ over output neurons. ``weight_paths`` lists them with the
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -22,7 +21,8 @@ import numpy as np
 from nn_core.losses import get_loss
 from nn_core.network import Network
 
-MAX_LISTED_PATHS = 32  # more paths than this are summed per output neuron only
+MAX_LISTED_PATHS = 32  # more paths than this: the TOP_PATHS that add the most are listed
+TOP_PATHS = 8
 
 
 @dataclass
@@ -51,6 +51,13 @@ class PointGraph:
     edges: list[Edge]
     loss: float
     grads: list[tuple[np.ndarray, np.ndarray]]  # (∂E/∂W, ∂E/∂b) per layer, this point only
+    weights: list[np.ndarray] = field(default_factory=list)  # W per layer
+    jacobians: list[np.ndarray] = field(default_factory=list)  # ∂y_k/∂z_j per layer, (j, k)
+    dE_dy: np.ndarray | None = None  # ∂E/∂ŷ of the output layer
+
+    @property
+    def size(self) -> int:
+        return len(self.nodes)
 
 
 @dataclass
@@ -62,6 +69,10 @@ class Paths:
     per_output: list[float]  # Σ of the paths through each output neuron (the notes' Σ)
     paths: list[tuple[list[str], float]] = field(default_factory=list)  # (nodes, contribution)
     n_paths: int = 0
+
+    @property
+    def all_listed(self) -> bool:
+        return len(self.paths) == self.n_paths
 
     @property
     def total(self) -> float:
@@ -82,6 +93,7 @@ def point_graph(net: Network, x, y, loss: str = "squared_error") -> PointGraph:
     fp, L = bp.forward, net.n_layers
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
+    jacobians = []
     # ∂E/∂y of each layer's activations: δ⁽ˡ⁺¹⁾ Wᵀ (the chain rule's sum over the next layer),
     # and for the output ∂E/∂ŷ of the loss itself.
     grad_y = [bp.deltas[l] @ net.weights[l].T for l in range(L)]  # layers 0 … L−1
@@ -100,12 +112,16 @@ def point_graph(net: Network, x, y, loss: str = "squared_error") -> PointGraph:
             for i in range(W.shape[0]):
                 edges.append(Edge(f"{prev}{i}", f"z{l}_{j}", float(W[i, j]), (l, i, j),
                                   float(bp.grads[l - 1][0][i, j])))
+        jac = np.zeros((len(z), len(z)))
         for j, k, local in _activation_jacobian(act, z, a):
             edges.append(Edge(f"z{l}_{j}", f"y{l}_{k}", local))
+            jac[j, k] = local
+        jacobians.append(jac)
     nodes["E"] = Node("E", "loss", L + 1, 0, float(bp.loss), 1.0)
     for k in range(net.sizes[-1]):
         edges.append(Edge(f"y{L}_{k}", "E", float(grad_y[L][0, k])))
-    return PointGraph(nodes, edges, float(bp.loss), bp.grads)
+    return PointGraph(nodes, edges, float(bp.loss), bp.grads, [w.copy() for w in net.weights],
+                      jacobians, grad_y[L][0].copy())
 
 
 def _activation_jacobian(act, z: np.ndarray, a: np.ndarray):
@@ -124,56 +140,61 @@ def _activation_jacobian(act, z: np.ndarray, a: np.ndarray):
 
 
 def weight_paths(graph: PointGraph, weight: tuple[int, int, int],
-                 max_listed: int = MAX_LISTED_PATHS) -> Paths:
-    """Every path from weight (layer, i, j) to the loss, with its contribution to ∂E/∂w."""
+                 max_listed: int = MAX_LISTED_PATHS, top: int = TOP_PATHS) -> Paths:
+    """Every path from weight (layer, i, j) to the loss and what it adds to ∂E/∂w: all of them
+    listed when there are at most ``max_listed``, else the ``top`` with the largest |share|.
+
+    The contributions come as one array with an axis per layer after l (the neuron the path
+    passes through there; softmax's y gets its own axis, as every z_j reaches every y_k):
+    y⁽ˡ⁻¹⁾ᵢ · f'(z⁽ˡ⁾ⱼ) · w⁽ˡ⁺¹⁾ⱼₖ · f'(z⁽ˡ⁺¹⁾ₖ) · … · ∂E/∂ŷₘ.
+    """
     l, i, j = weight
-    edge = next((e for e in graph.edges if e.weight == (l, i, j)), None)
-    if edge is None:
+    L = len(graph.weights)
+    if not (1 <= l <= L and 0 <= i < graph.weights[l - 1].shape[0]
+            and 0 <= j < graph.weights[l - 1].shape[1]):
         raise ValueError(f"The network has no weight w{i + 1},{j + 1} in layer {l}.")
-    tail_value = graph.nodes[edge.tail].value  # ∂z/∂w = the activation it multiplies
-    outgoing: dict[str, list[Edge]] = {}
-    for e in graph.edges:
-        outgoing.setdefault(e.tail, []).append(e)
-    # Per output: the derivative of each node downstream of z⁽ˡ⁾ⱼ with respect to z⁽ˡ⁾ⱼ,
-    # pushed forward layer by layer (a sum over paths without listing them).
-    reach = {edge.head: 1.0}
-    frontier = [edge.head]
-    n_paths = {edge.head: 1}
-    while frontier:
-        nxt: dict[str, None] = {}
-        for name in frontier:
-            for e in outgoing.get(name, []):
-                if e.head == "E":
-                    continue
-                reach[e.head] = reach.get(e.head, 0.0) + reach[name] * e.local
-                n_paths[e.head] = n_paths.get(e.head, 0) + n_paths[name]
-                nxt[e.head] = None
-        frontier = list(nxt)
-    L = max(n.layer for n in graph.nodes.values() if n.kind == "activation")
-    outputs = [f"y{L}_{k}" for k in range(sum(1 for n in graph.nodes.values()
-                                              if n.kind == "activation" and n.layer == L))]
-    to_loss = {e.tail: e.local for e in graph.edges if e.head == "E"}
-    per_output = [tail_value * reach.get(o, 0.0) * to_loss[o] for o in outputs]
-    result = Paths(weight, float(edge.grad), per_output, n_paths=sum(n_paths.get(o, 0)
-                                                                      for o in outputs))
-    if result.n_paths <= max_listed:
-        for path in _enumerate(edge.head, outgoing):
-            product = tail_value
-            for a, b in itertools.pairwise(path):
-                product *= next(e.local for e in outgoing[a] if e.head == b)
-            result.paths.append(([edge.tail, *path], product))
+    tail = "x" if l == 1 else f"y{l - 1}_"
+    T = np.zeros(graph.weights[l - 1].shape[1])
+    T[j] = graph.nodes[f"{tail}{i}"].value  # ∂z⁽ˡ⁾ⱼ/∂w = the activation w multiplies
+    elementwise = []
+    for t in range(l, L + 1):
+        jac = graph.jacobians[t - 1]
+        diagonal = not np.any(jac - np.diag(np.diag(jac)))
+        elementwise.append(diagonal)
+        T = T * np.diag(jac) if diagonal else T[..., :, None] * jac  # z⁽ᵗ⁾ → y⁽ᵗ⁾
+        if t < L:
+            T = T[..., :, None] * graph.weights[t]  # y⁽ᵗ⁾ → z⁽ᵗ⁺¹⁾
+    full = T * graph.dE_dy  # ŷ → E; the last axis is the output neuron's
+    T = full[j]  # the first axis is z⁽ˡ⁾, where only j was set
+    # Σ per output neuron (the notes' Σ): when w feeds an output neuron directly, that axis is
+    # the output's own.
+    per_output = full if full.ndim == 1 else T.reshape(-1, full.shape[-1]).sum(axis=0)
+    edge = next(e for e in graph.edges if e.weight == (l, i, j))
+    result = Paths(weight, float(edge.grad), [float(v) for v in per_output],
+                   n_paths=int(T.size))
+    flat = np.atleast_1d(T).ravel()
+    keep = np.arange(flat.size) if flat.size <= max_listed else \
+        np.argsort(-np.abs(flat), kind="stable")[:top]
+    for k in keep:
+        index = np.unravel_index(int(k), np.shape(T)) if np.ndim(T) else ()
+        result.paths.append((_path_nodes(tail, i, l, j, index, elementwise, L), float(flat[k])))
     return result
 
 
-def _enumerate(start: str, outgoing: dict[str, list[Edge]]):
-    stack = [[start]]
-    while stack:
-        path = stack.pop()
-        if path[-1] == "E":
-            yield path
-            continue
-        for e in reversed(outgoing.get(path[-1], [])):
-            stack.append([*path, e.head])
+def _path_nodes(tail: str, i: int, l: int, j: int, index, elementwise, L: int) -> list[str]:
+    """Node names along a path: the tail, z⁽ˡ⁾ⱼ, y⁽ˡ⁾ⱼ, then per later layer its z and y."""
+    route, axes = [f"{tail}{i}", f"z{l}_{j}"], list(index)
+    prev = j
+    for step, t in enumerate(range(l, L + 1)):
+        if elementwise[step]:
+            route.append(f"y{t}_{prev}")
+        else:
+            prev = int(axes.pop(0))  # softmax: the y this path takes
+            route.append(f"y{t}_{prev}")
+        if t < L:
+            prev = int(axes.pop(0))
+            route.append(f"z{t + 1}_{prev}")
+    return [*route, "E"]
 
 
 def session_point(sess, index: int) -> tuple[PointGraph, str, int, np.ndarray]:

@@ -76,3 +76,15 @@ def test_large_chart_shows_a_neuron_and_the_point_graph_is_backprops():
     assert "Test point 2" in text
     assert f"backprop's ∂E/∂w = {bp.grads[0][0][0, 2]:.6g}" in text
     assert np.isfinite(bp.loss)
+
+
+def test_a_large_graph_shows_the_steepest_first_layer_weights_top_paths():
+    at = run({"ds": "circles", "hidden": "16,16,16", "act": "tanh,tanh,tanh", "n": "40"})
+    sess = at.session_state["pg.session"]
+    chosen = at.session_state["pg.graph_weight"]
+    dW = sess.net.backprop(sess.X_train[:1], sess.Y_train[:1], sess.cfg.loss).grads[0][0]
+    assert chosen[0] == 1 and abs(dW[chosen[1], chosen[2]]) == abs(dW).max()
+    dot = at.get("graphviz_chart")[0].proto.spec
+    drawn = dot.count('" [label=')  # node lines (edge lines start with a tooltip)
+    assert 9 <= drawn <= 8 * 8 + 1 < 2 + 2 * (3 * 16 + 1) + 1  # the top 8 paths, not all 101
+    assert any("paths that add the most" in c.value for c in at.caption)

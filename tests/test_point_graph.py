@@ -1,6 +1,8 @@
 """The graph of one point: every node's gradient is nn_core's backprop and central differences;
 a weight's paths sum to its gradient."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -75,14 +77,22 @@ def test_paths_of_a_weight_sum_to_its_gradient(sizes, acts, loss, y):
         assert len(p.per_output) == sizes[-1]
         assert len(p.paths) == p.n_paths  # small networks: every path listed
         assert sum(c for _, c in p.paths) == pytest.approx(p.gradient, rel=1e-10, abs=1e-14)
-        assert all(path[-1] == "E" for path, _ in p.paths)
+        local = {(e.tail, e.head): e.local for e in g.edges}
+        for path, contribution in p.paths:  # each path's number is its local derivatives'
+            product = g.nodes[path[0]].value * np.prod([local[a, b] for a, b in
+                                                        itertools.pairwise(path[1:])])
+            assert contribution == pytest.approx(product, rel=1e-12, abs=1e-15)
 
 
-def test_large_networks_sum_per_output_without_listing():
+def test_large_networks_list_the_paths_that_add_most():
     net = Network.init([2, 16, 16, 16, 3], ["tanh", "softmax"], seed=0)
     g = point_graph(net, [0.3, -0.2], [0, 0, 1], "cross_entropy")
-    p = weight_paths(g, (1, 0, 0))
-    assert p.n_paths == 16 * 16 * 3 * 3 and p.paths == []
+    p = weight_paths(g, (1, 0, 0), top=8)
+    assert p.n_paths == 16 * 16 * 3 * 3 and len(p.paths) == 8 and not p.all_listed
     assert p.total == pytest.approx(p.gradient, rel=1e-9)
+    every = weight_paths(g, (1, 0, 0), max_listed=10**6)
+    assert every.all_listed and sum(c for _, c in every.paths) == pytest.approx(p.gradient)
+    largest = sorted(every.paths, key=lambda pc: -abs(pc[1]))[:8]
+    assert [c for _, c in p.paths] == pytest.approx([c for _, c in largest])
     with pytest.raises(ValueError, match="no weight"):
         weight_paths(g, (9, 0, 0))

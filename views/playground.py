@@ -13,7 +13,7 @@ import streamlit as st
 
 from charts.network import network_diagram
 from charts.neuron_maps import neuron_map
-from charts.point_graph import node_title, point_graph_dot
+from charts.point_graph import MAX_NODES, node_title, point_graph_dot
 from charts.training import (
     activation_plane,
     confusion_chart,
@@ -360,9 +360,14 @@ def point_graph_panel(sess):
     index = c1.number_input("Data point", 0, n - 1, step=1, key=K + "point")
     graph, which, i, raw = session_point(sess, int(index))
     inputs = feature_labels(sess.cfg.features)
-    weights = [None] + [e.weight for e in graph.edges if e.weight is not None]
+    weights = [e.weight for e in graph.edges if e.weight is not None]
+    if graph.size <= MAX_NODES:
+        weights = [None, *weights]  # small enough to show whole, without a weight's paths
     if ss.get(K + "graph_weight") not in weights:
-        ss[K + "graph_weight"] = None
+        # A large graph shows one weight's paths: first the first layer's steepest weight.
+        first = [e for e in graph.edges if e.weight is not None and e.weight[0] == 1]
+        ss[K + "graph_weight"] = (None if None in weights else
+                                  max(first, key=lambda e: abs(e.grad)).weight)
     names = {None: "none"}
     for e in graph.edges:
         if e.weight is not None:
@@ -385,6 +390,9 @@ def paths_table(paths, n_layers: int, inputs):
                 "the product of the local derivatives along each (times the activation the "
                 "weight multiplies); grouped by output neuron, the notes' Σ over output "
                 f"neurons. Sum = {paths.total:.6g}; backprop's ∂E/∂w = {paths.gradient:.6g}.")
+    if not paths.all_listed:
+        st.caption(f"Listed and drawn: the {len(paths.paths)} paths that add the most "
+                   f"(largest |contribution|) of all {paths.n_paths}; the sums use them all.")
 
     def share(v):
         s = paths.share(v)
