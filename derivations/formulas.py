@@ -94,20 +94,34 @@ def weighted_sum_numbers(weights: Sequence[float], inputs: Sequence[float], bias
                                  float(bias), float(value))
 
 
+def number_name(value: float) -> str:
+    """A live number as it stands in for a symbol in a formula (negatives in brackets)."""
+    text = _latex(num(value))
+    return rf"\left({text}\right)" if float(value) < 0 else text
+
+
+def with_numbers(general, values: dict) -> str:
+    """The general expression printed with each symbol's number in its place: the "with the
+    numbers" line has the general formula's tree exactly (SymPy cannot fold −(−2.9) into 2.9
+    or merge + (−0.3) into − 0.3), products shown with a dot."""
+    names = {s: number_name(v) for s, v in values.items()}
+    return sp.latex(general, order="none", mul_symbol="dot", symbol_names=names)
+
+
 @lru_cache(maxsize=4096)
 def _weighted_sum_numbers(weights: tuple, inputs: tuple, bias: float, value: float) -> str:
-    terms = [sp.Mul(num(wj), num(xj), evaluate=False)
-             for wj, xj in zip(weights, inputs, strict=True)]
-    expr = sp.Add(*terms, num(bias), evaluate=False)
-    return equation_lines("z", _latex(expr), _latex(num(value)))
+    xs, ws = feature_symbols(len(weights))
+    values = {**dict(zip(ws, weights, strict=True)), **dict(zip(xs, inputs, strict=True)),
+              b: bias}
+    return equation_lines("z", with_numbers(weighted_sum(len(weights)), values),
+                          _latex(num(value)))
 
 
 @lru_cache(maxsize=4096)
 def activation_numbers(name: str, z_value: float, value: float, lhs: str = r"\hat{y}") -> str:
     """ŷ = f(z) with z put in, = value."""
-    with sp.evaluate(False):
-        expr = activation_expr(name, num(z_value))
-    return equation_lines(lhs, _latex(expr), _latex(num(value)))
+    return equation_lines(lhs, with_numbers(activation_expr(name, z), {z: z_value}),
+                          _latex(num(value)))
 
 
 @lru_cache(maxsize=4096)
@@ -214,10 +228,15 @@ def gradient_descent_formulas() -> dict[str, str]:
     }
 
 
+UPDATE_GRADIENT = sp.Symbol(r"\frac{\partial E}{\partial w}", real=True)
+
+
 @lru_cache(maxsize=4096)
 def update_numbers(old: float, lr: float, grad: float, new: float) -> str:
-    expr = sp.Add(num(old), sp.Mul(-1, num(lr), num(grad), evaluate=False), evaluate=False)
-    return equation_lines(r"w_{\mathrm{new}}", _latex(expr), _latex(num(new)))
+    """w − η ∂E/∂w (the update rule's tree) with the numbers in, = new."""
+    general = sp.Add(w, sp.Mul(-1, eta, UPDATE_GRADIENT, evaluate=False), evaluate=False)
+    return equation_lines(r"w_{\mathrm{new}}", with_numbers(
+        general, {w: old, eta: lr, UPDATE_GRADIENT: grad}), _latex(num(new)))
 
 
 # ---------------------------------------------------------------------------- one vs all

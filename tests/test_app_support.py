@@ -121,12 +121,23 @@ def test_threshold_z_is_where_the_sigmoid_equals_theta():
 
 
 def test_number_substitution_prints_the_same_arithmetic():
+    # The general formula's tree with a number for each symbol: + (−1.0)·0.3, not − 1.0·0.3;
+    # e^{−(−2.9)}, not e^{2.9}.
     text = F.weighted_sum_numbers([0.5, -1.0], [1.2, 0.3], 0.1, 0.4)
-    assert text == (r"\begin{aligned} z &= 0.5 \cdot 1.2 - 1.0 \cdot 0.3 + 0.1 \\ &= 0.4 "
-                    r"\end{aligned}")
-    assert r"\hat{y} &= \frac{1}{1 + e^{-0.4}} \\ &= 0.5987" in F.activation_numbers(
+    assert text == (r"\begin{aligned} z &= 0.5 \cdot 1.2 + \left(-1.0\right) \cdot 0.3 + 0.1 "
+                    r"\\ &= 0.4 \end{aligned}")
+    general = F.neuron_formulas(2)["weighted_sum"].split(" = ", 1)[1]
+    expected = general
+    for name, v in (("w_{1}", "0.5"), ("x_{1}", "1.2"), ("w_{2}", r"\left(-1.0\right)"),
+                    ("x_{2}", "0.3"), ("b", "0.1")):
+        expected = expected.replace(name, v)
+    assert expected.replace(" ", "") == text.split("&=")[1].split(r"\\")[0].replace(
+        r"\cdot", "").replace(" ", "")
+    assert r"\hat{y} &= \frac{1}{1 + e^{- 0.4}} \\ &= 0.5987" in F.activation_numbers(
         "sigmoid", 0.4, 0.5987)
-    assert r"&= 0.5 - 0.1 \left(-0.3\right) \\ &= 0.53" in F.update_numbers(0.5, 0.1, -0.3, 0.53)
+    assert r"e^{- \left(-2.9\right)}" in F.activation_numbers("sigmoid", -2.9, 0.052)
+    assert r"&= 0.5 - 0.1 \cdot \left(-0.3\right) \\ &= 0.53" in F.update_numbers(
+        0.5, 0.1, -0.3, 0.53)
 
 
 def test_activation_formulas_match_nn_core():
