@@ -18,7 +18,7 @@ from nn_core.training import learning_rate
 
 MAX_STEPS = 200
 MAX_GRID = 201
-BLOW_UP = 1e8  # a loss this large means the steps are running away
+RUNAWAY = 1e8  # a loss this large means the steps are running away
 WEIGHT_GRID = np.linspace(-4.0, 4.0, 81)  # the weights the page draws the loss over
 
 
@@ -97,13 +97,13 @@ def descent_path(X, Y, w0, bias: float, activation: str, lr: float, steps: int,
             g = bp.grads[0][0][:, 0] * mask
             grads.append(g)
             w = w - lr * g
-            if not (np.all(np.isfinite(w)) and np.all(np.abs(w) < BLOW_UP)):
+            if not (np.all(np.isfinite(w)) and np.all(np.abs(w) < RUNAWAY)):
                 diverged = True
                 break
             ws.append(w.copy())
         if not diverged:
             last = neuron(w, bias, activation).loss(X, Y, loss)
-            diverged = not np.isfinite(last) or last > min(BLOW_UP, losses[0])
+            diverged = not np.isfinite(last) or last > min(RUNAWAY, losses[0])
             losses.append(last)
         else:
             grads.pop()  # the step that ran away has no end point to draw

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nn_core.training import blew_up as loss_blew_up
+
 from .numbers import fmt, fmt_share
 
 EPS = float(np.finfo(float).eps)
 #: a loss rise smaller than this share of the loss is rounding, not a rise
 LOSS_RTOL = 1e-10
 SETTLED_SHARE = 0.5  # "settling" once the steps covered half the way down
-BLOW_UP = 1e3  # a loss up by three orders of magnitude is diverging, whatever it does next
 
 
 # --------------------------------------------------------------------------- gradient descent
@@ -98,7 +99,7 @@ def classify_descent(losses, weights, floor: float, blew_up: bool = False) -> tu
     start, end = float(losses[0]), float(losses[-1])
     if abs(start - float(floor)) <= LOSS_RTOL * abs(start) and rises(losses) == 0:
         return "at_bottom", share
-    if blew_up or not math.isfinite(end) or end > BLOW_UP * max(start, EPS):
+    if blew_up or not math.isfinite(end) or loss_blew_up(end, start):
         return "diverging", share
     lengths = step_lengths(weights)
     if end > start and len(lengths) >= 2 and lengths[-1] > lengths[0]:
