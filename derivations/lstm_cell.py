@@ -24,7 +24,7 @@ from nn_core import GATES, LSTM
 from nn_core.lstm import GATE_ACTIVATIONS
 from nn_core.sequences import leaves
 
-from .step import rel_error
+from .step import FD_STEP, central_difference, rel_error
 from .symbolic import (
     activation_derivative_at,
     activation_expr,
@@ -38,7 +38,6 @@ MAX_T = 4
 MAX_T_WHOLE = 2  # the whole composed E's sympy.diff grows ~10× per step: T = 3 takes ~30 s
 MAX_INPUTS = 2
 GATE_ACT = {k: act.name for k, act in GATE_ACTIVATIONS.items()}  # nn_core's gates, by name
-FD_STEP = 1e-3
 
 
 @dataclass
@@ -373,9 +372,12 @@ def _factor_check(f: LocalFactor, lstm: LSTM, run) -> tuple[float, str]:
 def _fd(lstm: LSTM, xs, ys, part: str, gate: str, m: int, h: float = FD_STEP) -> float:
     w = lstm.params()[part][gate].reshape(-1)  # a view: the weights are contiguous
     old = w[m]
-    E = []
-    for s in (2, 1, -1, -2):
-        w[m] = old + s * h
-        E.append(lstm.loss(xs, ys))
-    w[m] = old
-    return (-E[0] + 8 * E[1] - 8 * E[2] + E[3]) / (12 * h)
+
+    def E(v):
+        w[m] = v
+        return lstm.loss(xs, ys)
+
+    try:
+        return central_difference(E, old, h)
+    finally:
+        w[m] = old

@@ -30,8 +30,8 @@ import sympy as sp
 
 from nn_core import RNN
 
-from .chain import _is_zero
-from .step import rel_error
+from .chain import MAX_PATHS, _is_zero  # the walkthroughs show at most MAX_PATHS paths
+from .step import FD_STEP, central_difference, rel_error
 from .symbolic import (
     activation_derivative,
     activation_derivative_at,
@@ -44,10 +44,8 @@ from .symbolic import (
 
 MAX_T = 4
 MAX_UNITS = 2
-MAX_PATHS = 64
 RNN_ACTIVATIONS = ("tanh", "sigmoid", "linear")
 PARAMS = ("W_x", "W_h", "b_h", "W_y", "b_y")
-FD_STEP = 1e-3  # 4th-order stencil: truncation ~h⁴, far below the 1e-9 checks
 
 
 def _sub(*parts) -> str:
@@ -601,6 +599,4 @@ def _step_error(rnn: RNN, xs, ys, t: int) -> float:
 
 def _fd(fn, rnn: RNN, param: str, i: int, j: int, h: float = FD_STEP) -> float:
     """∂fn/∂w by the 4th-order central difference."""
-    w = _get(rnn, param, i, j)
-    E = [fn(_with(rnn, param, i, j, w + s * h)) for s in (2, 1, -1, -2)]
-    return (-E[0] + 8 * E[1] - 8 * E[2] + E[3]) / (12 * h)
+    return central_difference(lambda v: fn(_with(rnn, param, i, j, v)), _get(rnn, param, i, j), h)

@@ -137,15 +137,19 @@ def with_param(net: Network, layer: int, i: int, j: int, param: str, value: floa
     return out
 
 
+def central_difference(E, w: float, h: float = FD_STEP) -> float:
+    """dE/dw at w by the fourth-order central difference (the one stencil every check uses)."""
+    return (-E(w + 2 * h) + 8 * E(w + h) - 8 * E(w - h) + E(w - 2 * h)) / (12 * h)
+
+
 def finite_difference(net: Network, x, y, layer, i, j, param, loss, h: float = FD_STEP) -> float:
     """∂E/∂w by the fourth-order central difference of nn_core's loss."""
-    w = get_param(net, layer, i, j, param)
     X, Y = x.reshape(1, -1), y.reshape(1, -1)
 
     def E(v):
         return with_param(net, layer, i, j, param, v).loss(X, Y, loss)
 
-    return (-E(w + 2 * h) + 8 * E(w + h) - 8 * E(w - h) + E(w - 2 * h)) / (12 * h)
+    return central_difference(E, get_param(net, layer, i, j, param), h)
 
 
 def _factor_check(f: Factor, bp, net: Network, lossfn, y) -> tuple[float, str]:
