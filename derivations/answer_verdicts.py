@@ -8,6 +8,9 @@ proves a student's expression itself:
   the parser's message with a caret (``AnswerParseError``'s reason, position and pointer).
 - ``check_text(text, expected, symbols=…, session=…)`` → ``Verdict``: parse and check.
 - ``check_answer(expr, expected, symbols=…, session=…)`` → ``Verdict`` for a parsed expression.
+- ``start_check_text`` / ``start_check_answer`` → ``PendingVerdict``: the same, without
+  waiting (``.done()``, ``.verdict(wait)``), so a page can say "still checking" and pick the
+  verdict up on a later rerun.
 
 ``session`` names the student's session: each has at most one check in flight (a second gets
 a Verdict with ``status="still_checking"``) and waiting checks are served fairly.

@@ -50,6 +50,7 @@ __all__ = [
     "cpu_budget",
     "lane",
     "shutdown_workers",
+    "warm_up",
 ]
 
 # The job table: kind → "module:function". The worker imports only these.
@@ -280,6 +281,7 @@ class Lane:
         self._threads: list[threading.Thread] = []
         self._workers: dict[tuple[int, int], _Worker | None] = {}  # (generation, slot) →
         self._generation = 0  # shutdown starts a new one; older dispatchers stop
+        self._warm = False  # start workers before the first job
         self.last_killed_pid: int | None = None
 
     # -- the scheduler -----------------------------------------------------------------------
@@ -351,6 +353,9 @@ class Lane:
     def _dispatch(self, slot: tuple[int, int]) -> None:
         """One dispatcher thread: owns one worker process and feeds it the fairest job."""
         while True:
+            if self._warm and self._workers.get(slot) is None:
+                with contextlib.suppress(RuntimeError, OSError):
+                    self._workers[slot] = _Worker()
             with self._cond:
                 while not self._waiting and self._generation == slot[0]:
                     self._cond.wait()
@@ -389,6 +394,13 @@ class Lane:
             self._workers[slot] = None
         return status, result
 
+    def warm(self) -> None:
+        """Start the workers now (a worker takes seconds to import SymPy), not on first use."""
+        with self._cond:
+            self._start_threads()
+            self._warm = True
+            self._cond.notify_all()
+
     # -- inspection and shutdown -------------------------------------------------------------
     def worker_pids(self) -> list[int]:
         return [w.pid for w in self._workers.values() if w is not None and w.alive()]
@@ -425,6 +437,12 @@ def lane(name: str) -> Lane:
         if name not in _LANES:
             _LANES[name] = Lane(name, LANE_SIZES[name])
         return _LANES[name]
+
+
+def warm_up() -> None:
+    """Start every lane's workers in the background (a page with answer boxes calls this)."""
+    for name in LANE_SIZES:
+        lane(name).warm()
 
 
 def shutdown_workers() -> None:

@@ -29,12 +29,14 @@ from derivations.answer_verdicts import (
     preview,
     start_check_text,
 )
+from derivations.proof_pool import warm_up
 from page_model.answer_progress import AnswerProgress
 from ui.escape import plain
 
 __all__ = ["answer_box", "get_progress", "session_id", "show_progress"]
 
 _FUNCTION_LIST = "exp, log (= ln), sqrt, sin, cos, tan, tanh, σ (sigma), abs"
+warm_up()  # the answer readers and checkers start while the page draws, not on first Enter
 WAIT_IN_RUN = 15.0  # seconds a script run waits for a verdict before it says "still checking"
 
 
