@@ -23,6 +23,7 @@ from page_model.recurrent import (
 )
 from page_model.verdicts import factor_check, loss_change
 from ui.compute import rnn_step
+from ui.escape import plain
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
@@ -91,7 +92,7 @@ try:
                                  j - 1, float(lr))
 except ValueError as err:
     s.show_notices()
-    st.error(f"This walk cannot be built: {err}")
+    st.error(f"This walk cannot be built: {plain(err)}")
     s.finish()
     st.stop()
 

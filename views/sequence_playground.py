@@ -36,6 +36,7 @@ from page_model.sequence_playground import (
     SequenceSession,
     tick_period,
 )
+from ui.escape import plain
 from ui.layout import header
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
@@ -107,7 +108,7 @@ try:
     elif sess.cfg != cfg:
         sess.update_hyperparameters(cfg)
 except ValueError as exc:
-    st.error(f"{exc} The networks keep their last settings until this is changed.")
+    st.error(f"{plain(exc)} The networks keep their last settings until this is changed.")
     s.finish()
     st.stop()
 
