@@ -4,8 +4,8 @@
 
 - ``"single_layer"``: the notes' first case, no hidden layer, "2 neurons for 3 classes": 2 inputs
   (x_1, x_2, so the page can draw the plane), 2 sigmoid output neurons, squared error; the data
-  point's target uses the notes' 2-neuron code (class 1 → (1, 0), class 2 → (0, 1),
-  class 3 → (0, 0)).
+  point's target uses the notes' 2-neuron code (class 0 → (1, 0), class 1 → (0, 1),
+  class 2 → (0, 0); classes keep the data's names 0, 1, 2 on every page).
 - ``"mlp"``: the notes' Multi Layer Perceptron: 2 inputs, one hidden layer of 3 sigmoid neurons
   (h_{11}, h_{12}, h_{13}), 2 sigmoid outputs, same code and loss.
 

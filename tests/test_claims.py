@@ -468,11 +468,12 @@ def test_playground_divergence_prints_scientific_numbers():
 
 
 # ------------------------------------------------------------------ one numbering
-def test_every_neuron_label_counts_from_one():
+def test_every_neuron_label_counts_from_one_and_classes_keep_their_names():
     pages = {
         "hidden_layers": {"layers": "2", "width": "3"},
         "backprop_steps": {"case": "mlp", "step": "99"},
         "one_vs_all": {**OVA},
+        "neuron": {"stage": "classifier"},
     }
     for name, query in pages.items():
         at = page(name, query)
@@ -488,6 +489,8 @@ def test_every_neuron_label_counts_from_one():
             for m in re.finditer(r"\b[zyh]\(?(\d)\)?_(\d+)\b", t):
                 assert int(m.group(2)) >= 1, (name, t)
             assert "(from 0)" not in t, (name, t)
+            for m in re.finditer(r"\b[Cc]lass (\d+)", t):  # classes: the data's names 0, 1, 2
+                assert 0 <= int(m.group(1)) <= 2, (name, t)
 
 
 def test_gradual_divergence_is_caught_long_before_it_overflows():
