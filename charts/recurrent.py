@@ -12,12 +12,14 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from nn_core.lstm import GATE_NAMES
+
 from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE
 from .training import LINE_COLOURS
 
 MAX_DRAWN_STEPS = 30
 GATE_COLOURS = {"a": "#9467bd", "i": "#2ca02c", "f": "#1f77b4", "o": "#ff7f0e"}
-GATE_NAMES = {"a": "candidate a", "i": "input gate i", "f": "forget gate f", "o": "output gate o"}
+GATE_LABELS = {k: f"{name} {k}" for k, name in GATE_NAMES.items()}  # "input gate i"
 
 
 def _rows(values, name: str) -> np.ndarray:
@@ -178,8 +180,8 @@ def gates_chart(gates: Mapping[str, object], unit: int = 0, title: str = "",
     series = {}
     for g in ("i", "f", "o", "a"):
         if g in gates:
-            series[GATE_NAMES[g]] = _rows(gates[g], g)[:, unit]
-    colours = {GATE_NAMES[g]: c for g, c in GATE_COLOURS.items()}
+            series[GATE_LABELS[g]] = _rows(gates[g], g)[:, unit]
+    colours = {GATE_LABELS[g]: c for g, c in GATE_COLOURS.items()}
     return over_time(series, title or f"Gates of unit {unit + 1} over time", "gate value",
                      colours=colours, mark_step=mark_step, y_range=(-1.05, 1.05))
 

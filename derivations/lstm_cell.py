@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from nn_core import GATES, LSTM
-from nn_core.lstm import GATE_ACTIVATIONS
+from nn_core.lstm import GATE_ACTIVATIONS, GATE_NAMES
 from nn_core.sequences import leaves
 
 from .step import FD_STEP, central_difference, rel_error
@@ -156,7 +156,7 @@ def _local_factors(net: SymbolicLSTM, t: int) -> list[LocalFactor]:
         out.append(LocalFactor(
             f"d{k}_dz", t, partial_latex(g[k], net.z[t][k]),
             activation_derivative_at(GATE_ACT[k], net.z[t][k], g[k], "y"),
-            f"the {_NAME[k]}'s slope", k))
+            f"the {GATE_NAMES[k]}'s slope", k))
     for k, what in (("a", "what the input gate lets through of the candidate"),
                     ("i", "the input gate scales the candidate"),
                     ("f", "the forget gate scales the old cell state")):
@@ -177,7 +177,6 @@ def _local_factors(net: SymbolicLSTM, t: int) -> list[LocalFactor]:
     return out
 
 
-_NAME = {"a": "candidate", "i": "input gate", "f": "forget gate", "o": "output gate"}
 
 
 @dataclass
