@@ -7,10 +7,12 @@ without running app.py.) To add a page, add one ``st.Page`` line to its section 
 
 import streamlit as st
 
+from ui.compute import warm_up
 from ui.page_state import history_guard
 
 st.set_page_config(page_title="How a neural network learns", layout="wide")
 history_guard()  # one browser-history entry per page opened, not one per setting changed
+warm_up()  # SymPy derives the notes' audit and chain rules in the background, once
 
 PAGES = {
     "Start": [

@@ -11,6 +11,9 @@ would be set up again each time (Streamlit reads the function's source to key it
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -160,3 +163,40 @@ def unrolled_formulas(T: int, activation: str):
     from derivations.recurrent import symbolic_rnn
 
     return symbolic_rnn(T, 1, 1, 1, activation).unrolled_latex()
+
+
+# ------------------------------------------------------------------ warm-up at server start
+_warm = {"thread": None}
+_warm_lock = threading.Lock()
+
+
+def _derive_everything() -> None:
+    """The SymPy work behind first loads, done once per process: the notes' audit and the chain
+    rule of every weight and bias of both notes networks (derivations keeps them, lru_cache)."""
+    from derivations import NOTES_CASES, audit_notes, chain_rule, notes_network
+
+    audit_notes()
+    for case in NOTES_CASES:
+        sizes = tuple(notes_network(case, 0).net.sizes)
+        acts = ("sigmoid",) * (len(sizes) - 1)
+        for layer in range(1, len(sizes)):
+            for j in range(sizes[layer]):
+                for i in range(sizes[layer - 1]):
+                    chain_rule(sizes, acts, "squared_error", layer, i, j, "weight")
+                chain_rule(sizes, acts, "squared_error", layer, 0, j, "bias")
+
+
+def warm_up(delay: float = 2.0, wait: bool = False) -> None:
+    """Start (once per process) a background thread that derives what the SymPy pages need, so
+    their first load takes a fraction of a second instead of seconds. It starts ``delay`` s
+    later, after the page that started it has been served. ``wait``: block until done."""
+    with _warm_lock:
+        if _warm["thread"] is None:
+            def run():
+                time.sleep(delay)
+                _derive_everything()
+
+            _warm["thread"] = threading.Thread(target=run, name="warm-up", daemon=True)
+            _warm["thread"].start()
+    if wait:
+        _warm["thread"].join()
