@@ -66,7 +66,7 @@ OUTPUT_LABELS = {
     "softmax": "softmax (one neuron per class)",
     "linear": "linear (regression)",
 }
-LOSSES = ("squared_error", "cross_entropy")
+LOSS_CHOICES = ("squared_error", "cross_entropy")  # what the loss menu offers
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def output_choices(n_classes: int) -> tuple[str, ...]:
 
 
 def loss_choices(output: str) -> tuple[str, ...]:
-    return ("squared_error",) if output == "linear" else LOSSES
+    return ("squared_error",) if output == "linear" else LOSS_CHOICES
 
 
 def encoding_for(output: str, n_classes: int) -> str | None:

@@ -18,6 +18,9 @@ from nn_core import LSTM, RNN, DivergenceError, History, clip_by_norm, train_seq
 from nn_core.sequences import Recurrent, check_clip, check_xs, check_ys
 from nn_core.training import BLOW_UP, blew_up
 from page_model.numbers import fmt
+
+# The animation's pacing is the playground's (at most about a third of a core per student).
+from page_model.playground import TICK_BUDGET_S, tick_period  # noqa: F401  (the page reads it)
 from page_model.recurrent import (
     MAX_CLIP,
     MAX_CONTINUE,
@@ -32,7 +35,6 @@ from page_model.recurrent import (
 # ------------------------------------------------------------------ the sequence playground
 MAX_RUN_EPOCHS = 2000  # per run: Play stops here
 MAX_EPOCHS_PER_TICK = 10
-TICK_BUDGET_S = 0.05  # at most this much training per animation tick (both networks)
 TEST_SEED_OFFSET = 10_007  # the held-out sequences come from another seed
 MODELS = ("RNN", "LSTM")
 
@@ -68,14 +70,6 @@ def check_sequence_config(cfg: SequenceConfig) -> SequenceConfig:
     if not 0 <= cfg.seed <= MAX_SEED:
         raise ValueError(f"The seed must be a whole number from 0 to {MAX_SEED}.")
     return cfg
-
-
-def tick_period(render_s: float | None, shortest: float = 0.3, longest: float = 2.0) -> float:
-    """Seconds between animation frames: three times what a frame took (drawing plus a tick of
-    training), so one playing student keeps at most about a third of a core."""
-    if render_s is None or not math.isfinite(render_s) or render_s < 0:
-        return shortest
-    return min(longest, max(shortest, 3 * (render_s + TICK_BUDGET_S)))
 
 
 @dataclass
