@@ -134,6 +134,9 @@ def nav_links(page) -> list[dict]:
 
 def go_to(page, label: str) -> None:
     """Click the sidebar link whose text is `label`, as a person would, and wait."""
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if more.count() and "more" in more.first.inner_text().lower():
+        more.first.click()  # a long navigation hides its last pages behind "View more"
     links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
     link = links.filter(has=page.locator(f'span[label="{label}"]')).first
     href = link.get_attribute("href") or ""
