@@ -41,7 +41,7 @@ STATE = PageState("unroll", Unrolled, {
     "t": Int("time step", 1, MAX_STEPS), "j": Int("hidden unit", 1, MAX_UNITS),
 })
 
-header("Unrolled through time", "“To be continued… (RNN and LSTM)”",
+header("Unrolled through time", "“to be continued… (RNN and LSTM)”",
        "A recurrent network reads a sequence one step at a time and keeps a hidden state h_t "
        "between steps. Drawn out over time (unrolled) it is an ordinary feed-forward network "
        "with one layer per time step, where every layer uses the same weights W_x, W_h, b_h. "
