@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from nn_core.training import l2_strength, learning_rate
@@ -29,6 +31,7 @@ def update_rule(lr: float | None = None, l2: float = 0.0) -> sp.Expr:
     return sp.Add(w, sp.Mul(-1, step, grad, evaluate=False), evaluate=False)
 
 
+@lru_cache(maxsize=1024)  # printed again on every rerun with the same numbers
 def update_rule_latex(lr: float | None = None, l2: float = 0.0) -> str:
     """LaTeX of w ← the rule, in symbols (``lr=None``) or with the current η, λ."""
     return rf"{sp.latex(w)} \gets {sp.latex(update_rule(lr, l2), order='none')}"
@@ -54,6 +57,7 @@ def momentum_rule(lr: float | None = None, momentum: float | None = None, l2: fl
     return new_v, sp.Add(w, v, evaluate=False)
 
 
+@lru_cache(maxsize=1024)  # printed again on every rerun with the same numbers
 def momentum_rule_latex(lr: float | None = None, momentum: float | None = None,
                         l2: float = 0.0) -> str:
     new_v, new_w = momentum_rule(lr, momentum, l2)
@@ -72,5 +76,6 @@ def schedule_expr(name: str) -> sp.Expr:
     raise ValueError(f"Unknown schedule {name!r}.")
 
 
+@lru_cache(maxsize=1024)  # printed again on every rerun with the same numbers
 def schedule_latex(name: str) -> str:
     return rf"\eta_t = {sp.latex(schedule_expr(name))}"
