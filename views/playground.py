@@ -293,7 +293,10 @@ def _on_neuron_click():
     points = [p for p in (event.get("selection") or {}).get("points", [])
               if p.get("customdata") is not None]
     if points:
-        layer, i = (int(v) for v in points[-1]["customdata"][:2])
+        data = points[-1]["customdata"]
+        if isinstance(data, dict):  # a row of a NumPy array arrives as {"0": …, "1": …}
+            data = [data[k] for k in sorted(data, key=int)]
+        layer, i = (int(v) for v in data[:2])
         ss[K + "big"] = (layer, i)
 
 
@@ -666,7 +669,11 @@ def live():
 
 live()
 
+# Drawn on full reruns only, like the diagram below: Graphviz lays it out in the browser.
 with st.expander("The graph of one point", expanded=False):
+    if playing:
+        st.caption("Showing the weights when Play was pressed; the graph updates when you "
+                   "pause.")
     point_graph_panel(session)
 
 # Drawn on full reruns only (Play, Pause, Step, Reset, any setting): at the caps the diagram

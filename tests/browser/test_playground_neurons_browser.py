@@ -33,9 +33,9 @@ def test_neuron_pictures_point_graph_and_new_controls(page, app_url, screenshot_
     assert chart.locator("image").first.get_attribute("href").startswith("data:image/png")
     neurons = chart.locator(".scatterlayer .trace").last.locator(".point")
     assert neurons.count() == 2 + 4 + 3 + 1
-    _centre_click(page, neurons.nth(3))
+    _centre_click(page, neurons.nth(3))  # the neurons in order: 2 inputs, then layer 1's
     page.locator(".st-key-pg-boundary_view .gtitle").filter(
-        has_text=re.compile(r"^What (input|hidden layer|output neuron) .* computes$")).wait_for()
+        has_text=re.compile(r"^What hidden layer 1, neuron 2 computes$")).wait_for()
     # The graph of one point, laid out by Graphviz in the browser.
     page.get_by_text("The graph of one point").click()
     graph = page.locator('[data-testid="stGraphVizChart"] svg')
