@@ -264,10 +264,13 @@ def test_link_round_trip(cfg, hidden, data):
 
 
 @pytest.mark.parametrize("params, name", [
-    ({"lr": "abc"}, "lr"), ({"lr": "-1"}, "lr"), ({"n": "1e9"}, "n"), ({"ds": "mnist"}, "ds"),
-    ({"hidden": "4,99"}, "hidden"), ({"hidden": "1,1,1,1,1"}, "hidden"),
-    ({"act": "tanh,softmax"}, "act"), ({"feat": "x1,__import__"}, "feat"), ({"feat": ""}, "feat"),
-    ({"out": "linear"}, "out"), ({"seed": "-3"}, "seed"), ({"noise": "nan"}, "noise"),
+    ({"lr": "abc"}, "learning rate η (“abc”) was not a number"),
+    ({"lr": "-1"}, "was not between 1e−05 and 10"), ({"n": "1e9"}, "number of points"),
+    ({"ds": "mnist"}, "data set (“mnist”) was not one of"),
+    ({"hidden": "4,99"}, "neurons per hidden layer"), ({"hidden": "1,1,1,1,1"}, "hidden layer"),
+    ({"act": "tanh,softmax"}, "hidden activations"), ({"feat": "x1,__import__"}, "inputs"),
+    ({"feat": ""}, "inputs"), ({"out": "linear"}, "output layer (“linear”) was not one of"),
+    ({"seed": "-3"}, "seed"), ({"noise": "nan"}, "noise (“nan”) was not a number"),
     ({"ds": "custom"}, "own points"),
 ])
 def test_bad_link_values_fall_back_with_a_notice(params, name):

@@ -133,7 +133,8 @@ def test_changing_a_widget_updates_the_link():
 def test_bad_link_values_show_notices_and_defaults():
     at = run({"lr": "oops", "hidden": "99", "ds": "custom"})
     text = " ".join(w.value for w in at.warning)
-    assert "lr=" in text and "hidden=" in text and "own points" in text
+    assert "learning rate η (“oops”)" in text and "neurons per hidden layer" in text
+    assert "own points" in text
     assert session(at).cfg.lr == 0.3 and session(at).cfg.hidden == (4, 4)
 
 

@@ -213,6 +213,21 @@ def Local(label: str = "") -> Prop:
     return Prop(label, None)
 
 
+def link_notice(prop: Prop, text: str, why: str, shown) -> str:
+    """The plain-language notice for a link value ``text`` that ``prop`` refused."""
+    return f"The link's {prop.label} (“{echo(text)}”) {why}, so the page shows {prop.say(shown)}."
+
+
+def parse_link_value(prop: Prop, raw, default) -> tuple[Any, str | None]:
+    """(value, notice): a link value read by ``prop``; the default and a notice if it is bad."""
+    if raw is None:
+        return default, None
+    text = str(raw).strip()
+    limit = MAX_RAW_LENGTH * 16 if isinstance(prop, _Floats) else MAX_RAW_LENGTH
+    value, why = (None, "was too long") if len(text) > limit else prop.parse(text)
+    return (default, link_notice(prop, text, why, default)) if why else (value, None)
+
+
 # ------------------------------------------------------------------ number boxes
 def bounded(key: str, lo, hi, label: str, convert: Callable = float, default=None) -> dict:
     """Keyword arguments (``key``, ``on_change``) for an ``st.number_input`` with no bounds of
@@ -315,12 +330,9 @@ class PageState(Generic[T]):
                 raw = raw[-1] if raw else None
             if raw is None:
                 continue
-            prop, text = self.table[name], str(raw).strip()
-            value, why = (None, "was too long") if len(text) > MAX_RAW_LENGTH * 16 or (
-                not isinstance(prop, _Floats) and len(text) > MAX_RAW_LENGTH) else prop.parse(text)
-            if why:
-                notices.append(f"The link's {prop.label} (“{echo(text)}”) {why}, so the page "
-                               f"shows {prop.say(getattr(default, name))}.")
+            value, notice = parse_link_value(self.table[name], raw, getattr(default, name))
+            if notice:
+                notices.append(notice)
                 continue
             values[name] = value
             given.add(name)

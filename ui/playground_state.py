@@ -31,6 +31,7 @@ from page_model.playground import (
     MAX_STOP_LOSS,
     MIN_GAMMA,
     MIN_POINTS,
+    OUTPUT_LABELS,
     Config,
     TrainingSession,
     held_out,
@@ -45,7 +46,8 @@ from page_model.share import (
     encode_moment,
     encode_points,
 )
-from ui.params import format_value, parse_choice, parse_float, parse_int
+from ui.page_state import Choice, Float, Int, Prop, echo, parse_link_value
+from ui.params import format_value
 
 PREFIX = "pg."
 DEFAULT = Config()
@@ -58,6 +60,31 @@ LINK_NAMES = {
     "stop_loss": "stop_loss", "stop_epoch": "stop_epoch",
 }
 DATASET_CLASSES = {"regression": 0, "blobs3": 3}
+#: what each link value is called in a notice (the sidebar's words)
+LABELS = {
+    "ds": "data set", "n": "number of points", "noise": "noise", "test": "test fraction",
+    "feat": "inputs", "hidden": "neurons per hidden layer", "act": "hidden activations",
+    "out": "output layer", "loss": "loss", "lr": "learning rate η", "bs": "batch size",
+    "l2": "L2 strength λ", "seed": "seed", "sched": "learning-rate schedule", "gamma": "factor γ",
+    "every": "every T epochs", "k": "decay rate k", "mom": "momentum μ",
+    "stop_loss": "stop at loss", "stop_epoch": "stop at epoch",
+}
+
+
+def _read(prop: Prop, raw, default):
+    return parse_link_value(prop, raw, default)
+
+
+def parse_int(name, raw, default, lo, hi):
+    return _read(Int(LABELS.get(name, name), lo, hi), raw, default)
+
+
+def parse_float(name, raw, default, lo, hi):
+    return _read(Float(LABELS.get(name, name), lo, hi), raw, default)
+
+
+def parse_choice(name, raw, default, choices, labels=None):
+    return _read(Choice(LABELS.get(name, name), choices, labels), raw, default)
 
 
 def n_classes_of(dataset: str, custom_classes: int | None = None) -> int:
@@ -86,18 +113,17 @@ def _parse_list(name: str, raw: str | None, default: tuple, item, max_len: int,
     parts = [p for p in text.split(",") if p.strip()] if text else []
     why = None
     if len(text) > 120 or not min_len <= len(parts) <= max_len:
-        why = f"give {min_len} to {max_len} comma-separated values"
+        why = f"was not {min_len} to {max_len} values separated by commas"
     values = []
     for p in parts if why is None else []:
         value, notice = item(name, p)
         if notice:
-            why = f"{p.strip()[:12]!r} is not allowed"
+            why = f"had “{echo(p.strip(), 12)}”, which is not one of the choices"
             break
         values.append(value)
     if why:
-        shown = text if len(text) <= 24 else text[:21] + "…"
-        return default, (f"Link value {name}={shown!r} was not valid ({why}); using "
-                         f"{','.join(map(format_value, default)) or 'none'}.")
+        return default, (f"The link's {LABELS.get(name, name)} (“{echo(text)}”) {why}, so the "
+                         f"page shows {', '.join(map(format_value, default)) or 'none'}.")
     return tuple(values), None
 
 
@@ -146,7 +172,7 @@ def params_to_config(params: Mapping[str, str], custom_classes: int | None = Non
     k = n_classes_of(dataset, custom_classes)
     outs = output_choices(k)
     output = keep(parse_choice("out", raw("output"), d.output if d.output in outs else outs[0],
-                               outs))
+                               outs, OUTPUT_LABELS))
     losses = loss_choices(output)
     loss = keep(parse_choice("loss", raw("loss"), losses[0], losses))
     lr = keep(parse_float("lr", raw("lr"), d.lr, 1e-5, MAX_LR))
