@@ -141,3 +141,25 @@ def share_summary(labels: Sequence[str], shares: Sequence[float], what: str = "p
     k = int(np.argmax(np.abs(s)))
     return (f"{len(labels)} {what}s; the largest share is {labels[k]} with "
             f"{fmt_share(abs(s[k]))}.")
+
+
+def neuron_map_summary(sizes: Sequence[int], layers: Sequence[np.ndarray]) -> str:
+    """The neuron pictures: the layout, and the hidden neuron whose activation varies most."""
+    text = (f"Layers of {' → '.join(map(str, sizes))} neurons, each drawn as its activation "
+            "over the input plane.")
+    spread = [(float(np.ptp(np.nan_to_num(v[:, i]))), layer, i)
+              for layer, v in enumerate(layers[1:-1], start=1) for i in range(v.shape[1])]
+    if spread:
+        _, layer, i = max(spread)
+        col = layers[layer][:, i]
+        text += (f" Most varied hidden neuron: layer {layer}, neuron {i + 1} "
+                 f"({fmt(float(np.nanmin(col)))} to {fmt(float(np.nanmax(col)))}).")
+    return text
+
+
+def point_graph_summary(n_nodes: int, which: str, index: int, loss: float,
+                        steepest: str | None = None) -> str:
+    """The graph of one point: its size, the point's loss and the node pulled hardest."""
+    text = (f"Computation graph of {which} point {index + 1}: {n_nodes} nodes, each with its "
+            f"value and ∂E/∂·; the point's loss E = {fmt(loss)}.")
+    return text + (f" Largest |∂E/∂·| before the loss: {steepest}." if steepest else "")

@@ -91,3 +91,13 @@ def test_dot_labels_are_escaped_and_every_node_drawn():
         assert f'"{name}" [label=' in dot
     assert 'input x\\"1\\{ |' in dot  # the odd feature name stays text in its field
     assert dot.count("penwidth=3.5") == 1  # the chosen weight
+
+
+def test_text_alternatives_name_the_most_varied_neuron_and_the_loss():
+    from page_model.summaries import neuron_map_summary, point_graph_summary
+    layers = [np.zeros((4, 2)), np.array([[0, -1.0], [0, 2.0], [0.1, 0.0], [0, 0]]),
+              np.ones((4, 1))]
+    text = neuron_map_summary([2, 2, 1], layers)
+    assert text.startswith("Layers of 2 → 2 → 1 neurons")
+    assert "layer 1, neuron 2 (-1 to 2)" in text
+    assert "E = 0.5" in point_graph_summary(11, "train", 0, 0.5, "z₁⁽¹⁾ weighted sum")

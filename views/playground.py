@@ -58,6 +58,7 @@ from page_model.playground import (
     tick_period,
 )
 from page_model.point_graph import nearest_point, session_point, weight_paths
+from page_model.summaries import neuron_map_summary, point_graph_summary
 from ui.cached import chart, dataframe, net_numbers, shared_figure
 from ui.escape import plain
 from ui.lesson import next_page
@@ -336,7 +337,8 @@ def neuron_map_panel(sess, layers, res):
                         lambda: neuron_map(sess.net, layers, res,
                                            feature_labels(sess.cfg.features), selected=selected))
     st.plotly_chart(fig, key=K + "neuron_map", on_select=_on_neuron_click,
-                    selection_mode="points", config={"displayModeBar": False})
+                    selection_mode="points", config={"displayModeBar": False},
+                    alt=neuron_map_summary(sess.net.sizes, layers))
 
 
 # ------------------------------------------------------------------ the graph of one point
@@ -382,7 +384,12 @@ def point_graph_panel(sess):
     st.markdown(f"{which.capitalize()} point {i + 1}: (x₁, x₂) = ({raw[0]:.3g}, {raw[1]:.3g}), "
                 f"its loss E = {graph.loss:.4g}.")
     paths = weight_paths(graph, chosen) if chosen is not None else None
-    st.graphviz_chart(point_graph_dot(graph, inputs, paths, sess.net.activation_names))
+    inner = [n for n in graph.nodes.values() if n.kind != "loss"]
+    steep = max(inner, key=lambda n: abs(n.grad)) if inner else None
+    st.graphviz_chart(point_graph_dot(graph, inputs, paths, sess.net.activation_names),
+                      alt=point_graph_summary(
+                          graph.size, which, i, graph.loss,
+                          steep and node_title(steep.name, sess.net.n_layers, inputs)))
     if paths is not None:
         paths_table(paths, sess.net.n_layers, inputs)
 
