@@ -268,9 +268,15 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
                  seed: int) -> Level:
     # Warm-up: one student loads every page, so imports and caches are not counted per session.
     cookie_url = getattr(server, "cookie_url", None)  # a balancer in front (bench.replicas)
-    warm = Student(server.ws_url, random.Random(seed), 0.0, cookie_url=cookie_url)
-    await warm.run(1, time.monotonic() + 120)
-    await asyncio.sleep(1.0)
+    # Every replica (a balancer's, straight to each) loads every page once first.
+    for url in getattr(server, "warm_urls", [server.ws_url]):
+        await Student(url, random.Random(seed), 0.0).run(1, time.monotonic() + 120)
+    # … and finishes its background warm-up (app.py's): at most 60 s, until it idles.
+    for _ in range(120):
+        cpu = server.cpu_seconds()
+        await asyncio.sleep(0.5)
+        if server.cpu_seconds() - cpu < 0.05:
+            break
     base = server.rss_mb()
     peak = base
     cpu0 = server.cpu_seconds()

@@ -122,6 +122,11 @@ class Cluster:
         return f"ws://127.0.0.1:{self.port}/_stcore/stream"
 
     @property
+    def warm_urls(self) -> list[str]:
+        """Each replica's own websocket (bench.capacity warms every replica up)."""
+        return [f"ws://127.0.0.1:{r.port}/_stcore/stream" for r in self.replicas]
+
+    @property
     def cookie_url(self) -> str:
         return self.http_url + "/"
 
