@@ -22,14 +22,18 @@ How a check decides (``judge``, which runs inside the worker):
    counter-example at once, and "the negative" or "c times" the right answer is spotted.
 2. A proof: ``simplify(student − expected) == 0`` within ``timeout`` seconds of CPU; past it
    the verdict says "too complex to check".
-3. Hints from the chain-rule factors: the expected product with a factor dropped, a single
-   output path instead of the sum over the output neurons, σ′ written as 1 − y (the notes'
-   hidden-layer slip) or as −y(1 − y) (the notes' sign slip), the wrong sign, a constant factor.
+3. Hints from the answer notes (``derivations.answer_notes.NOTES``): each known misconception
+   is a tagged mutation of the right answer's chain-rule factors (σ′ dropped, σ for σ′,
+   1 − y or −y(1 − y) for σ′, the log-likelihood's sign, swapped weight indices, a missing
+   input factor, one output path instead of the sum, a wrong sign); the first mutation the
+   answer matches names the slip (``Verdict.note``) and gives its feedback.
+
+A number (``at``: the live value of each symbol) is judged by value: right within
+``NUMBER_REL_TOL``, and the answer notes' mutations evaluated at the same numbers name a slip.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +41,8 @@ from dataclasses import dataclass
 
 import sympy
 
+from . import answer_notes
+from .answer_notes import Chain, Context, Notation, chain_of, notation_of, scale_hint, sign_hint
 from .parser import AnswerParseError, parse_answer
 from .proof_pool import QUEUE_WAIT, OverBudget, cpu_budget, lane
 
@@ -82,6 +88,7 @@ class Verdict:
     counterexample: dict | None = None
     timed_out: bool = False
     status: str = "checked"
+    note: str | None = None  # the answer note's tag (derivations.answer_notes), if one fired
 
 
 @dataclass(frozen=True)
@@ -151,88 +158,8 @@ def _constant_ratio(student: list, expected: list) -> float | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------
-# Hints: variants of the right answer built from the chain-rule factors.
-
-
-def _sigma_prime_symbol(expr: sympy.Expr) -> sympy.Symbol | None:
-    """s when expr is s(1 − s) for a symbol s (σ′ written with the neuron's output)."""
-    for sym in sorted(expr.free_symbols, key=str):
-        if sympy.expand(expr - sym * (1 - sym)) == 0:
-            return sym
-    return None
-
-
 def _latex(expr) -> str:
     return sympy.latex(expr)
-
-
-def _variants(expected, factors, paths) -> list[tuple[sympy.Expr, str]]:
-    """(wrong expression, hint) pairs, most specific first."""
-    out: list[tuple[sympy.Expr, str]] = []
-    factor_list = list(factors or [])
-    # σ′ slips, in a factor or in the whole answer when it is σ′ itself.
-    slots = [(i, f) for i, (_, f) in enumerate(factor_list)] or [(None, expected)]
-    for i, fac in slots:
-        s = _sigma_prime_symbol(fac)
-        if s is None:
-            continue
-        rest = (sympy.Mul(*[f for j, (_, f) in enumerate(factor_list) if j != i])
-                if i is not None else sympy.Integer(1))
-        s_tex = _latex(s)
-        slip = (f"You wrote σ′ as $1 - {s_tex}$: the sigmoid's derivative is "
-                f"${s_tex}(1 - {s_tex})$ — the notes make this slip for the hidden layer.")
-        out.append((rest * (1 - s), slip))
-        out.append((-rest * (1 - s), slip + " The sign is wrong too (the notes' formula has "
-                                            "both slips)."))
-        if i is None:  # with several factors a minus sign could come from any of them
-            out.append((-s * (1 - s),
-                        f"Sign slip: the sigmoid's derivative is ${s_tex}(1 - {s_tex})$, with "
-                        f"no minus sign (the notes write $-\\hat{{y}}(1 - \\hat{{y}})$ by "
-                        "mistake)."))
-        out.append((rest * s,
-                    f"σ′ is ${s_tex}(1 - {s_tex})$: the factor $(1 - {s_tex})$ is missing."))
-    # One output path instead of the sum over the output neurons.
-    for k, path in enumerate(paths or [], start=1):
-        out.append((path,
-                    f"That is only the path through output neuron {k}: a hidden neuron feeds "
-                    "every output neuron, so the gradient sums the paths over all of them."))
-        out.append((-path, f"Only the path through output neuron {k}, and the sign is wrong: "
-                           "sum the paths over every output neuron."))
-    # Chain terms dropped (all subsets up to a size), with either sign.
-    n = len(factor_list)
-    if 0 < n <= _MAX_DROPPED_FACTORS:
-        for size in range(1, n):
-            for dropped in itertools.combinations(range(n), size):
-                kept = sympy.Mul(*[f for j, (_, f) in enumerate(factor_list) if j not in dropped])
-                names = ", ".join(f"${factor_list[j][0]}$" for j in dropped)
-                word = "chain term" if size == 1 else "chain terms"
-                out.append((kept, f"Missing the {word} {names}: multiply every factor of the "
-                                  "chain rule."))
-                out.append((-kept, f"Missing the {word} {names}, and the sign is wrong."))
-    return out
-
-
-def _sign_hint(expected: sympy.Expr, factors) -> str:
-    candidates = [f for _, f in factors or []] + [expected]
-    s = next((s for s in map(_sigma_prime_symbol, candidates) if s is not None), None)
-    if s is not None:
-        s_tex = _latex(s)
-        return (f"Wrong sign: check each factor — the sigmoid's derivative is "
-                f"${s_tex}(1 - {s_tex})$ with no minus sign (the notes' own slip is "
-                f"$-{s_tex}(1 - {s_tex})$), and $\\partial E/\\partial y = -(t - y) = y - t$.")
-    return ("Wrong sign: check each factor's sign — e.g. $\\partial E/\\partial y = -(t - y) = "
-            "y - t$ for $E = \\frac{1}{2}(t - y)^2$.")
-
-
-def _scale_hint(c: sympy.Expr) -> str:
-    if c in (2, sympy.Rational(1, 2), -2, -sympy.Rational(1, 2)):
-        return ("Off by a factor of 2: the ½ in $E = \\frac{1}{2}(t - y)^2$ cancels the 2 "
-                "from the power rule.")
-    return f"Off by a constant factor ${_latex(c)}$: check the numbers in each factor."
-
-
-# --------------------------------------------------------------------------------------------
 
 
 def _names(symbols: Mapping[str, sympy.Symbol]) -> dict[sympy.Symbol, str]:
@@ -264,6 +191,10 @@ def judge(
     positive: bool = True,
     timeout: float = 2.0,
     prove: Callable[[sympy.Expr, float], str] | None = None,
+    chain: Chain | None = None,
+    swaps: Mapping[sympy.Symbol, sympy.Symbol] | None = None,
+    notation: Notation | None = None,
+    at: Mapping[sympy.Symbol, float] | None = None,
 ) -> Verdict:
     """Compare a parsed answer with the right one, in this process; see ``Verdict``.
 
@@ -276,7 +207,11 @@ def judge(
     ``expected``. ``definitions`` (e.g. ``{y: 1/(1+exp(-z))}``) are substituted into both sides
     so an answer in z is accepted where the page writes y. ``positive``: the page's symbols are
     positive (sigmoid outputs, positive inputs) — both for the proof and the test points.
-    ``timeout`` is the time limit in seconds for the proof.
+    ``timeout`` is the time limit in seconds for the proof. ``chain`` (an
+    ``answer_notes.Chain``) gives the factors with their kinds and paths, so the answer notes
+    can rewrite a factor in every path; ``swaps`` maps each weight to the one with its indices
+    swapped; ``notation`` names the page's output and target (read from the symbols if None).
+    ``at``: judge a number, the value of ``expected`` at these symbol values.
     """
     if not isinstance(student_expr, sympy.Expr) or not isinstance(expected, sympy.Expr):
         raise ValueError("check_answer needs SymPy expressions (parse the text with "
@@ -289,6 +224,11 @@ def judge(
         raise ValueError(f"the answer uses symbols the page does not list: {listed}")
     preview = _latex(student_expr)
     names = _names(symbols)
+    the_chain = chain_of(expected, factors, chain)
+    context = Context(expected, the_chain, list(paths or []), dict(swaps or {}),
+                      notation or notation_of(symbols, the_chain))
+    if at is not None:
+        return _judge_number(student_expr, expected, context, at, preview)
 
     student = _substitute(student_expr, definitions)
     target = _substitute(expected, definitions)
@@ -347,16 +287,18 @@ def judge(
             relation = "negated" if guess == -1 else "scaled"
 
     # Hints: which variant of the right answer did the student write?
-    variant_list = [(_substitute(v, definitions), h) for v, h in _variants(expected, factors,
-                                                                              paths)]
-    for variant, text in variant_list:
+    note = None
+    for tag, variant, text in answer_notes.wrong_answers(context):
+        variant = _substitute(variant, definitions)
+        if variant.free_symbols - set(syms):
+            continue  # a swapped weight the page does not list: the student cannot type it
         if _all_close(s_vals, _values(variant, syms, points)):
-            hint = text
+            hint, note = text, tag
             break
     if hint is None and relation == "negated":
-        hint = _sign_hint(expected, factors)
+        hint, note = sign_hint(context), "wrong_sign"
     if hint is None and relation == "scaled":
-        hint = _scale_hint(c)
+        hint = scale_hint(c, context.notation)
 
     if relation == "negated":
         message = "Not quite: your answer is the negative of the right one."
@@ -369,7 +311,50 @@ def judge(
         message += (f" For example at {at}: yours gives {counterexample['student']:.4g}, "
                     f"the right answer gives {counterexample['expected']:.4g}.")
     return verdict(equivalent=False, relation=relation, factor=c, counterexample=counterexample,
-                   hint=hint, message=message)
+                   hint=hint, message=message, note=note)
+
+
+NUMBER_REL_TOL = 1e-3  # a number is right to 3 significant digits
+
+
+def _number_close(a: float, b: float) -> bool:
+    return abs(a - b) <= NUMBER_REL_TOL * max(abs(b), 1e-12)
+
+
+def _at(expr: sympy.Expr, at: Mapping[sympy.Symbol, float]) -> float | None:
+    syms = sorted(expr.free_symbols, key=str)
+    if set(syms) - set(at):
+        return None
+    return _values(expr, syms, [{s: at[s] for s in syms}])[0]
+
+
+def _judge_number(student_expr, expected, context: Context, at, preview) -> Verdict:
+    def verdict(**kwargs) -> Verdict:
+        return Verdict(preview_latex=preview, **kwargs)
+
+    target = _at(expected, at)
+    if student_expr.free_symbols:
+        return verdict(equivalent=False, relation="unknown", status="unreadable",
+                       message="Type a number here (e.g. 0.0123), not a formula.")
+    value = _values(student_expr, [], [{}])[0]
+    if value is None or target is None:
+        return verdict(equivalent=False, relation="unknown",
+                       message="This number cannot be computed; type a plain number.")
+    if _number_close(value, target):
+        return verdict(equivalent=True, relation="equal",
+                       message=f"Correct: {value:.6g} agrees with {target:.6g} to 3 "
+                               "significant digits.")
+    for tag, variant, text in answer_notes.wrong_answers(context):
+        wrong = _at(variant, at)
+        if wrong is not None and _number_close(value, wrong) and not _number_close(wrong,
+                                                                                  target):
+            return verdict(equivalent=False, relation="different", hint=text, note=tag,
+                           message=f"Not quite: {value:.6g} is not the number this formula "
+                                   "gives at this page's numbers.")
+    return verdict(equivalent=False, relation="different",
+                   message=f"Not quite: {value:.6g} is not the number this formula gives at "
+                           "this page's numbers (to 3 significant digits). Multiply the "
+                           "factors' numbers above, path by path.")
 
 
 

@@ -8,7 +8,10 @@ parser. Only these are accepted:
   digits and magnitude between ``1/MAX_NUMBER`` and ``MAX_NUMBER``);
 - the page's symbols (the ``symbols`` mapping), plus the constants ``e`` and ``pi``/``π`` when
   the page does not use those names itself;
-- ``+ - * / ^ **``, the unicode ``− · × ÷ ⋅``, the superscripts ``² ³``, and brackets ``( ) [ ]``;
+- ``+ - * / ^ **``, the unicode ``− · × ÷ ⋅`` (and the look-alikes in ``_UNICODE_OPS``),
+  superscript powers ``² ³ ⁻¹ ¹⁰``, and brackets ``( ) [ ]``;
+- look-alike letters (``LOOK_ALIKES``): ``ŷ₁`` is ``yhat1``, ``η`` is ``eta``, ``y₁`` is
+  ``y1``, a combining accent composes first;
 - the functions in ``FUNCTIONS`` (one argument, in brackets): exp, log/ln, sqrt, sin, cos, tan,
   tanh, sigma/σ/sigmoid (the logistic function, expanded to 1/(1 + exp(−x))), abs.
 
@@ -27,6 +30,7 @@ Anything else raises ``AnswerParseError`` (a ValueError) whose message shows whe
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -98,16 +102,36 @@ FUNCTIONS: dict[str, object] = {
 
 _CONSTANTS = {"e": sympy.E, "pi": sympy.pi, "π": sympy.pi}
 
-# One-to-one character replacements, so positions in the text stay right.
+# One-to-one character replacements, so positions in the text stay right: the operators a
+# keyboard, a phone or a copy from a PDF produces in place of the ASCII ones.
 _UNICODE_OPS = {
     "−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "÷": "/",
     "（": "(", "）": ")",
+    "‐": "-", "‑": "-", "‒": "-", "—": "-", "﹣": "-", "－": "-", "＋": "+",
+    "∙": "*", "•": "*", "✕": "*", "⨯": "*", "＊": "*", "／": "/", "∕": "/", "ˆ": "^",
 }
-_SUPERSCRIPTS = {"²": 2, "³": 3}
+_SUPERSCRIPTS = {"⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8,
+                 "⁹": 9}
+_SUPERSCRIPT_MINUS = "⁻"
+
+# Letters a keyboard produces for the page's names, read as the ASCII spelling the legend
+# gives: ŷ (and ȳ, ỹ: the accents a keyboard offers near it) is yhat, subscript digits are
+# digits, Greek letters are their names. Applied to a name only when it is not known as typed.
+LOOK_ALIKES = {
+    "ŷ": "yhat", "ȳ": "yhat", "ỹ": "yhat", "Ŷ": "yhat",
+    "σ": "sigma", "ς": "sigma", "π": "pi", "η": "eta", "δ": "delta", "θ": "theta",
+    "α": "alpha", "β": "beta", "γ": "gamma", "λ": "lambda", "μ": "mu", "ε": "epsilon",
+    "ϵ": "epsilon", "ω": "omega", "τ": "tau", "φ": "phi", "ϕ": "phi", "ρ": "rho",
+    **{chr(0x2080 + d): str(d) for d in range(10)},  # ₀ … ₉
+    "ₕ": "h", "ₓ": "x", "ᵢ": "i", "ⱼ": "j", "ₖ": "k", "ₙ": "n", "ₒ": "o", "ₜ": "t",
+    "ʸ": "y",
+}
 
 _NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # ASCII letters, digits, _ and Greek letters (σ, η, δ …); nothing else can start a name.
-_NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
+_NAME = re.compile(r"[A-Za-z_\u0370-\u03ff\u00c0-\u024f\u1e00-\u1eff]"
+                   r"[A-Za-z0-9_\u0370-\u03ff\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f"
+                   r"\u2080-\u209c\u1d62\u2c7c]*")
 
 
 @dataclass(frozen=True)
@@ -126,9 +150,12 @@ def _tokenize(text: str) -> list[_Token]:
         if ch.isspace():
             i += 1
             continue
-        if ch in _SUPERSCRIPTS:
-            tokens.append(_Token("sup", ch, i))
-            i += 1
+        if ch in _SUPERSCRIPTS or ch == _SUPERSCRIPT_MINUS:
+            end = i + 1
+            while end < n and text[end] in _SUPERSCRIPTS:
+                end += 1
+            tokens.append(_Token("sup", text[i:end], i))
+            i = end
             continue
         if ch in "0123456789" or (ch == "." and i + 1 < n and text[i + 1] in "0123456789"):
             m = _NUMBER.match(text, i)
@@ -400,7 +427,13 @@ class _Parser:
         tok = self.tok
         if tok.kind == "sup":
             self.take()
-            return self.make_power(base, sympy.Integer(_SUPERSCRIPTS[tok.text]), tok.pos)
+            digits = tok.text.lstrip(_SUPERSCRIPT_MINUS)
+            if not digits or len(tok.text) - len(digits) > 1:
+                raise self.error(f"A superscript minus needs digits after it (position "
+                                 f"{tok.pos + 1}), e.g. y⁻¹", tok.pos)
+            value = int("".join(str(_SUPERSCRIPTS[c]) for c in digits))
+            exponent = -value if tok.text[0] == _SUPERSCRIPT_MINUS else value
+            return self.make_power(base, sympy.Integer(exponent), tok.pos)
         if tok.kind == "op" and tok.text == "^":
             self.take()
             self.enter(tok.pos)
@@ -531,16 +564,30 @@ class _Parser:
             return None
 
         parts = split(0)
+        if parts is None and word != _plain_name(word):
+            # ŷ₁, η, y with a combining accent: the same name in the legend's spelling
+            # (the positions below then count in that spelling, clamped to the name).
+            word = _plain_name(word)
+            failed.clear()
+            parts = split(0)
         if parts is None:
+            word = tok.text
             listed = ", ".join(self.page_names) or "(none)"
             raise self.error(f"Unknown name '{word}' at position {tok.pos + 1} — the symbols "
                              f"on this page are: {listed}", tok.pos)
         pieces = []
         offset = tok.pos
         for part in parts:
-            pieces.append((part, offset))
+            pieces.append((part, min(offset, tok.pos + len(tok.text) - 1)))
             offset += len(part)
         return pieces
+
+
+def _plain_name(word: str) -> str:
+    """``word`` in the ASCII spelling of ``LOOK_ALIKES`` (after composing accents: y + U+0302
+    is ŷ)."""
+    composed = unicodedata.normalize("NFC", word)
+    return "".join(LOOK_ALIKES.get(ch, ch) for ch in composed)
 
 
 def parse_answer(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
