@@ -1,6 +1,9 @@
 """The recurrent-network pages in AppTest: every number shown is nn_core's, every sentence the
 page_model function's for those numbers, and the link reopens the same view."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from app_helpers import has_latex, notices, page, table
@@ -27,6 +30,23 @@ def markdown(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+_NOTES = Path("/work/shared/notes/neural-network.md")  # where the GUIDE says the notes are
+if not _NOTES.exists():
+    _NOTES = Path(__file__).resolve().parents[2] / "shared" / "notes" / "neural-network.md"
+
+
+def assert_quotes_verbatim(at) -> None:
+    """Every quote of the notes on the page (and in its “In the notes” line) is in the notes."""
+    notes = " ".join(_NOTES.read_text().split())
+    quoted = [m.value.split(":*", 1)[1] for m in at.markdown
+              if m.value.startswith(("> *The notes write:*", "> *A comment under the notes:*"))]
+    quoted += [q for c in at.caption if c.value.startswith("In the notes:")
+               for q in re.findall(r"“([^”]+)”", c.value)]
+    assert quoted
+    for q in quoted:
+        assert " ".join(q.split()) in notes, q
+
+
 # ------------------------------------------------------------------ unrolled through time
 def test_unrolled_numbers_are_the_rnn_forward_pass_step_by_step():
     at = page("rnn_unrolled")
@@ -38,6 +58,7 @@ def test_unrolled_numbers_are_the_rnn_forward_pass_step_by_step():
     # the unrolled formula of h_2: the step formula with h_1's own put in
     assert has_latex(at, r"h_{2} = \tanh{\left(b_{h} + w_{h h} \tanh{\left(b_{h} + w_{x h} x_{1}")
     assert "partly right" in at.expander[0].label
+    assert_quotes_verbatim(at)
     t = table(at)
     assert t["input x_t"] == pytest.approx(xs[0, 0])
     assert t["h_(t−1), unit 1"] == 0.0  # h_0 = 0
@@ -73,6 +94,7 @@ def test_gradient_page_curves_and_sentences_are_nn_cores():
         kinds.add(decay_kind(f.norms))
         assert table(at)[f"RNN, w_h = {w:g}: |∂h_T/∂h_1|"] == pytest.approx(f.norms[-1])
     assert kinds == {"vanishes", "stays", "explodes"}  # the defaults show all three
+    assert_quotes_verbatim(at)
     assert decay_sentence(cell.norms, "LSTM cell path, b_f = 3") in text
     step = clipping_step(1.5, 12, 0.02, 0, 1.0)
     assert clip_sentence(step.norm, 1.0) in text
@@ -132,6 +154,7 @@ def test_lstm_page_derives_each_gate_and_checks_the_worked_example_with_sympy():
     path = np.prod(run.gates["f"][1:, 0])
     assert f"∂c_T/∂c_1 = {fmt(path)} over 3 steps; ✓ equals" in markdown(at)
     assert "partly right" in at.expander[0].label
+    assert_quotes_verbatim(at)
     at.toggle(key="lstm#golden_sympy").set_value(True).run()
     grads = at.dataframe[-1].value
     assert len(grads) == 16 and set(grads["agrees"]) == {"✓"}
@@ -146,6 +169,7 @@ def _metrics(at):
 def test_playground_steps_train_both_networks_as_the_session_does():
     at = page("sequence_playground", {"T": "6", "n": "8", "hidden": "3"})
     assert "press Play" in markdown(at)
+    assert_quotes_verbatim(at)
     for _ in range(2):
         at.button(key="sq.step").click().run()
     assert not at.exception

@@ -31,6 +31,7 @@ from page_model.recurrent import (
     make_task,
 )
 from page_model.verdicts import factor_check
+from ui.cached import chart
 from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
 from ui.layout import columns, header, notes_quote, numbers_table
@@ -95,10 +96,11 @@ cell = LSTM.init(1, int(units), seed=int(seed), forget_bias=float(forget_bias))
 xs = make_task(source, 1, int(T), k=1, seed=int(seed)).xs[0]
 run = cell.forward(xs)
 
-st.plotly_chart(unrolled_diagram(xs, run.h, cs=run.c, step=t,
-                                 weight_names={"x": "W", "h": "U", "c": "× f"},
-                                 title=f"The cell unrolled over {T} steps: step {t} highlighted"),
-                key="lstm_diagram")
+# The figures depend on the settings alone (seeded weights and inputs): replayed from the cache.
+shown = (int(units), int(seed), float(forget_bias), source, int(T), t, j)
+chart("lstm_diagram", shown, lambda: unrolled_diagram(
+    xs, run.h, cs=run.c, step=t, weight_names={"x": "W", "h": "U", "c": "× f"},
+    title=f"The cell unrolled over {T} steps: step {t} highlighted"))
 st.caption("The cell state runs along the top: from one step to the next it is only multiplied "
            "by the forget gate and added to. The outputs h feed every gate of the next step "
            "through U.")
@@ -137,11 +139,10 @@ with n_col:
                    ("cell state c_t", float(run.c[t - 1, j - 1])),
                    ("output h_t", float(run.h[t - 1, j - 1]))])
 with c_col:
-    st.plotly_chart(gates_chart(run.gates, j - 1, mark_step=t), key="lstm_gates")
-    st.plotly_chart(over_time({f"cell state c, unit {j}": run.c[:, j - 1],
-                               f"output h, unit {j}": run.h[:, j - 1]},
-                              title="Cell state and output over time", mark_step=t),
-                    key="lstm_state")
+    chart("lstm_gates", shown, lambda: gates_chart(run.gates, j - 1, mark_step=t))
+    chart("lstm_state", shown, lambda: over_time(
+        {f"cell state c, unit {j}": run.c[:, j - 1], f"output h, unit {j}": run.h[:, j - 1]},
+        title="Cell state and output over time", mark_step=t))
     st.markdown(forget_sentence(run.gates["f"]))
 
 st.subheader(f"Each gate's derivative at step {t}, derived")

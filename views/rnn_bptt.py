@@ -22,6 +22,7 @@ from page_model.recurrent import (
     path_sentence,
 )
 from page_model.verdicts import factor_check, loss_change
+from ui.cached import chart
 from ui.compute import rnn_step
 from ui.escape import plain
 from ui.layout import columns, header, notes_quote, numbers_table
@@ -119,6 +120,7 @@ else:
     st.caption(f"The whole chain has {n_paths} paths: too long to print in one line; walk them "
                "below.")
 run = rnn.forward(xs)
+shown = (int(T), int(units), act, int(seed), source)  # what the figures are drawn from
 f_col, n_col, c_col = columns()
 if stage < n_paths:
     path = step.paths[stage]
@@ -138,9 +140,8 @@ if stage < n_paths:
         numbers_table([(f"factor {n + 1}", t.value) for n, t in enumerate(terms)]
                       + [("path product", path.product)])
     with c_col:
-        st.plotly_chart(unrolled_diagram(xs, run.h, run.y, step=path.t,
-                                         title=f"E_{path.t} is the error of step {path.t}"),
-                        key="bptt_diagram")
+        chart("bptt_diagram", (*shown, path.t), lambda: unrolled_diagram(
+            xs, run.h, run.y, step=path.t, title=f"E_{path.t} is the error of step {path.t}"))
 elif stage == n_paths:
     use = step.by_use_step
     with f_col:
@@ -160,10 +161,9 @@ elif stage == n_paths:
                        + factor_check(c.value, c.check, "input", c.check_source).text)
         st.markdown(contribution_sentence([c.value for c in use]))
     with c_col:
-        st.plotly_chart(contributions_chart([c.value for c in use],
-                                            [c.magnitude_share for c in use],
-                                            title="Each step's term of ∂E/∂w"),
-                        key="bptt_terms")
+        chart("bptt_terms", (*shown, param, i, j), lambda: contributions_chart(
+            [c.value for c in use], [c.magnitude_share for c in use],
+            title="Each step's term of ∂E/∂w"))
         st.markdown("Grouped instead by the error E_t each path starts from:")
         numbers_table([(f"from E_{c.t}", c.value) for c in step.by_error_step])
 else:
@@ -189,8 +189,8 @@ else:
         {True: st.success, False: st.error, None: st.info}[check.ok](check.text)
         st.markdown(f"One step on this weight alone: {loss_change(step.old_loss, step.new_loss)}.")
     with c_col:
-        st.plotly_chart(unrolled_diagram(xs, run.h, run.y, title="The sequence"),
-                        key="bptt_diagram")
+        chart("bptt_diagram", shown, lambda: unrolled_diagram(xs, run.h, run.y,
+                                                              title="The sequence"))
 
 next_page("views/rnn_bptt.py")
 s.finish()

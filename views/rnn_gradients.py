@@ -21,6 +21,7 @@ from page_model.recurrent import (
     rnn_flows,
 )
 from page_model.verdicts import loss_change
+from ui.cached import chart
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, PageState
@@ -110,8 +111,10 @@ with n_col:
     numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
                     float(norms[-1])) for label, norms in curves.items()])
 with c_col:
-    st.plotly_chart(gradient_decay_chart(curves, title=f"How far back the gradient reaches "
-                                         f"(T = {T})"), key="grads_decay")
+    chart("grads_decay", (tuple(sorted(w_h)), int(T), float(amplitude), float(forget_bias),
+                          int(seed)),
+          lambda: gradient_decay_chart(curves, title=f"How far back the gradient reaches "
+                                       f"(T = {T})"))
 
 st.subheader("Gradient clipping")
 step = clipping_step(float(clip_w), int(T), float(amplitude), int(seed),

@@ -11,6 +11,7 @@ from derivations.recurrent import RNN_ACTIVATIONS as SYMBOLIC_ACTIVATIONS
 from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
 from nn_core import HIDDEN_ACTIVATIONS, RNN
 from page_model.recurrent import TASK_LABELS, TASKS, make_task
+from ui.cached import chart
 from ui.claims_box import claim_box
 from ui.compute import recurrent_claims, unrolled_formulas
 from ui.layout import columns, header, notes_quote, numbers_table
@@ -76,9 +77,10 @@ rnn = RNN.init(1, n_h, 1, seed=int(seed), activation=act)
 xs = make_task(source, 1, T, k=1, seed=int(seed)).xs[0]
 run = rnn.forward(xs)
 
-st.plotly_chart(unrolled_diagram(xs, run.h, run.y, step=t,
-                                 title=f"Unrolled over {T} steps: step {t} highlighted"),
-                key="unroll_diagram")
+# The figures depend on the settings alone (seeded weights and inputs): replayed from the cache.
+shown = (n_h, act, int(seed), source, int(T), t)
+chart("unroll_diagram", shown, lambda: unrolled_diagram(
+    xs, run.h, run.y, step=t, title=f"Unrolled over {T} steps: step {t} highlighted"))
 st.caption("Every step's arrows carry the same W_x (input → hidden), W_h (hidden → next hidden) "
            "and W_y (hidden → output); only the numbers flowing through them change.")
 
@@ -106,7 +108,7 @@ with n_col:
                    (f"h_t, unit {j}", float(run.h[t - 1, j - 1])),
                    ("output ŷ_t", float(run.y[t - 1, 0]))])
 with c_col:
-    st.plotly_chart(hidden_state_chart(run.h, mark_step=t), key="unroll_hidden")
+    chart("unroll_hidden", shown, lambda: hidden_state_chart(run.h, mark_step=t))
 
 with st.expander("The whole unrolled network as one formula (SymPy)"):
     if act in SYMBOLIC_ACTIVATIONS:
