@@ -36,6 +36,7 @@ from page_model.sequence_playground import (
     SequenceSession,
     tick_period,
 )
+from page_model.summaries import loss_summary
 from ui.escape import plain
 from ui.layout import header
 from ui.lesson import next_page
@@ -176,6 +177,7 @@ def live():
             x = [0, *h.epoch] if len(h.epoch) + 1 > len(x) else x
         st.plotly_chart(loss_curves(series, title="Loss E = Σ_t ½(ŷ_t − y_t)², mean per "
                                     "sequence", log_y=True, x=x), key="sq.loss_chart")
+        st.caption(loss_summary(series))
     examples = {name: run.example(name, shown - 1) for name in MODELS}
     with right:
         ex = examples["RNN"]
