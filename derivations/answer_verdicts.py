@@ -471,10 +471,8 @@ def _start(answer, expected, kwargs: dict, session: str) -> PendingVerdict:
     timeout = kwargs.get("timeout", 2.0)
     # Two proofs at most (the answer, then "c times the answer") and the screen.
     budget = 2 * timeout + _SCREEN_BUDGET
-    wall = 1.5 * budget + 3.0
-    future = lane("check").submit(session, "check", answer, expected, kwargs, budget=budget,
-                                  wall_limit=wall)
-    return PendingVerdict(future, wall)
+    future = lane("check").submit(session, "check", answer, expected, kwargs, budget=budget)
+    return PendingVerdict(future, future.ticket.wall_limit)
 
 
 def _check_arguments(expected, symbols, timeout) -> None:

@@ -5,9 +5,11 @@ sends the job to a worker process and waits (without holding the interpreter loc
 server has many students and two cores, so:
 
 - **Hard limits.** Each job has a CPU budget. The worker enforces it with a CPU-time timer
-  (``ITIMER_PROF``, raised in the worker's main thread), the kernel enforces it with
-  ``RLIMIT_CPU`` (SIGXCPU/SIGKILL even inside a long C call), and the parent kills the worker
-  when the job's wall-clock limit passes. A killed or timed-out worker is replaced.
+  (``ITIMER_PROF``, raised in the worker's main thread: the job answers "timeout" and the
+  worker lives on), the parent kills the worker once the job has used a second more CPU
+  (read from /proc: inside a long C call no signal handler runs), the kernel kills it a
+  little later still (``RLIMIT_CPU``), and a generous wall-clock limit catches the rest. A
+  killed worker is replaced.
 - **Fair share.** Each session has at most one job in flight per lane (a second gets
   ``"in_flight"``: "still checking your last answer"). Waiting jobs are served in order of their
   session's recent CPU use (halving every ``USAGE_HALF_LIFE`` seconds), so a student sending one
@@ -67,6 +69,7 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 _LIFELINE_ENV = "ANSWER_WORKER_LIFELINE_FD"
 _PARENT_ENV = "ANSWER_WORKER_PARENT_PID"
 _PR_SET_PDEATHSIG = 1
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class OverBudget(Exception):
@@ -74,12 +77,9 @@ class OverBudget(Exception):
 
 
 _deadlines: list[float] = []  # CPU-time deadlines of the budgets in force, innermost last
-_spent_budget = False  # a budget ran out during the current job (the worker is replaced)
 
 
 def _over(_signum, _frame):
-    global _spent_budget
-    _spent_budget = True
     raise OverBudget
 
 
@@ -159,24 +159,23 @@ def _serve(reader: Connection, writer: Connection) -> None:
             return
         if not data:  # b"": stop
             return
-        global _spent_budget
-        _spent_budget = False
         try:
-            kind, args, kwargs, budget = pickle.loads(data)
+            kind, budget, job = pickle.loads(data)
             if kind not in functions:
                 module, name = JOBS[kind].split(":")
                 functions[kind] = getattr(importlib.import_module(module), name)
             _limit_cpu(budget)
             with cpu_budget(budget):
+                args, kwargs = pickle.loads(job)  # unpickling SymPy objects evaluates them
                 reply = ("ok", functions[kind](*args, **kwargs))
         except OverBudget:
             reply = ("timeout", None)
         except Exception as exc:  # any SymPy failure is reported, the worker lives on
             reply = ("failed", f"{type(exc).__name__}: {exc}")
         try:
-            message = pickle.dumps((*reply, _spent_budget))
+            message = pickle.dumps(reply)
         except Exception:
-            message = pickle.dumps(("failed", "the result could not be sent", _spent_budget))
+            message = pickle.dumps(("failed", "the result could not be sent"))
         writer.send_bytes(message)
 
 
@@ -229,13 +228,31 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def run(self, payload: bytes, wall_limit: float) -> tuple[str, object, bool]:
-        """(status, result, whether the worker should be replaced)."""
+    def cpu_seconds(self) -> float | None:
+        """The worker's CPU time so far (Linux /proc), None where it cannot be read."""
         try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def run(self, payload: bytes, cpu_limit: float, wall_limit: float
+            ) -> tuple[str, object, bool]:
+        """(status, result, whether the worker was killed). Killed when the job uses more
+        than ``cpu_limit`` seconds of CPU (a busy server slows a job down, it does not make it
+        use more CPU) or runs ``wall_limit`` seconds."""
+        try:
+            start_cpu, start = self.cpu_seconds(), time.monotonic()
             self.writer.send_bytes(payload)
-            if not self.reader.poll(wall_limit):
-                return "timeout", None, True
-            return pickle.loads(self.reader.recv_bytes())
+            while not self.reader.poll(0.2):
+                cpu = self.cpu_seconds()
+                used = cpu - start_cpu if cpu is not None and start_cpu is not None else None
+                if (used is not None and used > cpu_limit) or (
+                        time.monotonic() - start > wall_limit):
+                    return "timeout", None, True
+            status, result = pickle.loads(self.reader.recv_bytes())
+            return status, result, False
         except (EOFError, OSError, pickle.UnpicklingError):
             return "error", None, True  # the worker died (e.g. the kernel's CPU limit)
 
@@ -256,6 +273,7 @@ class _Ticket:
     session: str
     seq: int
     payload: bytes
+    cpu_limit: float
     wall_limit: float
     future: Future = field(default_factory=Future)
     queued: float = field(default_factory=time.monotonic)
@@ -302,14 +320,16 @@ class Lane:
     def submit(self, session: str, kind: str, *args, budget: float, wall_limit: float | None = None,
                **kwargs) -> Future:
         """Queue ``JOBS[kind](*args, **kwargs)`` with a CPU ``budget`` (seconds)."""
-        payload = pickle.dumps((kind, args, kwargs, budget))
-        wall = wall_limit if wall_limit is not None else 1.5 * budget + 2.0
+        payload = pickle.dumps((kind, budget, pickle.dumps((args, kwargs))))
+        # The worker stops itself at ``budget``; the parent kills it a second later (CPU),
+        # or when even a crowded server should have finished (wall).
+        wall = wall_limit if wall_limit is not None else 10 * budget + 30.0
         with self._cond:
             if session in self._in_flight:
                 done: Future = Future()
                 done.set_result(("in_flight", None))
                 return done
-            ticket = _Ticket(session, next(self._seq), payload, wall)
+            ticket = _Ticket(session, next(self._seq), payload, budget + 1.0, wall)
             self._in_flight[session] = ticket
             self._waiting.append(ticket)
             self._start_threads()
@@ -386,9 +406,10 @@ class Lane:
                 self._workers[slot] = None
                 return "error", None
             self._workers[slot] = worker
-        status, result, spent = worker.run(ticket.payload, ticket.wall_limit)
-        if spent:
-            # Over a limit or dead: replace it (a huge SymPy cache goes with it).
+        status, result, killed = worker.run(ticket.payload, ticket.cpu_limit,
+                                            ticket.wall_limit)
+        if killed:
+            # Over its limit or dead: replace it.
             self.last_killed_pid = worker.pid
             worker.kill()
             self._workers[slot] = None

@@ -226,28 +226,26 @@ def _pid_alive(pid: int) -> bool:
 
 
 @pytest.mark.timeout(300)  # a hang guard; the check itself stops after its 2 s limit
-def test_slow_simplify_times_out_and_the_worker_is_killed():
+def test_slow_simplify_times_out_and_the_worker_goes_on():
     x, u, v, s = sympy.symbols("x u v s")
     syms = {"x": x, "u": u, "v": v, "s": s}
     # simplify of this (equal, real) pair runs for well over a minute.
     slow = sympy.tanh(x + u) ** 5 * sympy.exp(x - v) * (x + v) ** 6 / (1 + sympy.exp(-x - s)) ** 4
     expanded = sympy.expand(slow.rewrite(sympy.exp))
     assert check_answer(x, x, symbols=syms).equivalent  # a warm worker
+    pids = proof_pool.lane("check").worker_pids()
     verdict = check_answer(slow, expanded, symbols=syms, timeout=2.0)
     assert verdict.timed_out and verdict.relation == "unknown" and not verdict.equivalent
     assert "too complex" in verdict.message.lower()
-    pid = proof_pool.lane("check").last_killed_pid
-    assert pid is not None and not _pid_alive(pid)
-    assert pid not in proof_pool.lane("check").worker_pids()
-    # The next check starts a fresh worker and works.
+    # The worker stopped the proof at its CPU limit and answers the next check.
     assert check("y(1-y)", dy_dz).equivalent
+    assert set(proof_pool.lane("check").worker_pids()) & set(pids)
 
 
 def test_tiny_time_limit_times_out():
     text = "(y1-t1)y1(1-y1)w_h11z1 yh11(1-yh11)x1 + (y2-t2)y2(1-y2)w_h11z2 yh11(1-yh11)x1"
     verdict = check(text, HIDDEN_GRADIENT, NET, timeout=0.001)
     assert verdict.timed_out and not verdict.equivalent
-    assert not _pid_alive(proof_pool.lane("check").last_killed_pid)
 
 
 def test_checks_run_from_another_thread():

@@ -82,9 +82,33 @@ def test_one_job_in_flight_per_session_and_others_still_served(make_lane):
     assert quick.result(60) == ("ok", "zero")
     assert not slow.done()  # b did not wait for a
     status, _ = slow.result(60)
-    assert status == "timeout"  # past its CPU budget: stopped, worker replaced
-    assert lane.last_killed_pid is not None and not _running(lane.last_killed_pid)
+    assert status == "timeout"  # past its CPU budget: stopped by the worker itself …
     assert lane.submit("a", "prove", x - x, budget=4.0).result(60) == ("ok", "zero")
+    assert lane.last_killed_pid is None  # … which lives on
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_that_ignores_its_own_limit_is_killed_at_the_cpu_limit():
+    # Inside one long C call no signal handler runs, so the worker's own timer cannot stop
+    # it: the parent reads its CPU time and kills it. Here a process that burns CPU and never
+    # answers stands in for such a worker.
+    from multiprocessing.connection import Connection
+
+    from derivations.proof_pool import _Worker
+
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    worker = _Worker.__new__(_Worker)
+    worker.process = burner
+    worker.reader = Connection(os.dup(burner.stdout.fileno()), writable=False)
+    worker.writer = Connection(os.dup(burner.stdin.fileno()), readable=False)
+    worker._lifeline = os.open(os.devnull, os.O_RDONLY)
+    start = time.monotonic()
+    status, _, killed = worker.run(b"job", cpu_limit=0.5, wall_limit=100.0)
+    assert (status, killed) == ("timeout", True)
+    assert time.monotonic() - start < 90  # the CPU limit, not the wall limit, ended it
+    worker.kill()
+    assert not _running(burner.pid)
 
 
 @pytest.mark.timeout(120)

@@ -106,7 +106,15 @@ def answer_box(
 
     readable = False
     if text.strip():
-        seen = preview(text, symbols, session=sid)
+        # A rerun for another widget reads the same text again: remember this box's last one.
+        seen_key, names = f"{key}__seen", tuple(sorted(symbols))
+        cached = st.session_state.get(seen_key)
+        if isinstance(cached, tuple) and cached[:2] == (text, names):
+            seen = cached[2]
+        else:
+            seen = preview(text, symbols, session=sid)
+            if seen.status in ("ok", "error"):
+                st.session_state[seen_key] = (text, names, seen)
         if seen.ok:
             readable = True
             st.caption("Understood as")
