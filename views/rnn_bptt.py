@@ -146,8 +146,9 @@ elif stage == n_paths:
     use = step.by_use_step
     with f_col:
         st.subheader("The sum over time steps")
-        st.markdown("Grouped by the step k that **uses** the weight, the paths add up to "
-                    "BPTT's per-step terms; the gradient is their sum.")
+        st.markdown("Grouped by the step k that **uses** the weight, the paths give each "
+                    "step's term of the sum; each is compared below with backprop through "
+                    "time's own term for that step.")
         st.latex(rf"\frac{{\partial E}}{{\partial {step.weight_latex}}} = \sum_{{k=1}}^{{{T}}}"
                  rf"\left(\text{{term of step }} k\right)")
         for note in step.notes:

@@ -99,8 +99,9 @@ with f_col:
     st.markdown("The LSTM's cell path, from c_k = a_k i_k + f_k c_{k−1}:")
     st.latex(forms["cell_factor"])
     st.latex(forms["cell_product"])
-    st.caption("For a tanh RNN each factor is at most |w_h|: with |w_h| < 1 the product must "
-               "vanish; with |w_h| > 1 it can explode, unless tanh saturates (h_k near ±1).")
+    st.caption("Each factor is at most |w_h| in size (1 − h_k² ≤ 1): with |w_h| < 1 the product "
+               "shrinks at least as fast as |w_h|^(T−t); with |w_h| > 1 it can grow, unless "
+               "tanh saturates (h_k near ±1) and the factors fall below 1.")
 with n_col:
     st.subheader("With the numbers")
     for label, norms in curves.items():
