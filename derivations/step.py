@@ -213,7 +213,9 @@ def step_through(net: Network, x, y, layer: int, i: int, j: int, loss: str = "sq
         gradient = _product_of_factors(rule, fvals)
         notes.append("The composed derivative overflowed (a saturated sigmoid); the gradient "
                      "shown is the product of the chain-rule factors, proved equal to it.")
-    old_loss = ev["loss"] if np.isfinite(ev["loss"]) else net.loss(X, Y, loss_fn)
+    # The loss before and after the step come from the same function (nn_core's), so that
+    # "the loss fell / rose" compares like with like, not SymPy's rounding with NumPy's.
+    old_loss = net.loss(X, Y, loss_fn)
 
     terms: list[ChainTerm] = []
     paths: list[PathSummary] = []

@@ -308,6 +308,8 @@ def loss_change(old: float, new: float, digits: int = 6) -> str:
     a, b = fmt(old, digits), fmt(new, digits)
     if not math.isfinite(new):
         return f"the loss ran off from {a} to {b}"
+    if abs(new - old) <= 8 * EPS * abs(old):  # a change of a few roundings is no change
+        return f"the loss did not change beyond rounding (it stays {a})"
     if a == b:
         if new < old:
             return f"the loss fell by {fmt(old - new, 2)} (it stays {a} to {digits} digits)"

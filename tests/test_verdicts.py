@@ -119,7 +119,8 @@ def test_ties_edges_of_small_helpers():
     assert weakest_class([0.9, 0.5, 0.5]) == ([1, 2], 0.5)
     assert weakest_class([1.0, 1.0, 1.0]) == ([0, 1, 2], 1.0)
     assert loss_change(0.5, 0.4) == "the loss fell from 0.5 to 0.4"
-    assert loss_change(0.5, 0.5) == "the loss did not change (it stays 0.5)"
+    assert loss_change(0.5, 0.5) == "the loss did not change beyond rounding (it stays 0.5)"
+    assert "did not change" in loss_change(0.5, 0.5 + 1e-16)  # one rounding is no change
     assert "rose by" in loss_change(0.5, 0.5 + 1e-12) and "fell by" in loss_change(0.5, 0.5 - 1e-12)
     assert "rose from" in loss_change(0.5, 0.6)
 
