@@ -70,6 +70,9 @@ def test_unrolled_numbers_are_the_rnn_forward_pass_step_by_step():
     assert t["z_t, unit 2"] == pytest.approx(run.z[2, 1], rel=1e-12)
     assert t["output ŷ_t"] == pytest.approx(run.y[2, 0], rel=1e-12)
     assert at.query_params["t"] == "3" and at.query_params["j"] == "2"
+    at.button(key="unroll#next").click().run()  # the next step reads the state just shown
+    assert table(at)["h_(t−1), unit 2"] == pytest.approx(run.h[2, 1], rel=1e-12)
+    assert at.query_params["t"] == "4"
 
 
 def test_unrolled_link_past_the_sequence_is_pulled_back_with_a_notice():

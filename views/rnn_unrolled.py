@@ -77,6 +77,15 @@ rnn = RNN.init(1, n_h, 1, seed=int(seed), activation=act)
 xs = make_task(source, 1, T, k=1, seed=int(seed)).xs[0]
 run = rnn.forward(xs)
 
+
+
+def _move(to: int) -> None:
+    STATE.update(t=to)
+
+
+b1, b2, _ = st.columns([1, 1, 5])
+b1.button("◀ Previous step", key="unroll#prev", on_click=_move, args=(t - 1,), disabled=t == 1)
+b2.button("Next step ▶", key="unroll#next", on_click=_move, args=(t + 1,), disabled=t == T)
 # The figures depend on the settings alone (seeded weights and inputs): replayed from the cache.
 shown = (n_h, act, int(seed), source, int(T), t)
 chart("unroll_diagram", shown, lambda: unrolled_diagram(
