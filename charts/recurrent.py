@@ -39,11 +39,13 @@ def _vector_text(row: np.ndarray) -> str:
 
 def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
                      weight_names: Mapping[str, str] | None = None,
-                     title: str = "") -> go.Figure:
+                     title: str = "", span: tuple[int, int] | None = None) -> go.Figure:
     """The recurrent network unrolled: one column per time step t = 1 … T, inputs x_t at the
     bottom, hidden states h_t above them (and the LSTM's cell states c_t if ``cs`` is given),
     outputs ŷ_t on top. The same weights label every step's arrows. ``step`` (from 1) is
     highlighted: the step the page is explaining; later steps fade (not computed yet).
+    ``span`` = (k, t) highlights steps k … t instead (a backprop path from E_t back to step k)
+    and fades the steps after t.
     """
     xs, hs = _rows(xs, "xs"), _rows(hs, "hs")
     T = xs.shape[0]
@@ -53,6 +55,11 @@ def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
         raise ValueError(f"At most {MAX_DRAWN_STEPS} steps can be drawn (got {T}).")
     if step is not None and not 1 <= step <= T:
         raise ValueError(f"step must be between 1 and {T} (got {step}).")
+    if span is not None and not 1 <= span[0] <= span[1] <= T:
+        raise ValueError(f"span must be (k, t) with 1 ≤ k ≤ t ≤ {T} (got {span}).")
+    lit = (set(range(span[0], span[1] + 1)) if span is not None
+           else {step} if step is not None else set())
+    last = span[1] if span is not None else step
     names = {"x": "W_x", "h": "W_h", "y": "W_y", "c": "f ⊙"}
     names.update(weight_names or {})
     rows = [("x", xs, 0.0)]
@@ -65,13 +72,13 @@ def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
         rows.append(("ŷ", _rows(y_hat, "y_hat"), 3.0 if cs is not None else 2.0))
 
     def faded(t: int) -> bool:  # t from 1
-        return step is not None and t > step
+        return last is not None and t > last
 
     fig = go.Figure()
     arrows = []
 
-    def arrow(x0, y0, x1, y1, text, t, colour="#555"):
-        on = step is not None and t == step
+    def arrow(x0, y0, x1, y1, text, t, colour="#555", on=None):
+        on = t in lit if on is None else on
         arrows.append({
             "x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
             "ayref": "y", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
@@ -89,9 +96,12 @@ def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
 
     y_of = {name: y for name, _, y in rows}
     for t in range(1, T + 1):
-        arrow(t, y_of["x"], t, y_of["h"], names["x"] if t == 1 or T <= 8 else "", t)
+        # on a path (span) only the first step's input and the last step's output are on it
+        arrow(t, y_of["x"], t, y_of["h"], names["x"] if t == 1 or T <= 8 else "", t,
+              on=(t == span[0]) if span is not None else None)
         if "ŷ" in y_of:
-            arrow(t, y_of["h"], t, y_of["ŷ"], names["y"] if t == 1 or T <= 8 else "", t)
+            arrow(t, y_of["h"], t, y_of["ŷ"], names["y"] if t == 1 or T <= 8 else "", t,
+                  on=(t == span[1]) if span is not None else None)
         if t > 1:
             arrow(t - 1, y_of["h"], t, y_of["h"], names["h"] if t == 2 or T <= 8 else "", t,
                   colour=POSITIVE)
@@ -116,8 +126,8 @@ def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
         text = [f"{labels[name]}{_sub(t)}<br>{_vector_text(values[t - 1])}" for t in ts]
         hover = [f"step {t}: {labels[name]}{_sub(t)} = "
                  + ", ".join(f"{v:.6g}" for v in values[t - 1]) for t in ts]
-        colours = ["#fff3e0" if step == t else "#f5f5f5" for t in ts]
-        lines = [HIGHLIGHT if step == t else "#444" for t in ts]
+        colours = ["#fff3e0" if t in lit else "#f5f5f5" for t in ts]
+        lines = [HIGHLIGHT if t in lit else "#444" for t in ts]
         fig.add_trace(go.Scatter(
             x=ts, y=[yy] * T, mode="markers+text", text=text, hovertext=hover,
             hoverinfo="text", textposition="middle center",

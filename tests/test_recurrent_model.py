@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from charts import HIGHLIGHT
 from charts.recurrent import (
     contributions_chart,
     gates_chart,
@@ -137,6 +138,15 @@ def test_unrolled_diagram_draws_every_step_and_highlights_one():
     assert list(nodes["hidden states"].marker.opacity) == [1.0, 1.0, 0.35, 0.35]
     labels = [a.text for a in fig.layout.annotations if a.text]
     assert "W_h" in labels and "W_x" in labels and "W_y" in labels
+    path = unrolled_diagram(xs, hs, ys, span=(2, 3))  # a backprop path from E_3 back to step 2
+    nodes = {tr.name: tr for tr in path.data}
+    assert list(nodes["hidden states"].marker.line.color[:3]) == ["#444", HIGHLIGHT, HIGHLIGHT]
+    assert list(nodes["hidden states"].marker.opacity) == [1.0, 1.0, 1.0, 0.35]
+    lit = [a for a in path.layout.annotations if a.showarrow and a.arrowcolor == HIGHLIGHT]
+    # h₁→h₂, h₂→h₃, x₂→h₂ and h₃→ŷ₃: the path's arrows, no other input or output
+    assert sorted((a.ax, a.x) for a in lit) == [(1, 2), (2, 2), (2, 3), (3, 3)]
+    with pytest.raises(ValueError):
+        unrolled_diagram(xs, hs, span=(3, 2))
     lstm = unrolled_diagram(xs, hs, cs=hs, weight_names={"c": "f"})
     assert "cell states" in {tr.name for tr in lstm.data}
     with pytest.raises(ValueError):

@@ -140,8 +140,9 @@ if stage < n_paths:
         numbers_table([(f"factor {n + 1}", t.value) for n, t in enumerate(terms)]
                       + [("path product", path.product)])
     with c_col:
-        chart("bptt_diagram", (*shown, path.t), lambda: unrolled_diagram(
-            xs, run.h, run.y, step=path.t, title=f"E_{path.t} is the error of step {path.t}"))
+        chart("bptt_diagram", (*shown, path.k, path.t), lambda: unrolled_diagram(
+            xs, run.h, run.y, span=(path.k, path.t),
+            title=f"From the error of step {path.t} back to step {path.k}"))
 elif stage == n_paths:
     use = step.by_use_step
     with f_col:
