@@ -136,8 +136,10 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
         ))
 
     top = max(sizes) / 2.0 + 0.3
+    title = title or ("The network at this point: each neuron's z and y, each edge's weight"
+                      if show_values else "The network: each edge's weight")
     return figure(traces, dict(
-        title={"text": title} if title else {},
+        title={"text": title, "font": {"size": FONT_SIZE}},
         xaxis={"visible": False, "range": [-0.45, n_layers + 0.45]},
         yaxis={"visible": False, "range": [-top - 0.25, top + 0.15]},
         annotations=[
@@ -146,7 +148,7 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
             for layer in range(len(sizes))
         ],
         height=max(320, 110 * max(sizes) + 80),
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         plot_bgcolor="white",
         font={"size": FONT_SIZE},
     ))

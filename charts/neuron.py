@@ -63,7 +63,11 @@ def neuron_plane(predict: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
             x=[point[0]], y=[point[1]], mode="markers", name="chosen point",
             marker={"symbol": "star", "size": 22, "color": HIGHLIGHT,
                     "line": {"color": "black", "width": 2}}))
-    fig.update_layout(title=title or None, xaxis_title="x₁", yaxis_title="x₂", height=470,
+    title = title or {"weighted_sum": "The weighted sum z over the input plane",
+                      "sigmoid": "The output ŷ over the input plane",
+                      "classifier": f"The class ŷ ≥ θ = {theta:g} gives, over the input plane",
+                      }[stage]
+    fig.update_layout(title=title, xaxis_title="x₁", yaxis_title="x₂", height=470,
                       font={"size": FONT_SIZE}, margin={"l": 50, "r": 10, "t": 40, "b": 40},
                       legend={"orientation": "h", "y": -0.18})
     fig.update_xaxes(range=[bounds[0], bounds[1]], constrain="domain")
@@ -93,7 +97,8 @@ def activation_curve(activation, z_point: float, y_point: float, theta: float | 
         marker={"symbol": "star", "size": 20, "color": HIGHLIGHT,
                 "line": {"color": "black", "width": 2}},
         hovertemplate="z=%{x:.4g}<br>ŷ=%{y:.4g}<extra></extra>"))
-    fig.update_layout(title=title or None, xaxis_title="weighted sum z",
+    fig.update_layout(title=title or f"The activation ŷ = {activation.name}(z) and this point",
+                      xaxis_title="weighted sum z",
                       yaxis_title="output ŷ", height=330, font={"size": FONT_SIZE},
                       margin={"l": 50, "r": 10, "t": 40, "b": 40}, showlegend=False)
     return fig

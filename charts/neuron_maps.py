@@ -154,6 +154,8 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
         ("output" if layer == n_layers else f"layer {layer}")
         + f"<br>{net.activations[layer - 1].name}" for layer in range(1, n_layers + 1)]
     return figure(traces, dict(
+        title={"text": "What each neuron computes over the input plane",
+               "font": {"size": FONT_SIZE}},
         # As a dict: add_layout_image parses its keyword names against the long data URI.
         images=[{"source": png_data_uri(canvas.rgba), "xref": "x", "yref": "y", "x": canvas.x0,
                  "y": canvas.y1, "sizex": canvas.w / canvas.ppu, "sizey": canvas.h / canvas.ppu,
@@ -161,7 +163,7 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
         plot_bgcolor="white", showlegend=False, dragmode=False,
         template={},  # Plotly's default is copied with every figure; Streamlit drops it anyway
         height=max(320, min(900, 60 * max(sizes) + 110)),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
         font={"size": FONT_SIZE - 4},
         annotations=[{"x": layer * LAYER_GAP, "y": top, "text": text, "showarrow": False,
                       "yanchor": "bottom"} for layer, text in enumerate(titles)],
@@ -197,7 +199,8 @@ def _edges(net, pos, half: float) -> list[dict]:
             ys = np.column_stack([src[on, 1], dst[on, 1], np.full(on.sum(), np.nan)]).ravel()
             traces.append(dict(
                 type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                line={"width": 0.7 + 1.6 * k, "color": POSITIVE if positive else NEGATIVE},
+                line={"width": 0.7 + 1.6 * k, "color": POSITIVE if positive else NEGATIVE,
+                      "dash": "solid" if positive else "dash"},
                 opacity=0.35 + 0.15 * k, name="weights > 0" if positive else "weights < 0",
             ))
     mid = src + (dst - src) / 3.0

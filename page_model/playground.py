@@ -25,6 +25,8 @@ from nn_core.network import Network
 from nn_core.schedules import SCHEDULES, schedule
 from nn_core.training import DivergenceError, History, new_velocity, train
 
+from .summaries import boundary_summary, regression_summary
+
 # ------------------------------------------------------------------ caps for a shared 2-core host
 MAX_HIDDEN_LAYERS = 4
 MAX_NEURONS = 16
@@ -652,6 +654,15 @@ class TrainingSession:
         with np.errstate(all="ignore"):
             out = np.nan_to_num(self.net.forward(X), nan=0.0)
         return confusion_matrix(y, decode(out, self.encoding), self.data.n_classes)
+
+    def plane_summary(self, grid_outputs) -> str:
+        """The decision boundary chart in words, from the outputs over its grid."""
+        with np.errstate(all="ignore"):
+            out = np.nan_to_num(self.net.forward(self.X_train), nan=0.0)
+        if self.encoding is None:
+            return regression_summary(grid_outputs[:, 0], self.data.y_train, out[:, 0])
+        return boundary_summary(decode(grid_outputs, self.encoding), self.data.y_train,
+                                decode(out, self.encoding), self.data.n_classes)
 
     def load_state(self, weights, biases, history: History | None = None, epoch: int = 0
                    ) -> None:

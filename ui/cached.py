@@ -20,6 +20,10 @@ from typing import Any
 
 import streamlit as st
 
+from charts.describe import describe
+
+from .escape import plain
+
 MAX_CHARTS = 400  # figures kept for the whole server (a few hundred kB of JSON each at most)
 MAX_TABLES = 2000
 
@@ -30,15 +34,31 @@ def _token(*parts) -> bytes:
     return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def plotly(fig, summary: str | None = None, **options):
+    """``st.plotly_chart(fig, **options)`` and, under it, the chart in words: ``summary`` (a
+    sentence computed from the chart's numbers, see ``page_model.summaries``) or else what
+    ``charts.describe`` reads off the figure. Returns what ``st.plotly_chart`` returns (a
+    selection, for a chart with ``on_select``)."""
+    words = summary or describe(fig)
+    out = st.plotly_chart(fig, alt=words, **options)  # alt: the chart's aria-label
+    st.caption(plain(words))
+    return out
+
+
 @st.cache_resource(max_entries=MAX_CHARTS, show_spinner=False)
-def _draw_chart(token: bytes, _key: str, _build: Callable[[], Any], _options: dict) -> None:
-    st.plotly_chart(_build(), key=_key, **_options)
+def _draw_chart(token: bytes, _key: str, _build: Callable[[], Any], _options: dict,
+                _summary: Callable[[], str] | str | None) -> None:
+    summary = _summary() if callable(_summary) else _summary
+    plotly(_build(), summary, key=_key, **_options)
 
 
-def chart(key: str, inputs: Hashable, build: Callable[[], Any], **options) -> None:
-    """``st.plotly_chart(build(), key=key, **options)``, replayed from the cache while ``key``,
-    ``inputs`` and ``options`` stay the same."""
-    _draw_chart(_token(key, inputs, options), key, build, options)
+def chart(key: str, inputs: Hashable, build: Callable[[], Any],
+          summary: Callable[[], str] | str | None = None, **options) -> None:
+    """``st.plotly_chart(build(), key=key, **options)`` with its text alternative beside it
+    (``summary``, or the figure described by ``charts.describe``), replayed from the cache while
+    ``key``, ``inputs`` and ``options`` stay the same. A callable ``summary`` is computed only
+    when the chart is drawn; it must depend on ``inputs`` alone, like ``build``."""
+    _draw_chart(_token(key, inputs, options), key, build, options, summary)
 
 
 @st.cache_resource(max_entries=MAX_CHARTS, show_spinner=False)

@@ -13,6 +13,7 @@ from derivations.notes import CASE_LABELS, CASES
 from derivations.step import FD_STEP
 from nn_core import encode
 from page_model.backprop import flat_params, highlight, layer_starts, param_inputs, with_params
+from page_model.summaries import weights_summary
 from page_model.verdicts import backprop_check, factor_check, loss_change
 from page_model.worksheet import (
     backprop_worksheet,
@@ -210,7 +211,8 @@ if step < n_steps - 1:
                           + [("sum over paths", paths_total(result))])
     with c_col:
         chart("bp_diagram", (flat_params(net), x, lit),
-              lambda: network_diagram(net, fp, 0, lit))
+              lambda: network_diagram(net, fp, 0, lit),
+              summary=lambda: weights_summary(net.weights))
         answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
                    factor.general, typed_symbols(factor.general), progress_key="bp_progress")
 else:
@@ -229,7 +231,8 @@ else:
     with c_col:
         lit = highlight(layer, i, j, param)
         chart("bp_diagram", (flat_params(net), x, lit),
-              lambda: network_diagram(net, fp, 0, lit))
+              lambda: network_diagram(net, fp, 0, lit),
+              summary=lambda: weights_summary(net.weights))
 
 next_page("views/backprop_steps.py")
 s.finish()

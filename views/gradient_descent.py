@@ -19,6 +19,7 @@ from page_model.descent import (
     progress,
 )
 from page_model.numbers import fmt
+from page_model.summaries import descent_summary
 from page_model.verdicts import descent_verdict
 from ui.cached import chart
 from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
@@ -150,11 +151,13 @@ with c_col:
     if two:
         chart("gd_surface", drawn, lambda: descent_surface(
             WEIGHT_GRID, WEIGHT_GRID, surface, path.weights,
-            title="Loss over (w₁, w₂) and the steps"))
+            title="Loss over (w₁, w₂) and the steps"),
+            summary=lambda: descent_summary(path.weights, path.losses))
     else:
         chart("gd_curve", drawn, lambda: descent_curve(
             WEIGHT_GRID, surface, path.weights[:, 0], path.losses,
-            title="Loss E(w₁) and the steps"))
+            title="Loss E(w₁) and the steps"),
+            summary=lambda: descent_summary(path.weights[:, 0], path.losses))
 
     def steps_chart():
         series = {}

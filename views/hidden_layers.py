@@ -7,6 +7,7 @@ import streamlit as st
 from charts.network import network_diagram
 from derivations import formulas as F
 from nn_core import HIDDEN_ACTIVATIONS, Network
+from page_model.summaries import weights_summary
 from ui.cached import chart
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
@@ -152,7 +153,8 @@ with n_col:
 with c_col:
     highlight = [(layer, i, j0) for i in range(sizes[layer - 1])]
     chart("hidden_diagram", (sizes, hidden_act, out_act, int(seed), x1, x2, highlight),
-          lambda: network_diagram(net, fp, point=0, highlight=highlight))
+          lambda: network_diagram(net, fp, point=0, highlight=highlight),
+          summary=lambda: weights_summary(net.weights))
     st.caption("Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
                "larger |w|. The highlighted edges feed the neuron explained on the left. "
                "Hover for exact values.")

@@ -58,8 +58,13 @@ from page_model.playground import (
     tick_period,
 )
 from page_model.point_graph import nearest_point, session_point, weight_paths
-from page_model.summaries import neuron_map_summary, point_graph_summary
-from ui.cached import chart, dataframe, net_numbers, shared_figure
+from page_model.summaries import (
+    confusion_summary,
+    neuron_map_summary,
+    point_graph_summary,
+    weights_summary,
+)
+from ui.cached import chart, dataframe, net_numbers, plotly, shared_figure
 from ui.escape import plain
 from ui.lesson import next_page
 from ui.playground_state import (
@@ -267,7 +272,8 @@ def confusion_panel(sess):
             continue
         title = f"Confusion matrix ({which} points)"
         chart(f"{K}confusion_{which}", (matrix, title),
-              lambda matrix=matrix, title=title: confusion_chart(matrix, title))
+              lambda matrix=matrix, title=title: confusion_chart(matrix, title),
+              summary=lambda matrix=matrix: confusion_summary(matrix))
         acc = per_class_accuracy(matrix)
         dataframe({"class": [str(c) for c in range(len(acc))],
                       "points": [int(n) for n in matrix.sum(axis=1)],
@@ -325,10 +331,16 @@ def big_chart(sess, choice, xs, ys, layers, bounds, res):
                             title=f"What {names[choice]} computes")
 
 
+def big_chart_summary(sess, choice, layers) -> str | None:
+    """The large chart in words: the boundary's regions (None: described from the figure)."""
+    return sess.plane_summary(layers[-1]) if choice is None else None
+
+
 def neuron_map_panel(sess, layers, res):
     st.markdown("**What each neuron learned**: each picture is that neuron's activation over "
-                "the input plane (blue positive, red negative, white 0; one colour scale per "
-                "layer). Edges: blue positive, red negative weights, wider for larger |w|. "
+                "the input plane (blue positive, vermillion negative, white 0; one colour scale "
+                "per layer). Edges: solid blue positive, dashed vermillion negative weights, "
+                "wider for larger |w|. "
                 "The small square at a neuron's corner is its bias. Hover for numbers; click a "
                 "picture to show it in the large chart.")
     selected = ss.get(K + "big")
@@ -336,9 +348,9 @@ def neuron_map_panel(sess, layers, res):
                                        sess.data.X_train, sess.data.X_test, res, selected),
                         lambda: neuron_map(sess.net, layers, res,
                                            feature_labels(sess.cfg.features), selected=selected))
-    st.plotly_chart(fig, key=K + "neuron_map", on_select=_on_neuron_click,
-                    selection_mode="points", config={"displayModeBar": False},
-                    alt=neuron_map_summary(sess.net.sizes, layers))
+    plotly(fig, neuron_map_summary(sess.net.sizes, layers), key=K + "neuron_map",
+           on_select=_on_neuron_click, selection_mode="points",
+           config={"displayModeBar": False})
 
 
 # ------------------------------------------------------------------ the graph of one point
@@ -634,8 +646,8 @@ def live():
                             marker={"size": 14, "opacity": 0.01, "color": "black"},
                             hovertemplate="add a point at (%{x:.2f}, %{y:.2f})<extra></extra>",
                             showlegend=False)
-            st.plotly_chart(fig, key=K + "boundary", on_select=_on_chart_click,
-                            selection_mode="points")
+            plotly(fig, big_chart_summary(sess, choice, layers), key=K + "boundary",
+                   on_select=_on_chart_click, selection_mode="points")
             st.caption("Click anywhere on the chart to add a point of the class chosen in the "
                        "sidebar (training pauses).")
         else:
@@ -644,8 +656,8 @@ def live():
             fig = shared_figure("boundary_view", (net_numbers(sess.net), sess.cfg.features,
                                                   data.X_train, data.y_train, data.X_test,
                                                   data.y_test, res, choice), boundary)
-            st.plotly_chart(fig, key=K + "boundary_view", on_select=_on_point_click,
-                            selection_mode="points")
+            plotly(fig, big_chart_summary(sess, choice, layers), key=K + "boundary_view",
+                   on_select=_on_point_click, selection_mode="points")
         st.caption("Filled markers: training points; hollow: test points.")
     with right:
         loss_title = f"Loss ({cfg.loss.replace('_', ' ')})"
@@ -689,7 +701,8 @@ with st.expander("Network diagram and current weights", expanded=True):
     if playing:
         st.caption("Showing the weights when Play was pressed; they update when you pause.")
     chart(K + "diagram", net_numbers(session.net),
-          lambda: network_diagram(session.net, show_values=False))
+          lambda: network_diagram(session.net, show_values=False),
+          summary=lambda: weights_summary(session.net.weights))
     inputs = feature_labels(cfg.features)
     for i, (W, b) in enumerate(zip(session.net.weights, session.net.biases, strict=True)):
         rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]

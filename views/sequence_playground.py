@@ -37,6 +37,7 @@ from page_model.sequence_playground import (
     tick_period,
 )
 from page_model.summaries import loss_summary
+from ui.cached import plotly
 from ui.escape import plain
 from ui.layout import header
 from ui.lesson import next_page
@@ -175,31 +176,32 @@ def live():
             series[f"{name} train"] = [run.initial_loss[name], *h.train_loss]
             series[f"{name} held-out"] = [run.initial_test_loss[name], *h.test_loss]
             x = [0, *h.epoch] if len(h.epoch) + 1 > len(x) else x
-        st.plotly_chart(loss_curves(series, title="Loss E = Σ_t ½(ŷ_t − y_t)², mean per "
-                                    "sequence", log_y=True, x=x), key="sq.loss_chart")
+        plotly(loss_curves(series, title="Loss E = Σ_t ½(ŷ_t − y_t)², mean per "
+                           "sequence", log_y=True, x=x), key="sq.loss_chart")
         st.caption(loss_summary(series))
     examples = {name: run.example(name, shown - 1) for name in MODELS}
     with right:
         ex = examples["RNN"]
-        st.plotly_chart(over_time({"input x_t": ex.x, "target y_t": ex.y,
-                                   "RNN ŷ_t": ex.y_hat, "LSTM ŷ_t": examples["LSTM"].y_hat},
-                                  title=f"Sequence {shown}: answers over time",
-                                  dashed=("target y_t",)), key="sq.answers")
+        plotly(over_time({"input x_t": ex.x, "target y_t": ex.y,
+                          "RNN ŷ_t": ex.y_hat, "LSTM ŷ_t": examples["LSTM"].y_hat},
+                         title=f"Sequence {shown}: answers over time",
+                         dashed=("target y_t",)), key="sq.answers")
     h1, h2 = st.columns(2)
-    h1.plotly_chart(hidden_state_chart(examples["RNN"].h, "RNN hidden state h_t"),
-                    key="sq.h_rnn")
-    h2.plotly_chart(hidden_state_chart(examples["LSTM"].h, "LSTM output h_t"), key="sq.h_lstm")
+    with h1:
+        plotly(hidden_state_chart(examples["RNN"].h, "RNN hidden state h_t"), key="sq.h_rnn")
+    with h2:
+        plotly(hidden_state_chart(examples["LSTM"].h, "LSTM output h_t"), key="sq.h_lstm")
     if examples["LSTM"].c is not None:
-        st.plotly_chart(hidden_state_chart(examples["LSTM"].c, "LSTM cell state c_t",
-                                           label="c"), key="sq.c_lstm")
+        plotly(hidden_state_chart(examples["LSTM"].c, "LSTM cell state c_t",
+                                  label="c"), key="sq.c_lstm")
     if run.cfg.task == "sine":
         cont = {name: run.continuation(name, shown - 1)[0] for name in MODELS}
         true = run.continuation("RNN", shown - 1)[1]
-        st.plotly_chart(over_time({"true wave": true, **{f"{n} on its own": v
-                                                         for n, v in cont.items()}},
-                                  title=f"Continuing the wave for {MAX_CONTINUE} steps, each "
-                                  "answer fed back as the next input", dashed=("true wave",)),
-                        key="sq.continue")
+        plotly(over_time({"true wave": true, **{f"{n} on its own": v
+                                                for n, v in cont.items()}},
+                         title=f"Continuing the wave for {MAX_CONTINUE} steps, each "
+                         "answer fed back as the next input", dashed=("true wave",)),
+               key="sq.continue")
         st.caption(f"Step 1 of this chart is step {run.task.T + 1} of the sequence.")
     ss["sq#render_s"] = time.perf_counter() - started  # sets the next Play's frame period
 

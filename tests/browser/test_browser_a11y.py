@@ -32,6 +32,17 @@ def axe() -> Axe:
     return Axe()
 
 
+_CHARTS_IN_WORDS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .map(el => {
+    const box = el.closest('[data-testid="stElementContainer"]');
+    const next = box && box.nextElementSibling;
+    const caption = next && next.querySelector('[data-testid="stCaptionContainer"]');
+    const title = el.querySelector('.gtitle');
+    return {words: caption ? caption.innerText.trim() : '',
+            title: title ? title.textContent.trim() : ''};
+  })"""
+
+
 def _violations(axe: Axe, page, context) -> dict[str, list]:
     result = axe.run(page, context=context, options=WCAG_AA)
     return {v["id"]: [(n["target"], n["failureSummary"][:300]) for n in v["nodes"]]
@@ -50,6 +61,12 @@ def test_every_page_has_no_wcag_violation_of_ours(page, app_url, axe):
         tex_sources(page, at_least=0, timeout=3)
         page.wait_for_timeout(300)  # the formula focus marker runs on the next animation frame
         found = _violations(axe, page, {"exclude": [[NAV]]})
+        # Every chart says what it shows (a title) and has its numbers in words beside it.
+        for k, c in enumerate(page.evaluate(_CHARTS_IN_WORDS_JS)):
+            if not c["title"]:
+                found[f"chart {k + 1} has no title"] = []
+            if len(c["words"]) < 20:
+                found[f"chart {k + 1} has no text summary"] = [c["words"]]
         if found:
             ours[title] = found
         framework |= set(_violations(axe, page, {"include": [[NAV]]}))
