@@ -184,6 +184,15 @@ def _derive_everything() -> None:
                 for i in range(sizes[layer - 1]):
                     chain_rule(sizes, acts, "squared_error", layer, i, j, "weight")
                 chain_rule(sizes, acts, "squared_error", layer, 0, j, "bias")
+    # The recurrent pages' defaults: the notes' claims, BPTT of W_h over 3 steps, the LSTM
+    # cell's local derivatives over 4 steps (derivations keeps them, lru_cache).
+    from derivations.lstm_cell import lstm_derivation
+    from derivations.recurrent import recurrent_rule
+    from derivations.recurrent_claims import recurrent_claims
+
+    recurrent_claims()
+    recurrent_rule(3, 1, 1, 1, "tanh", "W_h", 0, 0)
+    lstm_derivation(4, 1)
 
 
 def warm_up(delay: float = 2.0, wait: bool = False) -> None:
