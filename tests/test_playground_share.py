@@ -84,3 +84,11 @@ def test_reset_this_page_returns_to_the_defaults():
     assert not at.exception
     assert at.session_state["pg.dataset"] == "circles" and sess(at).epoch == 0
     assert at.query_params["lr"] == "0.3"
+
+
+def test_an_eta_over_the_maximum_shows_the_eta_in_force():
+    at = run({"ds": "linear"})
+    at.number_input(key="pg.lr").set_value(50.0).run()
+    assert at.number_input(key="pg.lr").value == 10.0  # the box shows what training uses
+    assert sess(at).cfg.lr == 10.0
+    assert any("using 10" in c.value for c in at.caption)

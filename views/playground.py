@@ -67,6 +67,7 @@ from page_model.summaries import (
 from ui.cached import chart, dataframe, net_numbers, plotly, shared_figure
 from ui.escape import plain
 from ui.lesson import next_page
+from ui.page_state import bounded, said
 from ui.playground_state import (
     DEFAULT,
     PREFIX,
@@ -232,18 +233,20 @@ def training_options():
                  help="How η changes with the epoch t; η above is η₀, the first epoch's.")
     if ss[K + "schedule"] == "step":
         c1, c2 = st.columns(2)
-        c1.number_input("Factor γ", MIN_GAMMA, 1.0, step=0.05, key=K + "gamma")
-        c2.number_input("Every T epochs", 1, MAX_RUN_EPOCHS, step=10, key=K + "every")
+        c1.number_input("Factor γ", step=0.05, **bounded(K + "gamma", MIN_GAMMA, 1.0, "Factor γ"))
+        c2.number_input("Every T epochs", step=10,
+                        **bounded(K + "every", 1, MAX_RUN_EPOCHS, "T", int))
     elif ss[K + "schedule"] == "inverse_time":
-        st.number_input("Decay rate k", 0.0, MAX_DECAY_RATE, step=0.001, format="%.4f",
-                        key=K + "k")
-    st.number_input("Momentum μ (0 = plain gradient descent)", 0.0, MAX_MOMENTUM, step=0.05,
-                    key=K + "momentum",
+        st.number_input("Decay rate k", step=0.001, format="%.4f",
+                        **bounded(K + "k", 0.0, MAX_DECAY_RATE, "Decay rate k"))
+    st.number_input("Momentum μ (0 = plain gradient descent)", step=0.05,
+                    **bounded(K + "momentum", 0.0, MAX_MOMENTUM, "Momentum μ"),
                     help="Each step adds μ times the previous step: v ← μv − η∂E/∂w, w ← w + v.")
     c1, c2 = st.columns(2)
-    c1.number_input("Stop at loss ≤ (0 = off)", 0.0, MAX_STOP_LOSS, step=0.01, format="%.4f",
-                    key=K + "stop_loss")
-    c2.number_input("Stop at epoch (0 = off)", 0, MAX_RUN_EPOCHS, step=50, key=K + "stop_epoch")
+    c1.number_input("Stop at loss ≤ (0 = off)", step=0.01, format="%.4f",
+                    **bounded(K + "stop_loss", 0.0, MAX_STOP_LOSS, "The stop loss"))
+    c2.number_input("Stop at epoch (0 = off)", step=50,
+                    **bounded(K + "stop_epoch", 0, MAX_RUN_EPOCHS, "The stop epoch", int))
 
 
 def update_rule_panel(cfg, sess):
@@ -453,7 +456,7 @@ with st.sidebar:
               disabled=is_custom)
     st.slider("Test fraction", 0.0, 0.5, step=0.05, key=K + "test_fraction",
               help="Share of points held out: hollow markers, never trained on.")
-    st.number_input("Seed", 0, MAX_SEED, step=1, key=K + "seed",
+    st.number_input("Seed", step=1, **bounded(K + "seed", 0, MAX_SEED, "The seed", int),
                     help="Same seed → same data, same initial weights, same run.")
     with st.expander("Your own points (CSV or clicks)", expanded=is_custom):
         st.file_uploader("CSV with columns x1, x2, label", type=["csv", "txt"], key=K + "csv",
@@ -466,8 +469,10 @@ with st.sidebar:
         st.radio("Class of new points (clicks and the form below)", [0, 1, 2], horizontal=True,
                  key=K + "click_class")
         c1, c2 = st.columns(2)
-        c1.number_input("x1", -10.0, 10.0, 0.0, 0.1, key=K + "add_x1")
-        c2.number_input("x2", -10.0, 10.0, 0.0, 0.1, key=K + "add_x2")
+        for name in ("add_x1", "add_x2"):
+            ss.setdefault(K + name, 0.0)
+        c1.number_input("x1", step=0.1, **bounded(K + "add_x1", -10.0, 10.0, "x1"))
+        c2.number_input("x2", step=0.1, **bounded(K + "add_x2", -10.0, 10.0, "x2"))
         st.button("Add this point", on_click=_on_manual_add, key=K + "add_point")
         if ss.get(K + "point_message"):
             st.error(plain(ss[K + "point_message"]))
@@ -494,10 +499,13 @@ with st.sidebar:
         ss[K + "features"] = ["x1", "x2"]
 
     st.header("Network")
-    st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, step=1, key=K + "n_hidden")
+    st.number_input("Hidden layers", step=1,
+                    **bounded(K + "n_hidden", 0, MAX_HIDDEN_LAYERS, "Hidden layers", int))
+    said(K + "n_hidden")
     for i in range(int(ss[K + "n_hidden"])):
         c1, c2 = st.columns(2)
-        c1.number_input(f"Neurons in layer {i + 1}", 1, MAX_NEURONS, step=1, key=f"{K}h{i}")
+        c1.number_input(f"Neurons in layer {i + 1}", step=1,
+                        **bounded(f"{K}h{i}", 1, MAX_NEURONS, "Neurons per layer", int))
         c2.selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"{K}a{i}")
     n_classes = n_classes_of(ss[K + "dataset"], custom_classes)
     outs = output_choices(n_classes)
@@ -510,10 +518,14 @@ with st.sidebar:
     st.selectbox("Loss", losses, key=K + "loss", format_func=LOSS_LABELS.get)
 
     st.header("Training")
-    st.number_input("Learning rate η", 0.00001, MAX_LR, step=0.01, format="%.5f", key=K + "lr")
-    st.number_input("Batch size (0 = all training points)", 0, MAX_POINTS, step=1,
-                    key=K + "batch_size")
-    st.number_input("L2 strength λ", 0.0, MAX_L2, step=0.001, format="%.5f", key=K + "l2")
+    # No browser-side bounds: an η over the maximum is replaced in the box by the η in force.
+    st.number_input("Learning rate η", step=0.01, format="%.5f",
+                    **bounded(K + "lr", 0.00001, MAX_LR, "Learning rate η"))
+    said(K + "lr")
+    st.number_input("Batch size (0 = all training points)", step=1,
+                    **bounded(K + "batch_size", 0, MAX_POINTS, "Batch size", int))
+    st.number_input("L2 strength λ", step=0.001, format="%.5f",
+                    **bounded(K + "l2", 0.0, MAX_L2, "L2 strength λ"))
     training_options()
     st.slider("Chart resolution", 20, MAX_RESOLUTION, 50, step=10, key=K + "resolution")
 
@@ -553,8 +565,9 @@ if too_long:
 
 
 # ------------------------------------------------------------------ controls
-# Callbacks, idempotent: they run before the rerun the click starts, whatever the fragment was
-# drawing. Step and Reset redraw the whole page (diagram, link); Play/Pause first this frame.
+# Outside the fragment, with callbacks: a click lands even while the animation redraws (a full
+# rerun interrupts the frame being drawn, and the callback stops training before anything
+# else), and it reruns the whole page, which turns the fragment's timer on or off.
 def _set_playing(value: bool):
     # Idempotent (the value the button showed, not a toggle): a click Streamlit replays after
     # an interrupted rerun must not undo itself.
@@ -565,30 +578,21 @@ def _on_step(at_epoch: int):
     sess = ss[K + "session"]
     if sess.epoch == at_epoch:  # a replayed click does not train a second epoch
         sess.step(1)
-    ss[K + "needs_app_rerun"] = True
 
 
 def _on_reset():
     ss[K + "session"].reset()
     ss[K + "playing"] = False
-    ss[K + "needs_app_rerun"] = True
 
 
-playing = ss.get(K + "playing", False)  # at this full run: the fragment's timer is on or off
-
-
-def controls(sess) -> bool:
-    """Play/Pause, Step, Reset inside the animated part: a click reruns only this part, so a
-    pause lands within one frame (a whole-page rerun takes several). Returns playing."""
-    now = ss.get(K + "playing", False)
-    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-    b1.button("Pause" if now else "Play", key=K + "play", type="primary",
-              on_click=_set_playing, args=(not now,), disabled=sess.done and not now)
-    b2.button("Step", key=K + "step", on_click=_on_step, args=(sess.epoch,), disabled=now,
-              help="Train one epoch: one pass over the training points.")
-    b3.button("Reset", key=K + "reset", on_click=_on_reset,
-              help="Back to the initial weights of this seed, epoch 0.")
-    return now
+playing = ss.get(K + "playing", False)
+b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+b1.button("Pause" if playing else "Play", key=K + "play", type="primary", on_click=_set_playing,
+          args=(not playing,), disabled=session.done and not playing)
+b2.button("Step", key=K + "step", on_click=_on_step, args=(session.epoch,), disabled=playing,
+          help="Train one epoch: one pass over the training points.")
+b3.button("Reset", key=K + "reset", on_click=_on_reset,
+          help="Back to the initial weights of this seed, epoch 0.")
 
 
 # ------------------------------------------------------------------ the live part
@@ -598,8 +602,7 @@ def live():
         st.rerun(scope="app")
     started = time.perf_counter()
     sess = ss[K + "session"]
-    now = controls(sess)
-    if now and playing:
+    if ss.get(K + "playing", False):
         sess.tick()
         if sess.done:
             ss[K + "playing"] = False
@@ -682,8 +685,6 @@ def live():
                        file_name="playground-history.csv", mime="text/csv",
                        key=K + "dl_history", on_click="ignore")
     ss[K + "render_s"] = time.perf_counter() - started  # sets the next Play's frame period
-    if now != playing:  # Play or Pause pressed: the frame shows it; the page turns the timer
-        st.rerun(scope="app")
 
 
 live()
