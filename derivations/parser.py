@@ -24,6 +24,20 @@ The live preview shows the student what was understood, so a surprising split is
 Limits (shared server): ``MAX_LENGTH`` characters, ``MAX_DEPTH`` nesting, constant exponents of
 at most ``MAX_EXPONENT`` in absolute value (checked before SymPy evaluates a power, so
 ``9^9^9`` is refused, not computed) and constants of at most ``MAX_CONSTANT_DIGITS`` digits.
+SymPy folds as it builds (``((e^10)^10)^10`` is exp(1000) after three steps), so every result is
+checked again: exponents of e at most ``MAX_EXP_ARGUMENT``, every constant part real, at most
+``MAX_CONSTANT_SIZE`` and with at most ``MAX_CONSTANT_NESTING`` functions of numbers inside
+each other, any expression at most ``MAX_FUNCTION_NESTING`` functions deep, numeric evaluation
+at most ``_EVALF_MAX_DIGITS`` digits. Powers with a variable exponent exist only as e^(...), and
+powers of powers with fractional exponents stay as written (SymPy's merging asks questions that
+take minutes). The page's symbols are read as real numbers while parsing (SymPy's automatic
+evaluation of sin, tanh, abs stays cheap), then put back. With these, any text up to the
+length limit is parsed or refused within 0.5 s of CPU (``tests/test_answer_bombs.py``,
+``python -m bench.answer_bombs``); the app still runs the parser only in a worker process
+under a hard CPU limit (``derivations.proof_pool``).
+
+Refused as what a student cannot have meant: ``x1[0]`` (an index), ``x1(1)`` (a call of a
+symbol), ``1e`` (half a number), ``(-8)^(1/3)`` (SymPy's complex principal root).
 Anything else raises ``AnswerParseError`` (a ValueError) whose message shows where.
 """
 
