@@ -243,8 +243,13 @@ def judge(
     prover = prove or _prove_within
 
     def proof(diff: sympy.Expr) -> str:
-        if positive:
-            diff = diff.xreplace({s: sympy.Symbol(s.name, positive=True) for s in syms})
+        if positive:  # rebuilding with positive symbols evaluates: within the proof's time
+            try:
+                with cpu_budget(timeout):
+                    diff = diff.xreplace({s: sympy.Symbol(s.name, positive=True)
+                                          for s in syms})
+            except OverBudget:
+                return "timeout"
         return prover(diff, timeout)
 
     # "Different" needs a point where both are defined and differ; else try to prove.
@@ -443,6 +448,9 @@ def _verdict_of(status: str, result) -> Verdict:
     if status == "failed":
         return _no_verdict("checked", "SymPy could not check this form of the answer; try "
                                       "writing it another way.")
+    if status == "error":
+        return _no_verdict("error", "The checker stopped on this answer; press Check again, "
+                                    "or write the answer in a simpler form.")
     return _no_verdict("busy", _BUSY)
 
 

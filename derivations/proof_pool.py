@@ -12,8 +12,10 @@ server has many students and two cores, so:
   killed worker is replaced.
 - **Fair share.** Each session has at most one job in flight per lane (a second gets
   ``"in_flight"``: "still checking your last answer"). Waiting jobs are served in order of their
-  session's recent CPU use (halving every ``USAGE_HALF_LIFE`` seconds), so a student sending one
-  slow answer after another waits behind a student with one quick answer, not the other way.
+  session's recent use of the workers (halving every ``USAGE_HALF_LIFE`` seconds), so a student
+  sending one slow answer after another waits behind a student with one quick answer, not the
+  other way; and sessions with heavy recent use share all workers but one, which stays free
+  for everyone else.
 - **No orphans.** A worker exits when the server does: the kernel sends it SIGKILL when its
   parent thread ends (``PR_SET_PDEATHSIG`` on Linux; workers are started from the lane's own
   long-lived dispatcher threads, never a script thread), and a watcher thread exits when the
@@ -65,6 +67,8 @@ JOBS = {
 WORKER_START_TIMEOUT = 120.0  # seconds; start-up is not charged to any job
 QUEUE_WAIT = 60.0  # at most this long in the queue, then "busy"
 USAGE_HALF_LIFE = 30.0  # seconds: how fast a session's past CPU use is forgiven
+HEAVY_USAGE = 3.0  # a session with more recent use than this is "heavy": its jobs may hold
+# all workers but one, which stays free for everyone else
 _ROOT = str(Path(__file__).resolve().parents[1])
 _LIFELINE_ENV = "ANSWER_WORKER_LIFELINE_FD"
 _PARENT_ENV = "ANSWER_WORKER_PARENT_PID"
@@ -300,6 +304,7 @@ class Lane:
         self._workers: dict[tuple[int, int], _Worker | None] = {}  # (generation, slot) →
         self._generation = 0  # shutdown starts a new one; older dispatchers stop
         self._warm = False  # start workers before the first job
+        self._running_heavy = 0  # jobs of heavy sessions running now
         self.last_killed_pid: int | None = None
 
     # -- the scheduler -----------------------------------------------------------------------
@@ -313,9 +318,19 @@ class Lane:
         if len(self._usage) > 10_000:  # forget the long-gone sessions
             self._usage = {s: u for s, u in self._usage.items() if now - u[1] < 600}
 
-    def _next_ticket(self) -> _Ticket:
+    def _heavy(self, session: str, now: float) -> bool:
+        return self._usage_now(session, now) > HEAVY_USAGE
+
+    def _next_ticket(self) -> _Ticket | None:
+        """The waiting job of the session with the least recent use, or None when only
+        heavy sessions wait and they already hold all but one worker (kept for the others)."""
         now = time.monotonic()
-        return min(self._waiting, key=lambda t: (self._usage_now(t.session, now), t.seq))
+        for ticket in sorted(self._waiting,
+                             key=lambda t: (self._usage_now(t.session, now), t.seq)):
+            if (self.size < 2 or not self._heavy(ticket.session, now)
+                    or self._running_heavy < self.size - 1):
+                return ticket
+        return None
 
     def submit(self, session: str, kind: str, *args, budget: float, wall_limit: float | None = None,
                **kwargs) -> Future:
@@ -377,22 +392,29 @@ class Lane:
                 with contextlib.suppress(RuntimeError, OSError):
                     self._workers[slot] = _Worker()
             with self._cond:
-                while not self._waiting and self._generation == slot[0]:
-                    self._cond.wait()
+                ticket = None
+                while self._generation == slot[0]:
+                    ticket = self._next_ticket() if self._waiting else None
+                    if ticket is not None:
+                        break
+                    self._cond.wait(1.0)  # past use decays: a heavy session may turn light
                 if self._generation != slot[0]:
                     return
-                ticket = self._next_ticket()
                 self._waiting.remove(ticket)
                 if time.monotonic() - ticket.queued > QUEUE_WAIT:  # nobody waits for it now
                     self._in_flight.pop(ticket.session, None)
                     ticket.future.set_result(("busy", None))
                     continue
-            ticket.started = time.monotonic()
+                ticket.started = time.monotonic()
+                heavy = self._heavy(ticket.session, ticket.started)
+                self._running_heavy += heavy
             status, result = self._execute(slot, ticket)
             elapsed = time.monotonic() - ticket.started
             with self._cond:
+                self._running_heavy -= heavy
                 self._charge(ticket.session, elapsed)
                 self._in_flight.pop(ticket.session, None)
+                self._cond.notify_all()
             ticket.future.set_result((status, result))
 
     def _execute(self, slot: tuple[int, int], ticket: _Ticket) -> tuple[str, object]:

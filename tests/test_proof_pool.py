@@ -75,7 +75,7 @@ def test_worker_dies_when_the_server_is_killed_mid_check(tmp_path):
 @pytest.mark.timeout(120)
 def test_one_job_in_flight_per_session_and_others_still_served(make_lane):
     lane = make_lane(2)
-    slow = lane.submit("a", "prove", SLOW_DIFF, budget=4.0)
+    slow = lane.submit("a", "prove", SLOW_DIFF, budget=2.0)
     again = lane.submit("a", "prove", sympy.Integer(0), budget=4.0)
     assert again.result(5) == ("in_flight", None)  # "still checking your last answer"
     quick = lane.submit("b", "prove", x - x, budget=4.0)
@@ -131,3 +131,21 @@ def test_a_job_that_fails_is_a_status_and_the_worker_lives_on(make_lane):
     pid = lane.worker_pids()[0]
     assert lane.submit("a", "prove", x - x, budget=2.0).result(60) == ("ok", "zero")
     assert lane.worker_pids() == [pid]
+
+
+@pytest.mark.timeout(180)
+def test_heavy_sessions_leave_one_worker_for_the_others(make_lane):
+    lane = make_lane(2)
+    assert lane.submit("warm", "prove", x - x, budget=2.0).result(60) == ("ok", "zero")
+    lane._charge("heavy1", 100.0)  # both have used the checkers a lot just now
+    lane._charge("heavy2", 100.0)
+    first = lane.submit("heavy1", "prove", SLOW_DIFF, budget=1.5)
+    second = lane.submit("heavy2", "prove", SLOW_DIFF, budget=1.5)
+    time.sleep(0.5)
+    light = lane.submit("light", "prove", x - x, budget=2.0)
+    assert light.result(60) == ("ok", "zero")
+    # Only one heavy job ran beside it; the other waited for a worker heavy jobs may use.
+    assert not (first.done() and second.done())
+    assert first.result(120)[0] == second.result(120)[0] == "timeout"
+    later = max(first.ticket.started, second.ticket.started)
+    assert light.ticket.started < later

@@ -70,7 +70,7 @@ def _legend(symbols: Mapping[str, sympy.Symbol]) -> str:
 def _show(verdict: Verdict) -> None:
     if verdict.equivalent:
         st.success(verdict.message)
-    elif verdict.status in ("still_checking", "busy"):
+    elif verdict.status in ("still_checking", "busy", "error"):
         st.info(verdict.message)
     else:
         body = verdict.message  # the checker's own sentences and LaTeX, no student text
