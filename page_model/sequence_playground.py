@@ -8,6 +8,7 @@ the number of epochs, never on how many epochs an animation tick happened to fit
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import asdict, dataclass
@@ -288,9 +289,10 @@ class SequenceSession:
                 seq.append(nxt)
         return np.array(out), self.task.future[index, :steps]
 
-    def as_dict(self) -> dict:
-        return {"config": asdict(self.cfg), "epoch": self.epoch,
-                "weights": {name: m.to_dict() for name, m in self.models.items()}}
+    def weights_json(self) -> str:
+        """Both networks' weights now, with the run's configuration and epoch (a download)."""
+        return json.dumps({"config": asdict(self.cfg), "epoch": self.epoch,
+                           "weights": {name: m.to_dict() for name, m in self.models.items()}})
 
 
 def _advice(cfg: SequenceConfig) -> str:

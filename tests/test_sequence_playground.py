@@ -1,5 +1,7 @@
 """page_model.sequence_playground: the RNN-vs-LSTM session behind the sequence playground."""
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -58,6 +60,10 @@ def test_ticks_and_steps_give_the_same_run_and_reset_restarts():
     assert b.epoch == 6
     assert a.loss("LSTM") == b.loss("LSTM") and a.loss("RNN") == b.loss("RNN")
     first = a.loss("LSTM")
+    saved = json.loads(a.weights_json())
+    assert saved["epoch"] == 6 and saved["config"]["n_hidden"] == 3
+    np.testing.assert_array_equal(saved["weights"]["RNN"]["W_h"], a.models["RNN"].W_h)
+    np.testing.assert_array_equal(saved["weights"]["LSTM"]["W_y"], a.models["LSTM"].W_y)
     a.reset()
     assert a.epoch == 0 and not a.histories["RNN"].epoch
     assert a.loss("LSTM") != first == b.loss("LSTM")

@@ -203,6 +203,9 @@ def live():
                          "answer fed back as the next input", dashed=("true wave",)),
                key="sq.continue")
         st.caption(f"Step 1 of this chart is step {run.task.T + 1} of the sequence.")
+    st.download_button("Download both networks' weights (JSON)", run.weights_json(),
+                       file_name="sequence-playground-weights.json", mime="application/json",
+                       key="sq.dl_weights", on_click="ignore")
     ss["sq#render_s"] = time.perf_counter() - started  # sets the next Play's frame period
 
 
