@@ -171,8 +171,9 @@ class Network:
     def loss(self, X, Y, loss: str | Loss = "squared_error") -> float:
         X = self._check_X(X)
         Y = self._check_Y(Y, np.empty((X.shape[0], self.sizes[-1])))
-        ws = Workspace(self, self._loss(loss), X.shape[0], backward=False).load(X, Y)
-        return ws.forward(Params(self))
+        fp = self.forward_pass(X)
+        # The Loss's own value (train's fused loop sums the same numbers in another order).
+        return self._loss(loss).value(fp.output, Y, fp.zs[-1])
 
     def backprop(self, X, Y, loss: str | Loss = "squared_error") -> Backprop:
         """Forward pass, loss, error terms δ and gradients, with every intermediate kept (the
@@ -182,10 +183,12 @@ class Network:
         Y = self._check_Y(Y, np.empty((X.shape[0], self.sizes[-1])))
         ws = Workspace(self, loss_fn, X.shape[0]).load(X, Y)
         params = Params(self)
-        value = ws.forward(params)
+        ws.forward(params)
         ws.backward(params)
         grads = [(g[:-1], g[-1]) for g in params.grad_layers]  # views: params is this call's
-        return Backprop(ws.forward_record(), [d.T for d in ws.delta], grads, value)
+        fp = ws.forward_record()
+        return Backprop(fp, [d.T for d in ws.delta], grads,
+                        loss_fn.value(fp.output, Y, fp.zs[-1]))
 
     def gradients(self, X, Y, loss: str | Loss = "squared_error"):
         """One (∂E/∂W, ∂E/∂b) per layer, shaped like the weights and biases."""
