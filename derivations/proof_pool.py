@@ -288,8 +288,9 @@ class Lane:
     """A fixed number of workers for one kind of work, shared fairly between sessions.
 
     ``submit`` returns a Future of ``(status, result)``: status "ok" (result is the job's),
-    "failed" (the job raised; result is the message), "timeout" (over its CPU or wall limit:
-    the worker is replaced), "error" (the worker died), "busy" (no worker free within
+    "failed" (the job raised; result is the message), "timeout" (over its CPU or wall limit;
+    a worker the parent had to kill is replaced), "error" (the worker died), "busy" (no worker
+    free within
     ``QUEUE_WAIT``) or "in_flight" (this session already has a job here).
     """
 
@@ -342,6 +343,7 @@ class Lane:
         with self._cond:
             if session in self._in_flight:
                 done: Future = Future()
+                done.ticket = None
                 done.set_result(("in_flight", None))
                 return done
             ticket = _Ticket(session, next(self._seq), payload, budget + 1.0, wall)
@@ -357,7 +359,13 @@ class Lane:
         """``submit`` and wait for the answer (at most the queue wait plus the job's limit)."""
         future = self.submit(session, kind, *args, budget=budget, wall_limit=wall_limit,
                              **kwargs)
-        return self.result(future, QUEUE_WAIT + future.ticket.wall_limit + 5.0)
+        return self.result(future, self.longest_wait(future))
+
+    @staticmethod
+    def longest_wait(future: Future) -> float:
+        """How long a caller may have to wait for ``future``: the queue, then the job."""
+        ticket = getattr(future, "ticket", None)
+        return QUEUE_WAIT + (ticket.wall_limit if ticket is not None else 0.0) + 5.0
 
     def result(self, future: Future, timeout: float) -> tuple[str, object]:
         """The job's ``(status, result)``, or ("busy", None) if it has not started within

@@ -367,3 +367,14 @@ def test_worker_does_not_rerun_the_main_script(tmp_path, monkeypatch):
     assert check("y - y^2", dy_dz).equivalent
     proof_pool.shutdown_workers()
     assert not marker.exists()
+
+
+def test_a_second_check_while_one_is_in_flight_says_still_checking():
+    pending = verdicts_module.start_check_text("y - t", dE_dy, symbols=OUT, session="twice")
+    second = check_text("y - t", dE_dy, symbols=OUT, session="twice")
+    first = pending.verdict()
+    assert first.equivalent
+    # The second came while the first was queued or running, or just after it finished.
+    assert second.status == "still_checking" or second.equivalent
+    if second.status == "still_checking":
+        assert "Still checking your last answer" in second.message

@@ -149,3 +149,10 @@ def test_heavy_sessions_leave_one_worker_for_the_others(make_lane):
     assert first.result(120)[0] == second.result(120)[0] == "timeout"
     later = max(first.ticket.started, second.ticket.started)
     assert light.ticket.started < later
+
+
+def test_in_flight_answers_at_once_through_every_entry_point(make_lane):
+    lane = make_lane(1)
+    slow = lane.submit("a", "prove", SLOW_DIFF, budget=1.0)
+    assert lane.run("a", "prove", x - x, budget=1.0) == ("in_flight", None)
+    assert slow.result(60)[0] == "timeout"
