@@ -620,7 +620,7 @@ def live():
                 "on, or press Reset.")
 
     h = sess.history
-    m = st.columns(4)
+    m = st.columns(5)
     m[0].metric("Epoch", sess.epoch)
     m[1].metric("Training loss", fmt(h.train_loss[-1] if h else sess.train_loss()))
     test = h.test_loss[-1] if h else sess.test_loss()
@@ -629,6 +629,8 @@ def live():
     m[3].metric("Accuracy (train / test)",
                 "—" if acc_train is None else
                 f"{acc_train:.0%} / " + ("—" if acc_test is None else f"{acc_test:.0%}"))
+    m[4].metric("Learning rate η now", fmt(sess.current_lr),
+                help="η of the next epoch under the schedule chosen in the sidebar.")
 
     data = sess.data
     left, right = st.columns([3, 2])
