@@ -55,10 +55,13 @@ CUSTOM = "custom"  # the student's own points
 def tick_period(render_s: float | None) -> float:
     """Seconds between animation frames: a frame that took ``render_s`` to draw (plus a tick of
     training) gets three times that, so one playing student keeps at most about a third of a
-    core however large the network and data."""
+    core however large the network and data. Capped at MAX_TICK_SECONDS to keep it moving, but
+    never below 1.5 frames: frames requested faster than they are drawn queue up, and a Pause
+    would wait behind them (on a loaded server, seconds and ~100 epochs)."""
     if render_s is None or not math.isfinite(render_s) or render_s < 0:
         return TICK_SECONDS
-    return min(MAX_TICK_SECONDS, max(TICK_SECONDS, 3 * (render_s + TICK_BUDGET_S)))
+    frame = render_s + TICK_BUDGET_S
+    return max(min(MAX_TICK_SECONDS, max(TICK_SECONDS, 3 * frame)), 1.5 * frame)
 DATASET_CHOICES = (*DATASETS, CUSTOM)
 #: output layer choices; "sigmoid" is one neuron for 2 classes, one per class (one-vs-rest) for 3
 OUTPUTS = ("sigmoid", "notes_2neuron", "softmax", "linear")

@@ -399,4 +399,7 @@ def test_tick_period_keeps_a_third_of_a_core_at_most():
     for render in (0.05, 0.2, 0.4):
         period = tick_period(render)
         assert (render + TICK_BUDGET_S) / period <= 1 / 3 + 1e-12
-    assert tick_period(100.0) == MAX_TICK_SECONDS
+    assert tick_period(0.8) == MAX_TICK_SECONDS
+    # A frame slower than the cap: the next is requested only after it is drawn (no queue of
+    # frames for a Pause to wait behind).
+    assert tick_period(5.0) == pytest.approx(1.5 * (5.0 + TICK_BUDGET_S))

@@ -224,7 +224,7 @@ def parse_link_value(prop: Prop, raw, default) -> tuple[Any, str | None]:
         return default, None
     text = str(raw).strip()
     limit = MAX_RAW_LENGTH * 16 if isinstance(prop, _Floats) else MAX_RAW_LENGTH
-    value, why = (None, "was too long") if len(text) > limit else prop.parse(text)
+    value, why = (None, "was not used (too long)") if len(text) > limit else prop.parse(text)
     return (default, link_notice(prop, text, why, default)) if why else (value, None)
 
 

@@ -9,8 +9,21 @@ import re
 import pytest
 from browser_helpers import _IDLE_JS, open_app, problems, screenshot, wait_for_idle
 
+from page_model.playground import MAX_EPOCHS_PER_TICK
+
 pytestmark = pytest.mark.browser
 PATH = "/playground"  # app.py's url_path
+# Every epoch value the counter shows from now on (the first: the one on screen now).
+_WATCH_EPOCH_JS = """() => {
+  const read = () => parseInt(document.querySelector('[data-testid="stMetricValue"]')
+    .innerText.replace(/\\D/g, ''));
+  window.__epochsShown = [read()];
+  new MutationObserver(() => {
+    const e = read();
+    if (e !== window.__epochsShown[window.__epochsShown.length - 1]) window.__epochsShown.push(e);
+  }).observe(document.querySelector('[data-testid="stMain"]'),
+             {subtree: true, childList: true, characterData: true});
+}"""
 
 
 def _open(page, app_url, query: str) -> None:
@@ -50,10 +63,16 @@ def test_play_animates_and_pause_stops_reruns(page, app_url, screenshot_dir):
     first = _wait_epoch_above(page, start)
     later = _wait_epoch_above(page, first)  # it keeps going without any click
     assert later > first
+    # Pause lands within one frame: after the click the counter shows at most the frame that
+    # was being drawn (frames once queued behind each other, ~100 epochs).
+    page.evaluate(_WATCH_EPOCH_JS)
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for()  # the pause's full rerun is done
     wait_for_idle(page, settle=1.0)
     paused = _epoch(page)
+    shown_after = page.evaluate("() => window.__epochsShown")
+    assert len(set(shown_after)) <= 2, f"epochs shown after Pause: {shown_after}"
+    assert paused - shown_after[0] <= MAX_EPOCHS_PER_TICK
     # Paused: no rerun starts by itself (no idle animation), and the counter stays.
     for _ in range(10):
         page.wait_for_timeout(200)
