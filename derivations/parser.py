@@ -599,9 +599,9 @@ class _Parser:
 
 def _plain_name(word: str) -> str:
     """``word`` in the ASCII spelling of ``LOOK_ALIKES`` (after composing accents: y + U+0302
-    is ŷ)."""
+    is ŷ), without underscores (``w_h11z1`` finds ``wh11z1``)."""
     composed = unicodedata.normalize("NFC", word)
-    return "".join(LOOK_ALIKES.get(ch, ch) for ch in composed)
+    return "".join(LOOK_ALIKES.get(ch, ch) for ch in composed if ch != "_")
 
 
 def parse_answer(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:

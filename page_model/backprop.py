@@ -7,6 +7,7 @@ NumPy only; the page lays these out.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 import numpy as np
@@ -72,3 +73,18 @@ def highlight(layer: int, i: int, j: int, param: str, term=None, factor=None,
         elif factor.kind == "weight":
             out.append((factor.layer, factor.source, factor.neuron))
     return out
+
+
+def new_seed() -> int:
+    """A fresh per-student seed (1 … 999): neighbours get different numbers."""
+    return secrets.randbelow(999) + 1
+
+
+def practice_parts(rule, net: Network, x, y, prefix: str):
+    """The practice exercise on ``rule``'s weight at this network and data point (see
+    ``derivations.practice.exercise``): the factors, the whole formula, its number."""
+    from derivations.practice import exercise
+    from derivations.step import primary_values
+
+    values = rule.evaluate(primary_values(net, np.asarray(x, float), np.asarray(y, float)))
+    return exercise(rule, values["values"], prefix)

@@ -26,6 +26,7 @@ SYMBOLS = typed_symbols(yh1 * y1 * eta * w)  # yhat1, y1, eta, wx1h11
     ("yhat1 ‐ y1", yh1 - y1),          # U+2010 hyphen
     ("yhat1 － y1", yh1 - y1),          # fullwidth minus
     ("wₓ₁ₕ₁₁", w),
+    ("w_x1h11", w),                    # an underscore the page name does not have
 ])
 def test_look_alikes_read_as_the_legend_spells_them(text, expected):
     assert sympy.simplify(parse_answer(text, SYMBOLS) - expected) == 0

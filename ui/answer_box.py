@@ -91,18 +91,26 @@ def answer_box(
     positive: bool = True,
     timeout: float = 2.0,
     progress_key: str = "answer_progress",
+    placeholder: str = "e.g. y*(1 - y)",
+    **checker,
 ) -> Verdict | None:
     """Render the answer box for ``prompt_latex``; return the verdict shown, if any.
 
-    ``key`` names this answer (widget keys and the progress entry); the other arguments go to
-    the checker (``derivations.answer_verdicts.judge``).
+    ``key`` names this answer (widget keys and the progress entry); the other arguments, and
+    any in ``checker`` (``chain``, ``swaps``, ``notation``, ``at``), go to the checker
+    (``derivations.answer_verdicts.judge``).
     """
     progress = get_progress(progress_key)
     sid = session_id()
     done = " ✓" if progress.is_right(key) else ""
     st.markdown(f"**Your turn{done}:** ${prompt_latex} = \\;?$")
-    st.caption(_legend(symbols))
-    text = st.text_input("Your answer", key=f"{key}__text", placeholder="e.g. y*(1 - y)")
+    if len(symbols) > 8:  # a whole network's names: out of the way until wanted
+        with st.expander("Names you can type"):
+            st.caption(_legend(symbols))
+    else:
+        st.caption(_legend(symbols))
+    text = st.text_input("Your answer", key=f"{key}__text", placeholder=placeholder,
+                         help="Enter shows how your answer is read; Check marks it.")
 
     readable = False
     if text.strip():
@@ -132,7 +140,7 @@ def answer_box(
         else:
             st.session_state[pending_key] = (text, start_check_text(
                 text, expected, symbols=symbols, session=sid, factors=factors, paths=paths,
-                definitions=definitions, positive=positive, timeout=timeout))
+                definitions=definitions, positive=positive, timeout=timeout, **checker))
 
     pending = st.session_state.get(pending_key)
     if isinstance(pending, tuple) and isinstance(pending[1], PendingVerdict):

@@ -10,9 +10,18 @@ from charts.network import network_diagram
 from derivations import notes_network
 from derivations.formulas import paths_total, typed_symbols
 from derivations.notes import CASE_LABELS, CASES
+from derivations.practice import typed_symbols_of
 from derivations.step import FD_STEP
 from nn_core import encode
-from page_model.backprop import flat_params, highlight, layer_starts, param_inputs, with_params
+from page_model.backprop import (
+    flat_params,
+    highlight,
+    layer_starts,
+    new_seed,
+    param_inputs,
+    practice_parts,
+    with_params,
+)
 from page_model.summaries import weights_summary
 from page_model.verdicts import backprop_check, factor_check, loss_change
 from page_model.worksheet import (
@@ -23,15 +32,17 @@ from page_model.worksheet import (
     update_rows,
     update_rule_latex,
 )
-from ui.answer_box import answer_box
+from ui.answer_box import answer_box, get_progress
 from ui.cached import chart
 from ui.compute import backprop_rule, backprop_step
 from ui.escape import plain
 from ui.layout import columns, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, bounded, said
+from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
 
 WEIGHT_LIMIT = 10.0
+PRACTICE = "bp_practice"  # the practice answers' progress (session state key)
 _FIRST = notes_network("mlp", 0)  # the page opens on the notes' MLP and its data point
 
 
@@ -50,6 +61,7 @@ class Backprop:
     j: int = 0
     lr: float = 0.5
     step: int = 0
+    mode: str = "explore"  # "practice": each factor hidden until the student answers it
 
 
 STATE = PageState("bp", Backprop, {
@@ -61,6 +73,7 @@ STATE = PageState("bp", Backprop, {
     "layer": Int("layer of weights", 1, 2), "param": Choice("weight or bias", ("weight", "bias")),
     "i": Int("from neuron i", 0, 9), "j": Int("to neuron j", 0, 9),
     "lr": Float("learning rate η", 0.05, 5.0), "step": Int("step", 0, 99),
+    "mode": Choice("mode", MODES, MODE_LABELS),
 })
 
 
@@ -75,13 +88,31 @@ notes_quote(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg
 
 s = STATE.open()
 with st.sidebar:
+    mode = st.radio("mode", MODES, format_func=MODE_LABELS.get, key=s.key("mode"))
+    practice = mode == "practice"
+    # Your own numbers: practice opened without a seed in the link draws one for this student
+    # (written to the link, so the same link reproduces the exercise).
+    if practice and "seed" not in s.from_link and (s.changed("mode") or "mode" in s.from_link):
+        st.session_state[s.key("seed")] = new_seed()
     st.subheader("Network")
     case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get, key=s.key("case"))
-    seed = st.number_input("seed", step=1, **s.number("seed"))
+    seed = st.number_input("seed", step=1, **s.number("seed"),
+                           help="Draws the network's weights (and, in practice, the data "
+                                "point): the same seed gives the same numbers.")
     s.said("seed")
     start = notes_network(case, int(seed))
     sizes = tuple(start.net.sizes)
-    by_hand = st.toggle("set every weight by hand", key=s.key("hand"))
+    if practice:
+        st.button("New numbers", key="bp_new_seed", on_click=STATE.update,
+                  kwargs={"seed": new_seed(), "step": 0}, icon=":material/casino:",
+                  help="A new seed: new weights and a new data point, the same exercise.")
+        for name, value in (("x1", float(start.x[0])), ("x2", float(start.x[1])),
+                            ("cls", start.label)):
+            st.session_state[s.key(name)] = value  # the seed's data point
+        by_hand = False
+        s.set(hand=False)
+    else:
+        by_hand = st.toggle("set every weight by hand", key=s.key("hand"))
 
 net = start.net
 if by_hand:
@@ -111,10 +142,14 @@ if by_hand:
 
 with st.sidebar:
     st.subheader("Data point")
-    x1 = st.slider("x₁", -3.0, 3.0, step=0.01, key=s.key("x1"))
-    x2 = st.slider("x₂", -3.0, 3.0, step=0.01, key=s.key("x2"))
-    label = st.radio("its class (target in the notes' 2-neuron code)", [0, 1, 2],
-                     horizontal=True, key=s.key("cls"))
+    if practice:
+        x1, x2, label = s["x1"], s["x2"], s["cls"]
+        st.caption(f"Drawn by the seed: x = ({x1:g}, {x2:g}), class {label}.")
+    else:
+        x1 = st.slider("x₁", -3.0, 3.0, step=0.01, key=s.key("x1"))
+        x2 = st.slider("x₂", -3.0, 3.0, step=0.01, key=s.key("x2"))
+        label = st.radio("its class (target in the notes' 2-neuron code)", [0, 1, 2],
+                         horizontal=True, key=s.key("cls"))
     st.subheader("Which parameter")
     n_layers = len(sizes) - 1
     # Choices that another control took away (a layer after "no hidden layer", a neuron past
@@ -169,21 +204,44 @@ b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_ste
 b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
 b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
 point = f"x = ({x1:g}, {x2:g}), class {label}"
+if practice:
+    prefix = f"bp.practice.{case}.{int(seed)}.{layer}.{i}.{j}.{param}"
+    parts = practice_parts(rule, net, x, y, prefix)
+    progress = get_progress(PRACTICE)
+    done_all = all(progress.revealed(p.key) for p in parts)
 b5.download_button(
     "Download this derivation", key="bp_download", on_click="ignore",
     data=backprop_worksheet(result, f"The notes' network with {CASE_LABELS[case]}, seed {seed}"
                             f"{', weights set by hand' if by_hand else ''}; data point {point};"
                             f" learning rate η = {lr:g}.", whole.text),
     file_name=f"backprop-{case}-layer{layer}-{param}-{i + 1}-{j + 1}.md", mime="text/markdown",
-    icon=":material/download:", help="Markdown with LaTeX: the chain, every factor with its "
-    "numbers and check, the path sum, the update and the new loss, for a worksheet.")
+    icon=":material/download:", disabled=practice and not done_all,
+    help="Markdown with LaTeX: the chain, every factor with its "
+    "numbers and check, the path sum, the update and the new loss, for a worksheet."
+    + (" In practice mode: once every part is answered or shown." if practice else ""))
 
 fp = net.forward_pass([x])
 
 st.latex(result.chain_latex)
-if step == n_steps - 1:
-    st.latex(gradient_latex(result))
+gradient_slot = st.empty()  # filled below: in practice only once the whole formula is tried
 f_col, n_col, c_col = columns()
+shown = True  # explore mode: everything; practice: what the student has answered or shown
+if practice:
+    symbols = typed_symbols_of(rule.net)
+    with c_col:  # drawn first, so a verdict from this run's Check reveals the columns beside
+        for part in (p for p in parts if p.step == step):
+            number = part.kind == "number"
+            what = ("the number" if number else "the whole formula" if part.kind == "whole"
+                    else "")
+            if what:
+                st.markdown(f"**{what.capitalize()}**")
+            practice_box(part.key, part.label, part.expected, symbols, progress_key=PRACTICE,
+                         placeholder="e.g. 0.0123" if number else "e.g. yhat1*(1 - yhat1)",
+                         **part.judge_kwargs(rule.net))
+    revealed_parts = {p.kind: progress.revealed(p.key) for p in parts if p.step == step}
+    shown = all(revealed_parts.values())
+if step == n_steps - 1 and (not practice or revealed_parts.get("whole")):
+    gradient_slot.latex(gradient_latex(result))
 if step < n_steps - 1:
     term = result.terms[step]
     factor = rule.factors[step]
@@ -191,8 +249,11 @@ if step < n_steps - 1:
     lit = highlight(layer, i, j, param, term, factor, result.paths)
     with f_col:
         # Compact headings: at 1280×720 the factor, its numbers and its check fit the screen.
-        st.markdown(f"**This factor:** ${term.symbol_latex}$, derived by SymPy:")
-        st.latex(f"{term.symbol_latex} = {term.general_latex}")
+        if shown:
+            st.markdown(f"**This factor:** ${term.symbol_latex}$, derived by SymPy:")
+            st.latex(f"{term.symbol_latex} = {term.general_latex}")
+        else:
+            st.markdown(f"**This factor:** ${term.symbol_latex}$ — your turn to derive it.")
         if term.path is not None:
             st.info(f"Path {term.path + 1} of {len(result.paths)}: through output neuron "
                     f"{k + 1}. The running product restarts on each path; the paths are then "
@@ -200,39 +261,60 @@ if step < n_steps - 1:
         elif result.paths:
             st.info("Shared factor: it multiplies the sum over the paths.")
     with n_col:
-        st.markdown("**With the numbers**")
-        st.latex(factor_numbers_latex(term))
-        check = factor_check(term.value, term.check_value, term.kind, term.check_source)
-        (st.success if check.ok else st.error)(check.text)
-        numbers_table(factor_rows(term))
-        st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
-        if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
-            numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
-                          + [("sum over paths", paths_total(result))])
+        if shown:
+            st.markdown("**With the numbers**")
+            st.latex(factor_numbers_latex(term))
+            check = factor_check(term.value, term.check_value, term.kind, term.check_source)
+            (st.success if check.ok else st.error)(check.text)
+            numbers_table(factor_rows(term))
+            if not practice:  # in practice the whole gradient is the last part's answer
+                st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
+            if (result.paths and term.path is None
+                    and step == len(result.terms) - len(rule.shared)):
+                numbers_table([(f"path via output {pa.k + 1}", pa.product)
+                               for pa in result.paths]
+                              + [("sum over paths", paths_total(result))])
+        else:
+            st.info(HIDDEN)
     with c_col:
         chart("bp_diagram", (flat_params(net), x, lit),
               lambda: network_diagram(net, fp, 0, lit),
               summary=lambda: weights_summary(net.weights))
-        answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
-                   factor.general, typed_symbols(factor.general), progress_key="bp_progress")
+        if not practice:
+            answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
+                       factor.general, typed_symbols(factor.general),
+                       progress_key="bp_progress")
 else:
     with f_col:
         st.markdown("**The update**")
         st.latex(update_rule_latex(result))
     with n_col:
-        st.markdown("**With the numbers**")
-        st.latex(result.update_latex)
-        numbers_table(update_rows(result))
-        {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
-        st.markdown(f"One step on this weight alone: "
-                    f"{loss_change(result.old_loss, result.new_loss)}.")
-        for note in result.notes:
-            st.warning(note)
+        if shown:
+            st.markdown("**With the numbers**")
+            st.latex(result.update_latex)
+            numbers_table(update_rows(result))
+            {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
+            st.markdown(f"One step on this weight alone: "
+                        f"{loss_change(result.old_loss, result.new_loss)}.")
+            for note in result.notes:
+                st.warning(note)
+        else:
+            st.info(HIDDEN)
     with c_col:
         lit = highlight(layer, i, j, param)
         chart("bp_diagram", (flat_params(net), x, lit),
               lambda: network_diagram(net, fp, 0, lit),
               summary=lambda: weights_summary(net.weights))
+
+if practice:
+    show_summary([(p.key, p.label if p.kind != "number" else f"{p.label} \\text{{ (number)}}")
+                  for p in parts], progress_key=PRACTICE,
+                 title="Backprop practice: the chain rule for one weight",
+                 about=f"The notes' network with {CASE_LABELS[case]}, seed {int(seed)}; data "
+                       f"point {point}; the {param} of layer {layer}"
+                       f"{f', from neuron {i + 1}' if param == 'weight' else ''} to neuron "
+                       f"{j + 1}.",
+                 file_stem=f"backprop-practice-{case}-seed{int(seed)}")
 
 next_page("views/backprop_steps.py")
 s.finish()
