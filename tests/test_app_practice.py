@@ -84,3 +84,18 @@ def test_practice_without_a_seed_draws_one_into_the_link():
     assert 1 <= seed <= 999 and at.query_params["mode"] == "practice"
     x = notes_network("mlp", seed).x
     assert at.query_params["x1"] == f"{x[0]:g}" or float(at.query_params["x1"]) == x[0]
+
+
+def test_notes_page_hides_the_derived_line_until_answered():
+    from derivations import audit_by_key
+
+    rec = audit_by_key()["where_dy_dz"]
+    at = page("notes_checked", {"rec": "where_dy_dz", "mode": "practice"})
+    assert not has_latex(at, f"{rec.label} = {rec.derived_latex}")
+    verdicts = at.dataframe[0].value["verdict"].tolist()
+    assert "? (practice: derive it first)" in verdicts
+    _answer(at, "notes.where_dy_dz", "-ŷᵢ(1 − ŷᵢ)")  # the notes' own slip, keyboard-typed
+    assert any("Sign slip" in w.value for w in at.warning)
+    assert has_latex(at, f"{rec.label} = {rec.derived_latex}")
+    rows = _summary(at)
+    assert rows["attempts"].tolist()[1] == 1 and rows["slips named"].tolist()[1].startswith("−")
