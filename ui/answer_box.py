@@ -64,7 +64,7 @@ def _legend(symbols: Mapping[str, sympy.Symbol]) -> str:
     parts = [f"`{' or '.join(names)}` for ${sympy.latex(sym)}$"
              for sym, names in by_symbol.items()]
     return ("Type " + ", ".join(parts) + f". Functions: {_FUNCTION_LIST}; powers with `^`; "
-            "`2y` and `y(1-y)` multiply.")
+            "`2y` and `y(1-y)` multiply. Enter shows how your answer is read; Check marks it.")
 
 
 def _show(verdict: Verdict) -> None:
@@ -109,8 +109,7 @@ def answer_box(
             st.caption(_legend(symbols))
     else:
         st.caption(_legend(symbols))
-    text = st.text_input("Your answer", key=f"{key}__text", placeholder=placeholder,
-                         help="Enter shows how your answer is read; Check marks it.")
+    text = st.text_input("Your answer", key=f"{key}__text", placeholder=placeholder)
 
     readable = False
     if text.strip():
