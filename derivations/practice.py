@@ -12,6 +12,7 @@ notation. No Streamlit; the symbols a student may type are the whole network's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -40,6 +41,7 @@ class Part:
     chain: Chain
     paths: tuple = ()
     at: dict | None = field(default=None, compare=False)
+    words: str = ""  # the part as plain text (the summary's rows): "step 1: ∂E₁/∂ŷ₁"
 
     def judge_kwargs(self, net: SymbolicNetwork) -> dict:
         """Keyword arguments for ``answer_verdicts.start_check_text`` (besides the symbols)."""
@@ -93,20 +95,37 @@ def chain_of_rule(rule: ChainRule) -> Chain:
                  tuple(slot(f) for f in rule.shared))
 
 
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def as_text(latex: str) -> str:
+    r"""A symbol's LaTeX as plain text: \frac{\partial E_{1}}{\partial \hat{y}_{1}} → ∂E₁/∂ŷ₁."""
+    text = latex.strip()
+    if text.startswith(r"\frac{\partial ") and r"}{\partial " in text and text.endswith("}"):
+        num, den = text[len(r"\frac{\partial "):-1].split(r"}{\partial ", 1)
+        text = f"∂{num}/∂{den}"
+    text = text.replace(r"\hat{y}", "ŷ")
+    text = re.sub(r"_\{?([0-9]+)\}?", lambda m: m.group(1).translate(_SUB), text)
+    return re.sub(r"[{}\\ ]", "", text).replace("_", "")
+
+
 def exercise(rule: ChainRule, values: dict | None, prefix: str) -> list[Part]:
     """The parts of the exercise on ``rule``'s weight (keys start with ``prefix``)."""
     parts = []
     for step, f in enumerate(rule.factors):
         parts.append(Part(f"{prefix}.{step}", "factor", step, f.symbol_latex, f.general,
-                          Chain((), (Slot(f.symbol_latex, f.general, f.kind),))))
+                          Chain((), (Slot(f.symbol_latex, f.general, f.kind),)),
+                          words=f"step {step + 1}: {as_text(f.symbol_latex)}"))
     last = len(rule.factors)
     chain = chain_of_rule(rule)
     shared = sp.Mul(*(s.expr for s in chain.shared))
     paths = tuple(sp.Mul(*(s.expr for s in p)) * shared for p in chain.paths)
     whole = partial_latex("E_{total}", rule.param_symbol)
-    parts.append(Part(f"{prefix}.whole", "whole", last, whole, rule.general, chain, paths))
+    what = "the sum over the output neurons" if chain.paths else "the whole product"
+    parts.append(Part(f"{prefix}.whole", "whole", last, whole, rule.general, chain, paths,
+                      words=f"{as_text(whole)}: {what}"))
     if values is not None:
         at = {s: float(v) for s, v in values.items()}
         parts.append(Part(f"{prefix}.number", "number", last, whole, rule.general, chain,
-                          paths, at))
+                          paths, at, words=f"{as_text(whole)}: its number"))
     return parts

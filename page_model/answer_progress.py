@@ -116,19 +116,18 @@ def credit_text(right: int, tried: int, total: int) -> str:
 
 def summary_markdown(title: str, about: str, rows: Sequence[dict],
                      totals: tuple[int, int, int]) -> str:
-    """The summary as Markdown (the part labels are LaTeX: ``$…$``)."""
+    """The summary as Markdown (a table, one row per part)."""
     lines = [f"# {title}", "", about, "", f"**{credit_text(*totals)}**", "",
              "| " + " | ".join(SUMMARY_COLUMNS) + " |",
              "|" + "---|" * len(SUMMARY_COLUMNS)]
     for row in rows:
-        cells = [f"${row['part']}$" if row["part"] else ""]
-        cells += [str(row[c]).replace("|", "\\|") for c in SUMMARY_COLUMNS[1:]]
+        cells = [str(row[c]).replace("|", "\\|") for c in SUMMARY_COLUMNS]
         lines.append("| " + " | ".join(cells) + " |")
     first = sum(r["right first time"] == "yes" for r in rows)
     hints = sum(int(r["hints"]) for r in rows)
     shown = sum(r["shown"] == "yes" for r in rows)
-    lines += ["", f"Right first time: {first}. Hints received: {hints}. Shown without an "
-                  f"answer first: {shown}.", ""]
+    lines += ["", f"Right first time: {first}. Hints received: {hints}. Shown (Show me "
+                  f"pressed): {shown}.", ""]
     return "\n".join(lines)
 
 

@@ -231,8 +231,7 @@ if practice:
     with c_col:  # drawn first, so a verdict from this run's Check reveals the columns beside
         for part in (p for p in parts if p.step == step):
             number = part.kind == "number"
-            what = ("the number" if number else "the whole formula" if part.kind == "whole"
-                    else "")
+            what = part.words.split(": ", 1)[1] if part.kind != "factor" else ""
             if what:
                 st.markdown(f"**{what.capitalize()}**")
             practice_box(part.key, part.label, part.expected, symbols, progress_key=PRACTICE,
@@ -307,8 +306,7 @@ else:
               summary=lambda: weights_summary(net.weights))
 
 if practice:
-    show_summary([(p.key, p.label if p.kind != "number" else f"{p.label} \\text{{ (number)}}")
-                  for p in parts], progress_key=PRACTICE,
+    show_summary([(p.key, p.words) for p in parts], progress_key=PRACTICE,
                  title="Backprop practice: the chain rule for one weight",
                  about=f"The notes' network with {CASE_LABELS[case]}, seed {int(seed)}; data "
                        f"point {point}; the {param} of layer {layer}"

@@ -11,6 +11,7 @@ from derivations import TRAINABLE
 from derivations.audit import quote_parts
 from derivations.formulas import typed_symbols
 from derivations.notes import CASE_LABELS, CASES, MAX_COMPARISON_EPOCHS
+from derivations.practice import as_text
 from page_model.numbers import fmt_latex
 from page_model.worksheet import notes_worksheet
 from ui.answer_box import answer_box, get_progress
@@ -177,7 +178,8 @@ for r in records:
                 st.latex(f"{r.label} = {r.derived_latex}")
 
 if practice:
-    show_summary([(f"notes.{k}", by_key[k].label) for k in DERIVABLE], progress_key=PRACTICE,
+    show_summary([(f"notes.{k}", as_text(by_key[k].label)) for k in DERIVABLE],
+                 progress_key=PRACTICE,
                  title="The notes, checked: practice",
                  about="Each derivative of the notes' “where” block, derived by the student "
                        "before the page shows SymPy's.", file_stem="notes-practice")
