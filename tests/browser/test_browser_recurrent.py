@@ -3,27 +3,12 @@ a shared link reopens the same task, and the page stays free of errors while ani
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from browser_helpers import _IDLE_JS, open_app, problems, screenshot, wait_for_idle
+from test_playground_browser import _epoch, _wait_epoch_above  # the same metric, read the same
 
 pytestmark = pytest.mark.browser
 PATH = "/sequence-playground"  # app.py's url_path
-
-
-def _epoch(page) -> int:
-    text = page.locator('[data-testid="stMetricValue"]').first.inner_text()
-    return int(re.sub(r"\D", "", text))
-
-
-def _wait_epoch_above(page, n: int, timeout_s: float = 30.0) -> int:
-    for _ in range(int(timeout_s / 0.25)):
-        page.wait_for_timeout(250)
-        e = _epoch(page)
-        if e > n:
-            return e
-    raise AssertionError(f"the epoch counter stayed at {n} while playing")
 
 
 def test_sequence_playground_plays_and_pauses(page, app_url, screenshot_dir):
