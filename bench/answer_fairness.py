@@ -26,19 +26,22 @@ SLOW_EXPECTED = sympy.expand(SLOW.rewrite(sympy.exp))
 HEAVY_SYMS = {"x": x, "u": u, "v": v, "s": s}
 
 
-def _flood(session: str, stop: threading.Event) -> None:
+def _flood(session: str, stop: threading.Event, rounds_done: list) -> None:
     while not stop.is_set():
         start_check_answer(SLOW, SLOW_EXPECTED, symbols=HEAVY_SYMS, session=session,
                            timeout=2.0).verdict()
+        rounds_done.append(session)
 
 
 def _waits(heavy: int, rounds: int) -> list[float]:
     stop = threading.Event()
-    floods = [threading.Thread(target=_flood, args=(f"heavy{k}", stop), daemon=True)
+    done: list[str] = []
+    floods = [threading.Thread(target=_flood, args=(f"heavy{k}", stop, done), daemon=True)
               for k in range(heavy)]
     for thread in floods:
         thread.start()
-    time.sleep(3.0)  # the queue is full of slow checks now
+    while len(set(done)) < heavy:  # steady state: every flooding session has had a check
+        time.sleep(0.5)
     waits = []
     for _ in range(rounds):
         start = time.perf_counter()

@@ -305,13 +305,15 @@ class Lane:
         self._workers: dict[tuple[int, int], _Worker | None] = {}  # (generation, slot) →
         self._generation = 0  # shutdown starts a new one; older dispatchers stop
         self._warm = False  # start workers before the first job
-        self._running_heavy = 0  # jobs of heavy sessions running now
+        self._running: dict[str, _Ticket] = {}  # session → its job running now
         self.last_killed_pid: int | None = None
 
     # -- the scheduler -----------------------------------------------------------------------
     def _usage_now(self, session: str, now: float) -> float:
         used, when = self._usage.get(session, (0.0, now))
-        return used * 0.5 ** ((now - when) / USAGE_HALF_LIFE)
+        running = self._running.get(session)  # a job running now counts as it goes
+        extra = now - running.started if running is not None and running.started else 0.0
+        return used * 0.5 ** ((now - when) / USAGE_HALF_LIFE) + extra
 
     def _charge(self, session: str, seconds: float) -> None:
         now = time.monotonic()
@@ -326,10 +328,11 @@ class Lane:
         """The waiting job of the session with the least recent use, or None when only
         heavy sessions wait and they already hold all but one worker (kept for the others)."""
         now = time.monotonic()
+        running_heavy = sum(self._heavy(t.session, now) for t in self._running.values())
         for ticket in sorted(self._waiting,
                              key=lambda t: (self._usage_now(t.session, now), t.seq)):
             if (self.size < 2 or not self._heavy(ticket.session, now)
-                    or self._running_heavy < self.size - 1):
+                    or running_heavy < self.size - 1):
                 return ticket
         return None
 
@@ -414,12 +417,11 @@ class Lane:
                     ticket.future.set_result(("busy", None))
                     continue
                 ticket.started = time.monotonic()
-                heavy = self._heavy(ticket.session, ticket.started)
-                self._running_heavy += heavy
+                self._running[ticket.session] = ticket
             status, result = self._execute(slot, ticket)
             elapsed = time.monotonic() - ticket.started
             with self._cond:
-                self._running_heavy -= heavy
+                del self._running[ticket.session]
                 self._charge(ticket.session, elapsed)
                 self._in_flight.pop(ticket.session, None)
                 self._cond.notify_all()
