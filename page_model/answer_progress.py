@@ -111,6 +111,8 @@ def credit(progress: AnswerProgress, keys: Sequence[str]) -> tuple[int, int, int
 
 
 def credit_text(right: int, tried: int, total: int) -> str:
+    if not tried:
+        return f"No part tried yet ({total} parts in all)"
     return f"{right} of {tried} parts tried right ({total} parts in all)"
 
 

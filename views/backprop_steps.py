@@ -103,6 +103,8 @@ with st.sidebar:
     start = notes_network(case, int(seed))
     sizes = tuple(start.net.sizes)
     if practice:
+        st.caption("For a class: a link with mode=practice and no seed gives each student "
+                   "their own numbers; with a seed, everyone gets the same exercise.")
         st.button("New numbers", key="bp_new_seed", on_click=STATE.update,
                   kwargs={"seed": new_seed(), "step": 0}, icon=":material/casino:",
                   help="A new seed: new weights and a new data point, the same exercise.")
