@@ -190,7 +190,10 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("name", m.group(0), i))
             i = m.end()
             continue
-        if ch == ",":
+        if ch in "'′ʹ" and text[:i].rstrip().endswith(("σ", "sigma", "sigmoid")):
+            reason = (f"σ′ at position {i + 1}: write the sigmoid's slope out, e.g. "
+                      "y(1 - y) with the neuron's output, or σ(z)(1 - σ(z))")
+        elif ch == ",":
             reason = (f"Unexpected ',' at position {i + 1}: functions take one argument "
                       "and decimals use a point (0.5)")
         elif ch in "'\"`":

@@ -41,3 +41,10 @@ def test_look_alikes_that_name_nothing_are_refused_plainly(text, words):
     with pytest.raises(AnswerParseError) as err:
         parse_answer(text, SYMBOLS)
     assert words.lower() in err.value.reason.lower()
+
+
+@pytest.mark.parametrize("text", ["σ′(z)", "sigma'(z)", "σ'(z)"])
+def test_sigma_prime_typed_as_a_function_says_how_to_write_it(text):
+    with pytest.raises(AnswerParseError) as err:
+        parse_answer(text, SYMBOLS)
+    assert "write the sigmoid's slope out" in err.value.reason
