@@ -31,8 +31,11 @@ haproxy:
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
+# Four workers (browser tests mostly wait on the page, so more than the 2 cores pays), then
+# the timing-sensitive tests alone, as a class's server would run them.
 test: $(VENV)/.dev browser haproxy lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 4 --dist loadfile -m "not serial"
+	$(BIN)/python -m pytest -m serial tests/browser
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench

@@ -4,6 +4,7 @@ balancer, which it could not on the other replica. HAProxy is installed if missi
 package, by scripts/ensure_haproxy.sh, as the browser tests install chromium)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -19,7 +20,10 @@ def cluster(tmp_path_factory):
 
 @pytest.mark.timeout(600)
 def test_sessions_stick_to_their_replica_across_a_reconnect(cluster):
-    result = asyncio.run(check_sticky(cluster, students=3))
+    # Its own thread: under pytest-xdist a Playwright test in the same worker may have left
+    # an event loop running in this one, and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, check_sticky(cluster, students=3)).result()
     assert not result["errors"], result["errors"]
     # leastconn + cookie: the students are spread over both replicas, each keeps its own
     assert sorted(set(result["replica_of"])) == ["r1", "r2"]

@@ -42,6 +42,7 @@ def two_students(browser):
     b.close()
 
 
+@pytest.mark.serial  # timing: measured alone, after the parallel run
 def test_training_in_one_session_leaves_the_other_alone(two_students, page_urls):
     alice, bob = two_students
     for p in (alice, bob):

@@ -45,6 +45,7 @@ def _fill_number(page, key: str, value: str) -> None:
     act_and_wait(page, lambda: box.press("Enter"))
 
 
+@pytest.mark.serial  # timing: measured alone, after the parallel run
 def test_play_wait_pause_moves_epoch_loss_and_boundary(page, page_urls, screenshot_dir):
     open_app(page, page_urls["Training playground"], "ds=linear&n=60&hidden=3&act=tanh")
     drawn_plotly_charts(page, at_least=2)

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 PATH = "/sequence-playground"  # app.py's url_path
 
 
+@pytest.mark.serial  # timing: measured alone, after the parallel run
 def test_sequence_playground_plays_and_pauses(page, app_url, screenshot_dir):
     open_app(page, app_url.rstrip("/") + PATH, "task=sine&T=8&n=8&hidden=3")
     page.get_by_role("button", name="Play").wait_for()
