@@ -22,6 +22,9 @@ def _path(page) -> str:
     return page.evaluate("() => window.location.pathname").rstrip("/")
 
 
+# Serial: under parallel load the history guard can install after the page's first link write
+# (a known race, issue 11), and Back then finds the opening address.
+@pytest.mark.serial
 def test_settings_kept_history_and_back(page, page_urls):
     open_app(page, page_urls["The neuron"])
     # Stage 2 and w₁ = −0.5 (the slider's keyboard steps are 0.1).
