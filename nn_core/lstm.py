@@ -29,8 +29,6 @@ from .sequences import (
     as_weight,
     check_clip,
     check_size,
-    check_xs,
-    check_ys,
     clip_by_norm,
     squeeze,
     sum_of_outer,
@@ -145,7 +143,7 @@ class LSTM(Recurrent):
     # ----------------------------------------------------------------- forward
     def forward(self, xs) -> LSTMRun:
         """The forward pass over one sequence (T, n_in) or a batch (N, T, n_in)."""
-        xs, single = check_xs(xs, self.n_in)
+        xs, single = self.check_inputs(xs)
         return _squeeze_run(self._forward(xs), single)
 
     def _stacked(self, part: dict) -> np.ndarray:
@@ -179,18 +177,13 @@ class LSTM(Recurrent):
         return LSTMRun(xs, z, g, c, tanh_c, h)
 
     # ----------------------------------------------------------------- loss and gradients
-    def loss(self, xs, ys) -> float:
-        """E = Σ_t ½‖h_t − y_t‖² for one sequence; the mean over sequences of it for a batch."""
-        xs, _ = check_xs(xs, self.n_in)
-        ys = check_ys(ys, (*xs.shape[:2], self.n_h))
-        diff = self._forward(xs).h - ys
-        return 0.5 * float(np.vdot(diff, diff)) / xs.shape[0]
+    def _outputs(self, xs: np.ndarray) -> np.ndarray:
+        return self._forward(xs).h  # no output layer: E = Σ_t ½‖h_t − y_t‖²
 
     def backprop(self, xs, ys, clip: float | None = None) -> LSTMBackprop:
         """Forward pass, loss and backpropagation through time with every intermediate kept."""
         clip = check_clip(clip)
-        xs, single = check_xs(xs, self.n_in)
-        ys = check_ys(ys, (*xs.shape[:2], self.n_h))
+        xs, ys, single = self.check_data(xs, ys)
         run = self._forward(xs)
         n, T, _ = xs.shape
         g = run.gates
@@ -243,9 +236,7 @@ class LSTM(Recurrent):
         sequence: how much of the cell state at step t survives, through the forget gates
         alone, to step T (the gates held fixed; the paths through h are left out). ``norms`` is
         the largest |entry| (the norm of the diagonal Jacobian)."""
-        xs, single = check_xs(xs, self.n_in)
-        if not single:
-            raise ValueError("cell_path takes one sequence of shape (T, n_in), not a batch.")
+        xs = self.check_sequence(xs, "cell_path")
         f = self._forward(xs).gates["f"][0]  # (T, n_h)
         T = xs.shape[1]
         factors = np.ones((T, self.n_h))

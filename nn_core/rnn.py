@@ -26,8 +26,6 @@ from .sequences import (
     as_weight,
     check_clip,
     check_size,
-    check_xs,
-    check_ys,
     clip_by_norm,
     squeeze,
     sum_of_outer,
@@ -172,7 +170,7 @@ class RNN(Recurrent):
     # ----------------------------------------------------------------- forward
     def forward(self, xs) -> RNNRun:
         """The forward pass over one sequence (T, n_in) or a batch (N, T, n_in)."""
-        xs, single = check_xs(xs, self.n_in)
+        xs, single = self.check_inputs(xs)
         run = self._forward(xs)
         return RNNRun(*(squeeze(a, single) for a in (run.x, run.z, run.h, run.y)))
 
@@ -188,18 +186,13 @@ class RNN(Recurrent):
         return RNNRun(xs, z, h, h @ self.W_y + self.b_y)
 
     # ----------------------------------------------------------------- loss and gradients
-    def loss(self, xs, ys) -> float:
-        """E = Σ_t ½‖ŷ_t − y_t‖² for one sequence; the mean over sequences of it for a batch."""
-        xs, _ = check_xs(xs, self.n_in)
-        ys = check_ys(ys, (*xs.shape[:2], self.n_out))
-        diff = self._forward(xs).y - ys
-        return 0.5 * float(np.vdot(diff, diff)) / xs.shape[0]
+    def _outputs(self, xs: np.ndarray) -> np.ndarray:
+        return self._forward(xs).y
 
     def bptt(self, xs, ys, clip: float | None = None, per_step: bool = False) -> BPTT:
         """Forward pass, loss and backpropagation through time with every intermediate kept."""
         clip = check_clip(clip)
-        xs, single = check_xs(xs, self.n_in)
-        ys = check_ys(ys, (*xs.shape[:2], self.n_out))
+        xs, ys, single = self.check_data(xs, ys)
         run = self._forward(xs)
         n, T, _ = xs.shape
         dy = (run.y - ys) / n  # ∂E/∂ŷ_t (the batch mean brings 1/N)
@@ -241,9 +234,7 @@ class RNN(Recurrent):
         hidden state at step t still moves the last one. Each factor is
         ∂h_k/∂h_{k−1} = diag(f'(z_k)) W_hᵀ, so the product shrinks (vanishes) or grows
         (explodes) roughly geometrically with T − t."""
-        xs, single = check_xs(xs, self.n_in)
-        if not single:
-            raise ValueError("gradient_flow takes one sequence of shape (T, n_in), not a batch.")
+        xs = self.check_sequence(xs, "gradient_flow")
         T = xs.shape[1]
         if T * self.n_h * self.n_h > MAX_FLOW_ENTRIES:
             raise ValueError(

@@ -183,12 +183,10 @@ def train_sequences(
     after every epoch; returning False stops early. ``history`` continues an earlier record.
     Raises ``DivergenceError`` as soon as the loss or a weight stops being finite.
     """
-    xs, _ = check_xs(xs, model.n_in)
-    ys = check_ys(ys, (*xs.shape[:2], model.n_out))
+    xs, ys, _ = model.check_data(xs, ys)
     has_test = xs_test is not None and ys_test is not None
     if has_test:
-        xs_test, _ = check_xs(xs_test, model.n_in)
-        ys_test = check_ys(ys_test, (*xs_test.shape[:2], model.n_out), "ys_test")
+        xs_test, ys_test, _ = model.check_data(xs_test, ys_test, "ys_test")
     lr = learning_rate(lr)
     epochs = epoch_count(epochs)
     clip = check_clip(clip)
@@ -220,7 +218,8 @@ def train_sequences(
 
 
 class Recurrent:
-    """What ``RNN`` and ``LSTM`` share: their weights as a dict, steps, copies."""
+    """What ``RNN`` and ``LSTM`` share: their shape checks, the loss, their weights as a dict,
+    steps, copies."""
 
     n_in: int
     n_h: int
@@ -232,8 +231,34 @@ class Recurrent:
     def gradients(self, xs, ys, clip=None) -> dict:
         raise NotImplementedError
 
-    def loss(self, xs, ys) -> float:
+    def _outputs(self, xs: np.ndarray) -> np.ndarray:
+        """ŷ at every step for a checked (N, T, n_in) batch, shaped (N, T, n_out)."""
         raise NotImplementedError
+
+    # The shape checks every method runs first, against this network's sizes.
+    def check_inputs(self, xs) -> tuple[np.ndarray, bool]:
+        """(xs as an (N, T, n_in) batch, whether it was one sequence); see ``check_xs``."""
+        return check_xs(xs, self.n_in)
+
+    def check_data(self, xs, ys, what: str = "ys") -> tuple[np.ndarray, np.ndarray, bool]:
+        """(xs, ys as (N, T, ·) batches, whether xs was one sequence): the targets checked
+        against the inputs' N and T and the network's n_out."""
+        xs, single = check_xs(xs, self.n_in)
+        return xs, check_ys(ys, (*xs.shape[:2], self.n_out), what), single
+
+    def check_sequence(self, xs, what: str) -> np.ndarray:
+        """One sequence (T, n_in) as a (1, T, n_in) batch; ``what`` (the method that needs a
+        single sequence) refuses a batch."""
+        xs, single = check_xs(xs, self.n_in)
+        if not single:
+            raise ValueError(f"{what} takes one sequence of shape (T, n_in), not a batch.")
+        return xs
+
+    def loss(self, xs, ys) -> float:
+        """E = Σ_t ½‖ŷ_t − y_t‖² for one sequence; the mean over sequences of it for a batch."""
+        xs, ys, _ = self.check_data(xs, ys)
+        diff = self._outputs(xs) - ys
+        return 0.5 * float(np.vdot(diff, diff)) / xs.shape[0]
 
     def apply_gradients(self, grads: dict, lr: float) -> None:
         """w ← w − η ∂E/∂w for every weight, in place (``grads`` shaped like ``params()``)."""

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from nn_core import LSTM, RNN, DivergenceError, History, clip_by_norm, train_sequences
-from nn_core.sequences import Recurrent, check_clip, check_xs, check_ys
+from nn_core.sequences import Recurrent, check_clip
 from nn_core.training import BLOW_UP, blew_up
 from page_model.numbers import fmt
 
@@ -127,16 +127,12 @@ class ReadoutLSTM(Recurrent):
         run = self.lstm.forward(xs)
         return ReadoutRun(run.h, run.c, run.gates, run.h @ self.W_y + self.b_y)
 
-    def loss(self, xs, ys) -> float:
-        xs, _ = check_xs(xs, self.n_in)
-        ys = check_ys(ys, (*xs.shape[:2], self.n_out))
-        diff = self.forward(xs).y - ys
-        return 0.5 * float(np.vdot(diff, diff)) / xs.shape[0]
+    def _outputs(self, xs: np.ndarray) -> np.ndarray:
+        return self.forward(xs).y
 
     def gradients(self, xs, ys, clip: float | None = None) -> dict:
         clip = check_clip(clip)
-        xs, _ = check_xs(xs, self.n_in)
-        ys = check_ys(ys, (*xs.shape[:2], self.n_out))
+        xs, ys, _ = self.check_data(xs, ys)
         n = xs.shape[0]
         run = self.forward(xs)
         err = (run.y - ys) / n  # ∂E/∂ŷ_t
