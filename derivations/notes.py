@@ -35,7 +35,7 @@ import sympy as sp
 from nn_core import DivergenceError, History, Network, encode, make_dataset, train
 from nn_core.activations import Sigmoid
 from nn_core.losses import Loss, SquaredError
-from nn_core.training import learning_rate
+from nn_core.training import epoch_count, learning_rate
 
 from .symbolic import sym
 
@@ -207,9 +207,7 @@ def train_with_notes_formula(record_key: str = "where_dy_dz", case: str = "mlp",
         raise ValueError("This line is the slope of a hidden neuron, and the network without a "
                          "hidden layer has none: choose the network with one hidden layer "
                          "(MLP) to train with it.")
-    lr, epochs = learning_rate(lr), int(epochs)
-    if not 1 <= epochs <= MAX_COMPARISON_EPOCHS:
-        raise ValueError(f"Epochs must be between 1 and {MAX_COMPARISON_EPOCHS} (got {epochs}).")
+    lr, epochs = learning_rate(lr), epoch_count(epochs, 1, MAX_COMPARISON_EPOCHS)
     data = make_dataset(dataset, n_points=n_points, noise=0.1, test_fraction=0.0, seed=seed)
     if data.n_classes != 3:
         raise ValueError(f"The notes' cases classify 3 classes; {dataset} has "

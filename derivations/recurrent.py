@@ -29,6 +29,7 @@ import numpy as np
 import sympy as sp
 
 from nn_core import RNN
+from nn_core.training import learning_rate
 
 from .chain import MAX_PATHS, _is_zero  # the walkthroughs show at most MAX_PATHS paths
 from .step import FD_STEP, central_difference, rel_error
@@ -473,9 +474,7 @@ def rnn_step_through(rnn: RNN, xs, ys, param: str = "W_h", i: int = 0, j: int = 
     run = rnn.forward(xs)  # validates xs
     T = run.h.shape[0]
     check_sizes(T, rnn.n_in, rnn.n_h, rnn.n_out, act)
-    lr = float(lr)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"The learning rate η must be a positive number (got {lr}).")
+    lr = learning_rate(lr)
     try:
         i, j = int(i), int(j)
     except (TypeError, ValueError):

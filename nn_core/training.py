@@ -245,11 +245,11 @@ def l2_strength(value) -> float:
     return l2
 
 
-def epoch_count(value) -> int:
-    """Epochs as a whole number from 0 to ``MAX_EPOCHS``."""
-    epochs = as_number(value, int, f"Epochs must be a whole number from 0 to {MAX_EPOCHS}")
-    if not 0 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"Epochs must be between 0 and {MAX_EPOCHS} (got {epochs}).")
+def epoch_count(value, least: int = 0, most: int = MAX_EPOCHS) -> int:
+    """Epochs as a whole number from ``least`` to ``most`` (a page's own cap)."""
+    epochs = as_number(value, int, f"Epochs must be a whole number from {least} to {most}")
+    if not least <= epochs <= most:
+        raise ValueError(f"Epochs must be between {least} and {most} (got {epochs}).")
     return epochs
 
 

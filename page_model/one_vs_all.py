@@ -19,7 +19,7 @@ import numpy as np
 
 from nn_core.datasets import Dataset, ambiguous, decode, encode, n_outputs
 from nn_core.network import Network
-from nn_core.training import DivergenceError, History, train
+from nn_core.training import DivergenceError, History, epoch_count, train
 
 #: encoding → (output activation, loss) of its network
 SCHEME_SETUP: dict[str, tuple[str, str]] = {
@@ -90,9 +90,7 @@ def fit_scheme(data: Dataset, encoding: str, epochs: int = 400, lr: float = 2.0,
         raise ValueError(f"Unknown scheme {encoding!r}: choose one of {', '.join(SCHEME_SETUP)}.")
     if data.is_regression:
         raise ValueError("One-vs-all needs class labels; pick a classification data set.")
-    epochs = int(epochs)
-    if not 1 <= epochs <= MAX_SCHEME_EPOCHS:
-        raise ValueError(f"Epochs must be between 1 and {MAX_SCHEME_EPOCHS} (got {epochs}).")
+    epochs = epoch_count(epochs, 1, MAX_SCHEME_EPOCHS)
     act, loss = SCHEME_SETUP[encoding]
     k = n_outputs(data.n_classes, encoding)
     classes = tuple(range(data.n_classes))

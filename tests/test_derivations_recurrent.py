@@ -119,6 +119,8 @@ def test_sizes_are_bounded_with_clear_messages():
         rnn_step_through(rnn, np.zeros((2, 1)), np.zeros(2), param="W_h", i=1)
     with pytest.raises(ValueError, match="learning rate"):
         rnn_step_through(rnn, np.zeros((2, 1)), np.zeros(2), lr=0)
+    with pytest.raises(ValueError, match=r"learning rate η must be a positive number \(got 'x'"):
+        rnn_step_through(rnn, np.zeros((2, 1)), np.zeros(2), lr="x")
     with pytest.raises(ValueError, match="1 to 4 time steps"):
         symbolic_lstm(5, 1)
     with pytest.raises(ValueError, match=f"1 to {MAX_T_WHOLE} steps"):

@@ -262,6 +262,20 @@ def test_bad_settings_raise_clear_errors(small, kwargs, message):
         train(net, X, Y, **settings)
 
 
+def test_page_caps_share_the_epochs_rule():
+    """The notes comparison and one-vs-all cap epochs with train's own check and message."""
+    from derivations.notes import MAX_COMPARISON_EPOCHS, train_with_notes_formula
+    from page_model.one_vs_all import MAX_SCHEME_EPOCHS, fit_scheme
+
+    with pytest.raises(ValueError, match=f"between 1 and {MAX_COMPARISON_EPOCHS} \\(got 0\\)"):
+        train_with_notes_formula(epochs=0)
+    with pytest.raises(ValueError, match="Epochs must be a whole number from 1 to"):
+        train_with_notes_formula(epochs="many")
+    blobs = make_dataset("blobs3", n_points=30, seed=0)
+    with pytest.raises(ValueError, match=f"between 1 and {MAX_SCHEME_EPOCHS} \\(got "):
+        fit_scheme(blobs, "one_vs_rest", epochs=MAX_SCHEME_EPOCHS + 1)
+
+
 def test_bad_data_raise_clear_errors(small):
     net, X, Y = small
     with pytest.raises(ValueError, match="X must have shape"):
