@@ -22,7 +22,7 @@ import sympy as sp
 
 from nn_core import train
 
-from .chain import _is_zero, abbreviate, chain_rule
+from .chain import abbreviate, chain_rule
 from .notes import (
     ALIASES,
     WHERE_STATED,
@@ -38,7 +38,14 @@ from .notes import (
     z_h,
     z_i,
 )
-from .symbolic import activation_derivative_at, activation_expr, loss_term, sym, symbolic_network
+from .symbolic import (
+    activation_derivative_at,
+    activation_expr,
+    is_zero,
+    loss_term,
+    sym,
+    symbolic_network,
+)
 
 
 @dataclass
@@ -82,7 +89,7 @@ def _latex(expr) -> str:
 
 def _agrees(stated, derived) -> bool:
     diff = stated.xreplace(ALIASES) - derived
-    return bool(diff == 0 or _is_zero(diff) or sp.simplify(diff) == 0)
+    return bool(diff == 0 or is_zero(diff) or sp.simplify(diff) == 0)
 
 
 def _candidates(s: sp.Symbol) -> list[float]:

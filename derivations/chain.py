@@ -22,8 +22,10 @@ import sympy as sp
 
 from .symbolic import (
     SymbolicNetwork,
+    abbreviate_sums,
     activation_derivative,
     activation_derivative_at,
+    is_zero,
     kink_convention,
     partial_latex,
     softmax_error_term,
@@ -98,7 +100,7 @@ class ChainRule:
                 n_out = len(self.net.a[-1])
                 rewrites_ok &= all(softmax_error_term(n_out, self.net.loss, k)[2]
                                    for k in range(n_out))
-            self._proved = bool(rewrites_ok and _is_zero(difference))
+            self._proved = bool(rewrites_ok and is_zero(difference))
         return self._proved
 
     def evaluate(self, args: np.ndarray) -> dict:
@@ -122,37 +124,9 @@ class ChainRule:
 
 def abbreviate(expr: sp.Expr, net: SymbolicNetwork) -> sp.Expr:
     """Replace every composed weighted sum (and its negative) by its symbol z."""
-    subs = {}
-    for layer in range(1, net.n_layers + 1):
-        for m, zf in enumerate(net.z_full[layer]):
-            for c in (1, -1, 2, -2):  # softmax's derivative brings e^{2z}
-                subs[c * zf] = c * net.z[layer][m]
-    return expr.xreplace(subs)
-
-
-def _is_zero(expr: sp.Expr) -> bool:
-    """A sound zero test that stays fast on composed networks: expand; failing that, each
-    exp/tanh/Heaviside/log/Max sub-expression becomes an independent symbol and the numerator
-    of the rational function left must expand to 0 (an identity in independent symbols stays
-    one when the functions are put back). False means "not shown", never a guess."""
-    if expr == 0 or sp.expand(expr) == 0:
-        return True
-    # e^{−z} and e^{2z} become powers of one symbol for e^{z}, so e^{z}·e^{−z} = 1 survives.
-    bases: dict = {}
-
-    def exp_power(e):
-        c, rest = e.args[0].as_coeff_Mul()
-        if not c.is_Integer:
-            c, rest = sp.Integer(1), e.args[0]
-        if rest.could_extract_minus_sign():
-            c, rest = -c, -rest
-        return bases.setdefault(rest, sp.Dummy()) ** c
-
-    expr = expr.replace(lambda e: isinstance(e, sp.exp), exp_power)
-    atoms = sorted(expr.atoms(sp.tanh, sp.Heaviside, sp.log, sp.Max), key=sp.default_sort_key)
-    generic = expr.xreplace({a: sp.Dummy() for a in atoms})
-    numerator, _ = sp.fraction(sp.together(generic))
-    return sp.expand(numerator) == 0
+    sums = [(zf, net.z[layer][m]) for layer in range(1, net.n_layers + 1)
+            for m, zf in enumerate(net.z_full[layer])]
+    return abbreviate_sums(expr, sums, (1, -1, 2, -2))  # softmax's derivative brings e^{2z}
 
 
 def _intermediate_symbols(net: SymbolicNetwork) -> list[sp.Symbol]:

@@ -31,12 +31,14 @@ import sympy as sp
 from nn_core import RNN
 from nn_core.training import learning_rate
 
-from .chain import MAX_PATHS, _is_zero  # the walkthroughs show at most MAX_PATHS paths
+from .chain import MAX_PATHS  # the walkthroughs show at most MAX_PATHS paths
 from .step import FD_STEP, central_difference, rel_error
 from .symbolic import (
+    abbreviate_sums,
     activation_derivative,
     activation_derivative_at,
     activation_expr,
+    is_zero,
     loss_term,
     number_latex,
     partial_latex,
@@ -271,18 +273,14 @@ def _proves(net: SymbolicRNN, paths: list[list[RFactor]], gradient: sp.Expr) -> 
     total = sp.Add(*(sp.Mul(*(f.z_form for f in path)) for path in paths))
     difference = _abbreviate(total.xreplace(subs) - gradient, net)
     rewrite_ok = activation_derivative(net.activation).proved
-    return bool(rewrite_ok and _is_zero(difference))
+    return bool(rewrite_ok and is_zero(difference))
 
 
 def _abbreviate(expr: sp.Expr, net: SymbolicRNN) -> sp.Expr:
     """Every composed weighted sum (and its negative) becomes its symbol z_t, the latest step
     first, so the zero test sees the same atoms on both sides."""
     for t in range(net.T, 0, -1):
-        subs = {}
-        for j, zf in enumerate(net.z_full[t]):
-            for c in (1, -1):
-                subs[c * zf] = c * net.z[t][j]
-        expr = expr.xreplace(subs)
+        expr = abbreviate_sums(expr, zip(net.z_full[t], net.z[t], strict=True))
     return expr
 
 

@@ -282,6 +282,39 @@ def symbolic_network(sizes: tuple[int, ...], activations: tuple[str, ...],
                            z_local, z_full, a_full, E_terms, E_full)
 
 
+# --------------------------------------------------------------------- the zero test of proofs
+def abbreviate_sums(expr: sp.Expr, sums, coefficients=(1, -1)) -> sp.Expr:
+    """Each composed weighted sum (times each coefficient) becomes its symbol: ``sums`` pairs
+    (composed expression, symbol). Sound for a zero test (the same sub-expression is replaced
+    everywhere), and it keeps the expressions ``is_zero`` cancels small."""
+    return expr.xreplace({c * full: c * z for full, z in sums for c in coefficients})
+
+
+def is_zero(expr: sp.Expr) -> bool:
+    """A sound zero test that stays fast on composed networks: expand; failing that, each
+    exp/tanh/Heaviside/log/Max sub-expression becomes an independent symbol and the numerator
+    of the rational function left must expand to 0 (an identity in independent symbols stays
+    one when the functions are put back). False means "not shown", never a guess."""
+    if expr == 0 or sp.expand(expr) == 0:
+        return True
+    # e^{−z} and e^{2z} become powers of one symbol for e^{z}, so e^{z}·e^{−z} = 1 survives.
+    bases: dict = {}
+
+    def exp_power(e):
+        c, rest = e.args[0].as_coeff_Mul()
+        if not c.is_Integer:
+            c, rest = sp.Integer(1), e.args[0]
+        if rest.could_extract_minus_sign():
+            c, rest = -c, -rest
+        return bases.setdefault(rest, sp.Dummy()) ** c
+
+    expr = expr.replace(lambda e: isinstance(e, sp.exp), exp_power)
+    atoms = sorted(expr.atoms(sp.tanh, sp.Heaviside, sp.log, sp.Max), key=sp.default_sort_key)
+    generic = expr.xreplace({a: sp.Dummy() for a in atoms})
+    numerator, _ = sp.fraction(sp.together(generic))
+    return sp.expand(numerator) == 0
+
+
 def partial_latex(num: sp.Expr | str, den: sp.Expr | str) -> str:
     """∂num/∂den as LaTeX, each side printed by sympy.latex (strings pass through)."""
     n = num if isinstance(num, str) else sp.latex(num)

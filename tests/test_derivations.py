@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import derivations as d
-from derivations.chain import _is_zero, chain_rule
-from derivations.symbolic import activation_derivative, sym
+from derivations.chain import chain_rule
+from derivations.symbolic import activation_derivative, is_zero, sym
 from nn_core import Network
 
 TOL = 1e-6
@@ -167,10 +167,10 @@ def test_chain_rule_product_equals_whole_derivative(sizes, acts, loss, layer, i,
     shared = sp.Mul(*(f.z_form for f in rule.shared))
     paths = [sp.Mul(*(f.z_form for f in p)) for p in rule.path_factors]
     flipped = (-shared * sp.Add(*paths)).xreplace(subs)
-    assert not _is_zero(flipped - rule.gradient)
+    assert not is_zero(flipped - rule.gradient)
     if len(paths) > 1:
         missing = (shared * sp.Add(*paths[1:])).xreplace(subs)
-        assert not _is_zero(missing - rule.gradient)
+        assert not is_zero(missing - rule.gradient)
 
 
 def test_activation_derivatives_are_derived_in_terms_of_the_activation():
