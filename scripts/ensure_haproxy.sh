@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure HAProxy exists for the replica recipe (bench/replicas.py, `make replicas`) and its
-# test (tests/test_replicas.py): Debian's haproxy package, installed with apt-get as
+# test (tests/test_replicas.py): Debian's haproxy package, installed by scripts/apt_install.sh as
 # scripts/ensure_browser.sh installs chromium. Elsewhere: install haproxy yourself (brew, dnf…).
 set -euo pipefail
 
@@ -14,25 +14,14 @@ for candidate in haproxy /usr/sbin/haproxy; do
   if works "$candidate"; then exit 0; fi
 done
 
-os_id=""
-[ -r /etc/os-release ] && os_id="$(. /etc/os-release && echo "${ID:-}")"
-if [ "$os_id" = "debian" ] && command -v apt-get >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  echo "Installing Debian's haproxy for the replica recipe…"
-  export DEBIAN_FRONTEND=noninteractive
-  for attempt in 1 2 3; do
-    if $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends \
-        haproxy </dev/null >/dev/null; then
-      break
-    fi
-    [ "$attempt" -eq 3 ] && { echo "apt-get could not install haproxy." >&2; exit 1; }
-    sleep 5
-  done
+rc=0
+bash "$(dirname "$0")/apt_install.sh" "the replica recipe" haproxy || rc=$?
+if [ "$rc" -eq 0 ]; then
   works /usr/sbin/haproxy && exit 0
   echo "haproxy installed but /usr/sbin/haproxy does not run." >&2
   exit 1
 fi
+[ "$rc" -eq 3 ] || exit "$rc"
 
 echo "No Debian apt here: install HAProxy (e.g. brew install haproxy) and rerun." >&2
 exit 1
