@@ -31,7 +31,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ("home", "neuron", "one_vs_all", "hidden_layers", "gradient_descent", "backprop_steps",
-         "notes_checked", "playground")
+         "notes_checked", "playground", "rnn_unrolled", "rnn_bptt", "rnn_gradients", "lstm_cell",
+         "sequence_playground")
 #: ms of CPU per no-change rerun before this work (issue 13's table); trivial page: 3.3 ms
 BEFORE_MS = {"one_vs_all": 133, "playground": 80, "neuron": 68, "notes_checked": 70,
              "hidden_layers": 57, "gradient_descent": 51, "backprop_steps": 48}

@@ -44,3 +44,30 @@ def test_params_collect_notices_and_write_only_changes():
     assert len(p.notices) == 2
     p.set(w=1.0, n=2, flag=True)
     assert qp == {"w": "1", "n": "2", "act": "tanh", "flag": "1"}
+
+
+def test_page_settings_class_is_built_once_per_definition():
+    """A page's settings class (made on every rerun) is the same class while its definition is,
+    so stored settings stay instances of it; a changed default makes a new class."""
+    import dataclasses
+
+    from ui.page_state import settings as page_settings
+
+    def define(default=-1.0):
+        @page_settings
+        class Neuron:
+            stage: str = "classifier"
+            w1: float = default
+
+        return Neuron
+
+    first, again, changed = define(), define(), define(2.0)
+    assert first is again and changed is not first
+    assert isinstance(again(), first) and again() == first()
+    assert dataclasses.is_dataclass(first) and changed().w1 == 2.0
+    try:
+        first().w1 = 3.0
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("settings must be frozen")

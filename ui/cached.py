@@ -28,6 +28,10 @@ MAX_CHARTS = 400  # figures kept for the whole server (a few hundred kB of JSON 
 MAX_TABLES = 2000
 
 
+# The cached functions take their arguments by keyword: Streamlit looks a positional
+# argument's name up with inspect.signature on every call (~0.05 ms each).
+
+
 def _token(*parts) -> bytes:
     """The cache key: the pickled parts (Streamlit hashes bytes at once, where it would walk a
     list of floats item by item). Equal numbers pickle to equal bytes."""
@@ -46,7 +50,7 @@ def plotly(fig, summary: str | None = None, **options):
 
 
 @st.cache_resource(max_entries=MAX_CHARTS, show_spinner=False)
-def _draw_chart(token: bytes, _key: str, _build: Callable[[], Any], _options: dict,
+def _draw_chart(*, token: bytes, _key: str, _build: Callable[[], Any], _options: dict,
                 _summary: Callable[[], str] | str | None) -> None:
     summary = _summary() if callable(_summary) else _summary
     plotly(_build(), summary, key=_key, **_options)
@@ -58,11 +62,12 @@ def chart(key: str, inputs: Hashable, build: Callable[[], Any],
     (``summary``, or the figure described by ``charts.describe``), replayed from the cache while
     ``key``, ``inputs`` and ``options`` stay the same. A callable ``summary`` is computed only
     when the chart is drawn; it must depend on ``inputs`` alone, like ``build``."""
-    _draw_chart(_token(key, inputs, options), key, build, options, summary)
+    _draw_chart(token=_token(key, inputs, options), _key=key, _build=build, _options=options,
+                _summary=summary)
 
 
 @st.cache_resource(max_entries=MAX_CHARTS, show_spinner=False)
-def _shared_figure(token: bytes, _build: Callable[[], Any]):
+def _shared_figure(*, token: bytes, _build: Callable[[], Any]):
     return _build()
 
 
@@ -70,18 +75,20 @@ def shared_figure(name: str, inputs: Hashable, build: Callable[[], Any]):
     """``build()``'s figure, built once per server while ``inputs`` stay the same: for a chart
     that is a widget (a selection callback), which ``chart`` cannot replay. The figure is shared
     by every session: pass it to ``st.plotly_chart`` (which only reads it), never change it."""
-    return _shared_figure(_token(name, inputs), build)
+    return _shared_figure(token=_token(name, inputs), _build=build)
 
 
 @st.cache_resource(max_entries=MAX_TABLES, show_spinner=False)
-def _draw_table(token: bytes, _data: dict, _column_config: dict | None, _options: dict) -> None:
+def _draw_table(*, token: bytes, _data: dict, _column_config: dict | None,
+                _options: dict) -> None:
     st.dataframe(_data, column_config=_column_config, **_options)
 
 
 def dataframe(data: dict[str, list], column_config: dict | None = None, **options) -> None:
     """``st.dataframe`` of a dict of short columns (str/number cells), replayed from the cache
     while the cells, the column config and the options stay the same."""
-    _draw_table(_token(data, column_config, options), data, column_config, options)
+    _draw_table(token=_token(data, column_config, options), _data=data,
+                _column_config=column_config, _options=options)
 
 
 def net_numbers(net) -> tuple:

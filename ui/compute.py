@@ -11,6 +11,8 @@ would be set up again each time (Streamlit reads the function's source to key it
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 import time
 
@@ -19,19 +21,37 @@ import streamlit as st
 
 from nn_core import Network, make_dataset
 
+
+def shared(**options):
+    """``st.cache_resource(**options)``, called with its arguments by name: on a call with
+    positional arguments Streamlit looks each one's name up (inspect.signature, ~0.05 ms per
+    argument, on every rerun); by name, the cache key is the same and the look-up is gone."""
+    def wrap(fn):
+        cached = st.cache_resource(**options)(fn)
+        names = tuple(inspect.signature(fn).parameters)
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            return cached(**dict(zip(names, args, strict=False)), **kwargs)
+
+        call.clear = cached.clear
+        return call
+    return wrap
+
+
 # Each page imports only what it computes (SymPy's derivations load with the pages that use them).
 
 # ------------------------------------------------------------------ the neuron
 NEURON_POINTS = 60
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32, show_spinner=False)
 def neuron_data(seed: int, noise: float):
     return make_dataset("linear", NEURON_POINTS, noise=noise, test_fraction=0.0, seed=seed)
 
 
 # ------------------------------------------------------------------ one vs all
-@st.cache_resource(max_entries=16, show_spinner="Training the three networks…")
+@shared(max_entries=16, show_spinner="Training the three networks…")
 def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, neither: int):
     from page_model.one_vs_all import SCHEMES, fit_scheme
 
@@ -41,7 +61,7 @@ def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, 
                   for enc in SCHEMES}
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@shared(max_entries=16, show_spinner=False)
 def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
     from page_model.one_vs_all import fit_scheme
 
@@ -53,7 +73,7 @@ def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
 DESCENT_POINTS = 80
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@shared(max_entries=8, show_spinner=False)
 def descent_data(model: str):
     if model == "linear":
         d = make_dataset("regression", DESCENT_POINTS, noise=0.05, test_fraction=0.0, seed=3)
@@ -62,7 +82,7 @@ def descent_data(model: str):
     return d.X_train, d.y_train.astype(float)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@shared(max_entries=16, show_spinner=False)
 def descent_landscape(model: str, two: bool, w2_fixed: float, grid: tuple):
     from page_model.descent import loss_curve, loss_surface
 
@@ -73,7 +93,7 @@ def descent_landscape(model: str, two: bool, w2_fixed: float, grid: tuple):
     return loss_curve(X, Y, g, [0.0, w2_fixed], 0, 0.0, model)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@shared(max_entries=256, show_spinner=False)
 def descent(model: str, w0: tuple, lr: float, steps: int, learn: tuple):
     """page_model.descent.descent_path on the page's data (bias 0); raises its ValueError."""
     from page_model.descent import descent_path

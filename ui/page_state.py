@@ -16,7 +16,7 @@ layer after switching to no hidden layer) is clamped quietly.
 
 Usage on a page::
 
-    @dataclass
+    @settings  # a frozen dataclass, built once per server (not on every rerun)
     class Neuron:
         stage: str = "classifier"
         w1: float = -1.0
@@ -47,6 +47,31 @@ from ui.escape import plain
 from ui.params import MAX_RAW_LENGTH, format_value
 
 T = TypeVar("T")
+
+# ------------------------------------------------------------------ the settings class
+_SETTINGS: dict[str, type] = {}
+_PLAIN = (str, int, float, bool, type(None), tuple)
+
+
+def settings(cls: type[T]) -> type[T]:
+    """``@dataclass(frozen=True)`` for a page's settings class, built once per server.
+
+    A page's script runs afresh on every rerun; building a dataclass (it generates and compiles
+    its methods) costs about a millisecond each time, the bare class body almost nothing. The
+    class built the first time is reused while the module, name, annotations and defaults stay
+    the same (an edited class is built anew). A class with anything but plain defaults (a
+    method, a field() spec) is built every time."""
+    body = {k: v for k, v in vars(cls).items()
+            if k not in ("__module__", "__qualname__", "__dict__", "__weakref__", "__doc__",
+                         "__annotations__")}
+    if not all(isinstance(v, _PLAIN) for v in body.values()):
+        return dataclasses.dataclass(frozen=True)(cls)
+    key = repr((cls.__module__, cls.__qualname__, vars(cls).get("__annotations__", {}),
+                sorted(body.items())))
+    made = _SETTINGS.get(key)
+    if made is None:
+        made = _SETTINGS.setdefault(key, dataclasses.dataclass(frozen=True)(cls))
+    return made
 
 
 

@@ -1,8 +1,6 @@
 """The “Gradient descent” page: the update rule walked on the loss curve / surface, and what the
 learning rate does. Losses, gradients and paths come from page_model.descent."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.descent import descent_curve, descent_surface
@@ -26,7 +24,7 @@ from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Int, PageState
+from ui.page_state import Bool, Choice, Float, Int, PageState, settings
 
 MODELS = {
     "linear": "linear neuron ŷ = z (linear regression)",
@@ -43,7 +41,7 @@ N_POINTS = DESCENT_POINTS
 
 
 
-@dataclass(frozen=True)
+@settings
 class Descent:
     model: str = "linear"
     two: bool = False

@@ -1,7 +1,5 @@
 """The “Hidden layers” page: the forward pass of a small MLP, every z and y on the diagram."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.network import network_diagram
@@ -11,7 +9,7 @@ from page_model.summaries import weights_summary
 from ui.cached import chart
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, PageState, settings
 
 MAX_HIDDEN_LAYERS = 2
 MAX_NEURONS = 6
@@ -20,7 +18,7 @@ OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "linear", "tanh")
 DRAWN = ("", *(f"{h}/{o}" for h in HIDDEN_ACTIVATIONS for o in OUTPUT_ACTIVATIONS))
 
 
-@dataclass(frozen=True)
+@settings
 class Hidden:
     layers: int = 1
     width: int = 3

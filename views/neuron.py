@@ -1,8 +1,6 @@
 """The “The neuron” page: weighted sum (linear regression), + sigmoid (logistic regression),
 + threshold (a classifier). Layout only: numbers from nn_core, formulas from derivations."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.neuron import activation_curve, neuron_plane
@@ -13,7 +11,7 @@ from ui.cached import chart
 from ui.compute import NEURON_POINTS, neuron_data
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, PageState, settings
 
 N_POINTS = NEURON_POINTS
 STAGES = {
@@ -25,7 +23,7 @@ STAGES = {
 
 
 
-@dataclass(frozen=True)
+@settings
 class Neuron:
     stage: str = "classifier"
     w1: float = -1.0

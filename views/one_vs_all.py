@@ -1,8 +1,6 @@
 """The “One vs all” page: 1 neuron for 2 classes, the notes' 2 neurons for 3 classes, compared
 with one-vs-rest and softmax on the same data. Training is page_model.one_vs_all's."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.compare import scheme_regions
@@ -15,13 +13,13 @@ from ui.compute import ova_binary, ova_compare
 from ui.escape import plain
 from ui.layout import columns, formula, header, notes_quote, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, PageState, settings
 
 MAX_POINTS = 300
 LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
 
 
-@dataclass(frozen=True)
+@settings
 class OneVsAll:
     n: int = 150
     noise: float = 0.3
