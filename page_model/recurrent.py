@@ -474,3 +474,62 @@ def golden_gradient_sentence(checks) -> str:
     return (f"{head}: SymPy's derivative of the whole unrolled error against backprop through "
             f"time (largest relative difference {fmt(worst_bptt, 2)}) and against a finite "
             f"difference (largest {fmt(worst_fd, 2)}).")
+
+
+# ------------------------------------------------------------------ the pages' settings (defaults)
+# Here, not in the page scripts: a page's script runs again on every rerun, and a dataclass
+# defined there would be built again each time.
+@dataclass(frozen=True)
+class Unrolled:
+    """Unrolled through time."""
+
+    units: int = 2
+    act: str = "tanh"
+    seed: int = 0
+    input: str = "sine"
+    T: int = 5
+    t: int = 1
+    j: int = 1
+
+
+@dataclass(frozen=True)
+class Bptt:
+    """Backprop through time, step by step (``stage``: the walk's step, moved by buttons)."""
+
+    T: int = 3
+    units: int = 1
+    act: str = "tanh"
+    seed: int = 0
+    input: str = "sine"
+    param: str = "W_h"
+    i: int = 1
+    j: int = 1
+    lr: float = 0.5
+    stage: int = 0
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Vanishing and exploding gradients."""
+
+    T: int = 12
+    w_h: tuple = (0.5, 0.9, 1.5)
+    amplitude: float = 0.02
+    forget_bias: float = 3.0
+    seed: int = 0
+    clip_on: bool = True
+    clip: float = 1.0
+    clip_w: float = 1.5
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The LSTM cell."""
+
+    units: int = 1
+    T: int = 4
+    input: str = "sine"
+    seed: int = 0
+    forget_bias: float = 1.0
+    t: int = 2
+    j: int = 1

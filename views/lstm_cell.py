@@ -3,8 +3,6 @@ gate's formula beside its numbers; and a published worked example reproduced. La
 numbers from nn_core's LSTM (and nn_core.golden_lstm), formulas from derivations, sentences
 from page_model.recurrent, figures from charts.recurrent."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.recurrent import gates_chart, over_time, unrolled_diagram
@@ -21,6 +19,7 @@ from page_model.numbers import fmt
 from page_model.recurrent import (
     TASK_LABELS,
     TASKS,
+    Cell,
     cell_path_sentence,
     derivation_limit_sentence,
     forget_sentence,
@@ -31,29 +30,19 @@ from page_model.recurrent import (
     make_task,
 )
 from page_model.verdicts import factor_check
-from ui.cached import chart
+from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
-from ui.layout import columns, header, notes_quote, numbers_table
+from ui.layout import columns, header, notes_quote
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState
+from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
 
 MAX_UNITS = 3
 MAX_STEPS = 10
 GATE_TITLES = {"a": "Candidate a (what could be written)", "i": "Input gate i (how much is "
                "written)", "f": "Forget gate f (how much is kept)", "o": "Output gate o (how "
                "much is read out)"}
-
-
-@dataclass(frozen=True)
-class Cell:
-    units: int = 1
-    T: int = 4
-    input: str = "sine"
-    seed: int = 0
-    forget_bias: float = 1.0
-    t: int = 2
-    j: int = 1
 
 
 STATE = PageState("lstm", Cell, {
@@ -68,123 +57,135 @@ header("The LSTM cell", "“LSTM is RNN with filter”",
        "between 0 and 1 per unit, act as filters: the **input gate** scales what is written "
        "into the cell, the **forget gate** what it keeps of its last value, the **output gate** "
        "what is read out. Follow one step's numbers, gate by gate.")
-notes_quote("LSTM is RNN with filter.")
-claim_box(recurrent_claims()["lstm_is_rnn_with_filter"])
+
+
+def _notes() -> None:
+    notes_quote("LSTM is RNN with filter.")
+    claim_box(recurrent_claims()["lstm_is_rnn_with_filter"])
+
+
+section("lstm_notes", (), _notes)
 
 s = STATE.open()
 with st.sidebar:
     st.subheader("The cell")
     units = st.slider("cell units", 1, MAX_UNITS, key=s.key("units"))
-    seed = st.number_input("weight seed", step=1, **s.number("seed"))
-    s.said("seed")
+    seed = seed_input(s)
     forget_bias = st.slider("forget-gate bias b_f", -3.0, 6.0, step=0.5,
                             key=s.key("forget_bias"),
                             help="A large b_f keeps f near 1: the cell remembers.")
-    st.subheader("Input sequence")
-    source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
-                          key=s.key("input"))
-    T = st.slider("steps T", 2, MAX_STEPS, key=s.key("T"))
-    st.subheader("Explain")
-    t = st.slider("time step t", 1, MAX_STEPS, key=s.key("t", hi=T))
-    j = st.radio("cell unit j", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 key=s.key("j", hi=units))
-    s.reset_button()
+    source, T, t, j = sequence_and_step(s, MAX_STEPS, "cell unit j", MAX_UNITS, units)
 s.show_notices()
-t, j = min(int(t), int(T)), min(int(j), int(units))
 
-cell = LSTM.init(1, int(units), seed=int(seed), forget_bias=float(forget_bias))
-xs = make_task(source, 1, int(T), k=1, seed=int(seed)).xs[0]
-run = cell.forward(xs)
 
-# The figures depend on the settings alone (seeded weights and inputs): replayed from the cache.
-shown = (int(units), int(seed), float(forget_bias), source, int(T), t, j)
-chart("lstm_diagram", shown, lambda: unrolled_diagram(
-    xs, run.h, cs=run.c, step=t, weight_names={"x": "W", "h": "U", "c": "× f"},
-    title=f"The cell unrolled over {T} steps: step {t} highlighted"))
-st.caption("The cell state runs along the top: from one step to the next it is only multiplied "
-           "by the forget gate and added to. The outputs h feed every gate of the next step "
-           "through U.")
+def _cell(units: int, seed: int, forget_bias: float, source: str, T: int, t: int, j: int
+          ) -> None:
+    """The cell's step t, unit j: drawn from the settings alone (seeded weights and inputs),
+    so replayed from the cache."""
+    cell = LSTM.init(1, units, seed=seed, forget_bias=forget_bias)
+    xs = make_task(source, 1, T, k=1, seed=seed).xs[0]
+    run = cell.forward(xs)
+    plotly(unrolled_diagram(xs, run.h, cs=run.c, step=t,
+                            weight_names={"x": "W", "h": "U", "c": "× f"},
+                            title=f"The cell unrolled over {T} steps: step {t} highlighted"),
+           key="lstm_diagram")
+    st.caption("The cell state runs along the top: from one step to the next it is only "
+               "multiplied by the forget gate and added to. The outputs h feed every gate of the "
+               "next step through U.")
 
-forms = lstm_step_formulas()
-x_t = xs[t - 1]
-h_prev = run.h[t - 2] if t > 1 else [0.0] * units
-c_prev = float(run.c[t - 2, j - 1]) if t > 1 else 0.0
-g = {k: float(run.gates[k][t - 1, j - 1]) for k in GATES}
-f_col, n_col, c_col = columns()
-with f_col:
-    st.subheader("The gates")
-    for k in ("a", "i", "f", "o"):
-        st.markdown(f"**{GATE_TITLES[k]}**")
-        st.latex(forms[f"z_{k}"])
-        st.latex(forms[k])
-    st.markdown("**Cell state and output** (unit by unit)")
-    st.latex(forms["c"])
-    st.latex(forms["h"])
-    st.latex(forms["start"])
-with n_col:
-    st.subheader(f"Step {t}, unit {j}, with the numbers")
-    for k in ("a", "i", "f", "o"):
-        z_line, g_line = lstm_gate_numbers(
-            k, t, j, x_t, h_prev, cell.W[k][:, j - 1], cell.U[k][:, j - 1],
-            float(cell.b[k][j - 1]), float(run.z[k][t - 1, j - 1]), g[k])
-        st.latex(z_line)
-        st.latex(g_line)
-    c_line, h_line = lstm_cell_numbers(t, j, g["a"], g["i"], g["f"], c_prev,
-                                       float(run.c[t - 1, j - 1]), g["o"],
-                                       float(run.h[t - 1, j - 1]))
-    st.latex(c_line)
-    st.latex(h_line)
-    numbers_table([("input x_t", float(x_t[0])), ("c_(t−1)", c_prev),
-                   *((GATE_TITLES[k].split(" (")[0], g[k]) for k in ("a", "i", "f", "o")),
-                   ("cell state c_t", float(run.c[t - 1, j - 1])),
-                   ("output h_t", float(run.h[t - 1, j - 1]))])
-with c_col:
-    chart("lstm_gates", shown, lambda: gates_chart(run.gates, j - 1, mark_step=t))
-    chart("lstm_state", shown, lambda: over_time(
-        {f"cell state c, unit {j}": run.c[:, j - 1], f"output h, unit {j}": run.h[:, j - 1]},
-        title="Cell state and output over time", mark_step=t))
-    st.markdown(forget_sentence(run.gates["f"]))
+    forms = lstm_step_formulas()
+    x_t = xs[t - 1]
+    h_prev = run.h[t - 2] if t > 1 else [0.0] * units
+    c_prev = float(run.c[t - 2, j - 1]) if t > 1 else 0.0
+    g = {k: float(run.gates[k][t - 1, j - 1]) for k in GATES}
+    f_col, n_col, c_col = columns()
+    with f_col:
+        st.subheader("The gates")
+        for k in ("a", "i", "f", "o"):
+            st.markdown(f"**{GATE_TITLES[k]}**")
+            st.latex(forms[f"z_{k}"])
+            st.latex(forms[k])
+        st.markdown("**Cell state and output** (unit by unit)")
+        st.latex(forms["c"])
+        st.latex(forms["h"])
+        st.latex(forms["start"])
+    with n_col:
+        st.subheader(f"Step {t}, unit {j}, with the numbers")
+        for k in ("a", "i", "f", "o"):
+            z_line, g_line = lstm_gate_numbers(
+                k, t, j, x_t, h_prev, cell.W[k][:, j - 1], cell.U[k][:, j - 1],
+                float(cell.b[k][j - 1]), float(run.z[k][t - 1, j - 1]), g[k])
+            st.latex(z_line)
+            st.latex(g_line)
+        c_line, h_line = lstm_cell_numbers(t, j, g["a"], g["i"], g["f"], c_prev,
+                                           float(run.c[t - 1, j - 1]), g["o"],
+                                           float(run.h[t - 1, j - 1]))
+        st.latex(c_line)
+        st.latex(h_line)
+        numbers_table([("input x_t", float(x_t[0])), ("c_(t−1)", c_prev),
+                       *((GATE_TITLES[k].split(" (")[0], g[k]) for k in ("a", "i", "f", "o")),
+                       ("cell state c_t", float(run.c[t - 1, j - 1])),
+                       ("output h_t", float(run.h[t - 1, j - 1]))])
+    with c_col:
+        plotly(gates_chart(run.gates, j - 1, mark_step=t), key="lstm_gates")
+        plotly(over_time({f"cell state c, unit {j}": run.c[:, j - 1],
+                          f"output h, unit {j}": run.h[:, j - 1]},
+                         title="Cell state and output over time", mark_step=t), key="lstm_state")
+        st.markdown(forget_sentence(run.gates["f"]))
 
-st.subheader(f"Each gate's derivative at step {t}, derived")
-if units == 1 and T <= LSTM_MAX_T:
-    chk = lstm_local_check(int(T), int(seed), float(forget_bias), source)
-    st.markdown("SymPy differentiates each local formula of the cell; every derivative is "
-                "evaluated at this cell's numbers and compared with the NumPy network's.")
-    d_cols = st.columns(2)
-    for n, term in enumerate(tm for tm in chk.terms if tm.t == t):
-        with d_cols[n % 2]:
-            st.markdown(f"*{term.description}*")
-            st.latex(equation_lines(term.symbol_latex, term.general_latex,
-                                    term.substituted_latex, fmt(term.value, 6)))
-            st.caption(factor_check(term.value, term.check_value, "activation",
-                                    "the NumPy network's number").text)
-    st.markdown("The cell path, multiplied out: " + cell_path_sentence(chk.cell_path,
-                                                                       chk.cell_path_check))
-else:
-    st.info(derivation_limit_sentence(int(units), int(T), LSTM_MAX_T))
+    st.subheader(f"Each gate's derivative at step {t}, derived")
+    if units == 1 and T <= LSTM_MAX_T:
+        chk = lstm_local_check(T, seed, forget_bias, source)
+        st.markdown("SymPy differentiates each local formula of the cell; every derivative is "
+                    "evaluated at this cell's numbers and compared with the NumPy network's.")
+        d_cols = st.columns(2)
+        for n, term in enumerate(tm for tm in chk.terms if tm.t == t):
+            with d_cols[n % 2]:
+                st.markdown(f"*{term.description}*")
+                st.latex(equation_lines(term.symbol_latex, term.general_latex,
+                                        term.substituted_latex, fmt(term.value, 6)))
+                st.caption(factor_check(term.value, term.check_value, "activation",
+                                        "the NumPy network's number").text)
+        st.markdown("The cell path, multiplied out: " + cell_path_sentence(chk.cell_path,
+                                                                           chk.cell_path_check))
+    else:
+        st.info(derivation_limit_sentence(units, T, LSTM_MAX_T))
 
-st.subheader("A published worked example, reproduced")
-rows = golden.reproduce()
-st.markdown(f"Source: {golden.SOURCE}. One cell unit with two inputs, two time steps, the "
-            "squared error ½(h_t − y_t)² at each step, then one gradient step with "
-            f"η = {golden.LEARNING_RATE:g}. The post counts steps from 0; here they count "
-            "from 1.")
-(st.success if all(r.matches for r in rows) else st.error)(golden_sentence(rows, golden.DIGITS))
-gx, gy = golden.inputs()
-numbers_table([(f"x, step {n + 1}, input {m + 1}", float(gx[n, m]))
-               for n in range(gx.shape[0]) for m in range(gx.shape[1])]
-              + [(f"label y, step {n + 1}", float(gy[n, 0])) for n in range(gy.shape[0])])
-st.dataframe(golden_table(rows), hide_index=True)
-st.caption("Provenance, plainly: the post shows its numbers as images, which could not be "
-           "transcribed automatically. The “published” column was recomputed at the post's "
-           "precision from its weights and inputs, independently of the NumPy network; "
-           "compare it by eye with the post. Its second label, 1.25, cannot be reached: "
-           "h = tanh(c)·o stays below 1.")
-if st.toggle("Also derive every weight's gradient with SymPy (a few seconds the first time)",
-             key="lstm#golden_sympy"):
+
+def _golden() -> None:
+    """The published worked example: the same for every setting."""
+    st.subheader("A published worked example, reproduced")
+    rows = golden.reproduce()
+    st.markdown(f"Source: {golden.SOURCE}. One cell unit with two inputs, two time steps, the "
+                "squared error ½(h_t − y_t)² at each step, then one gradient step with "
+                f"η = {golden.LEARNING_RATE:g}. The post counts steps from 0; here they count "
+                "from 1.")
+    (st.success if all(r.matches for r in rows) else st.error)(golden_sentence(rows,
+                                                                               golden.DIGITS))
+    gx, gy = golden.inputs()
+    numbers_table([(f"x, step {n + 1}, input {m + 1}", float(gx[n, m]))
+                   for n in range(gx.shape[0]) for m in range(gx.shape[1])]
+                  + [(f"label y, step {n + 1}", float(gy[n, 0])) for n in range(gy.shape[0])])
+    st.dataframe(golden_table(rows), hide_index=True)
+    st.caption("Provenance, plainly: the post shows its numbers as images, which could not be "
+               "transcribed automatically. The “published” column was recomputed at the post's "
+               "precision from its weights and inputs, independently of the NumPy network; "
+               "compare it by eye with the post. Its second label, 1.25, cannot be reached: "
+               "h = tanh(c)·o stays below 1.")
+
+
+def _golden_gradients() -> None:
     gold = golden_check()
     st.dataframe(golden_gradient_table(gold.gradients), hide_index=True)
     st.markdown(golden_gradient_sentence(gold.gradients))
+
+
+shown = (int(units), seed, float(forget_bias), source, T, t, j)
+section("lstm_cell", shown, lambda: _cell(*shown))
+section("lstm_golden", (), _golden)
+if st.toggle("Also derive every weight's gradient with SymPy (a few seconds the first time)",
+             key="lstm#golden_sympy"):
+    section("lstm_golden_gradients", (), _golden_gradients)
 
 next_page("views/lstm_cell.py")
 s.finish()

@@ -2,37 +2,24 @@
 step by step. Layout only: numbers from nn_core's RNN, formulas from derivations, the input
 sequences from page_model.recurrent, figures from charts.recurrent."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.recurrent import hidden_state_chart, unrolled_diagram
 from derivations.recurrent import RNN_ACTIVATIONS as SYMBOLIC_ACTIVATIONS
 from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
 from nn_core import HIDDEN_ACTIVATIONS, RNN
-from page_model.recurrent import TASK_LABELS, TASKS, make_task
-from ui.cached import chart
+from page_model.recurrent import TASK_LABELS, TASKS, Unrolled, make_task
+from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import recurrent_claims, unrolled_formulas
-from ui.layout import columns, header, notes_quote, numbers_table
+from ui.layout import columns, header, notes_quote
 from ui.lesson import next_page
 from ui.page_state import Choice, Int, PageState
+from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
 
 MAX_UNITS = 3  # readable numbers on the diagram
 MAX_STEPS = 8
 UNROLLED_STEPS = 3  # the composed formula of more steps no longer fits a line
-
-
-@dataclass(frozen=True)
-class Unrolled:
-    units: int = 2
-    act: str = "tanh"
-    seed: int = 0
-    input: str = "sine"
-    T: int = 5
-    t: int = 1
-    j: int = 1
-
 
 STATE = PageState("unroll", Unrolled, {
     "units": Int("number of hidden units", 1, MAX_UNITS),
@@ -42,102 +29,99 @@ STATE = PageState("unroll", Unrolled, {
     "t": Int("time step", 1, MAX_STEPS), "j": Int("hidden unit", 1, MAX_UNITS),
 })
 
+
+def _notes() -> None:
+    notes_quote("LSTM is a kind of Recurrent Neural Network (RNN).")
+    st.markdown("> *A comment under the notes:* […] is just NN of fixed parameters at each "
+                "hidden […]")
+    claim_box(recurrent_claims()["rnn_is_nn_with_fixed_parameters"])
+
+
 header("Unrolled through time", "“to be continued… (RNN and LSTM)”",
        "A recurrent network reads a sequence one step at a time and keeps a hidden state h_t "
        "between steps. Drawn out over time (unrolled) it is an ordinary feed-forward network "
        "with one layer per time step, where every layer uses the same weights W_x, W_h, b_h. "
        "Pick a step and follow its numbers.")
-notes_quote("LSTM is a kind of Recurrent Neural Network (RNN).")
-st.markdown("> *A comment under the notes:* […] is just NN of fixed parameters at each "
-            "hidden […]")
-claim_box(recurrent_claims()["rnn_is_nn_with_fixed_parameters"])
+section("unroll_notes", (), _notes)
 
 s = STATE.open()
 with st.sidebar:
     st.subheader("Network")
     n_h = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
     act = st.selectbox("hidden activation f", HIDDEN_ACTIVATIONS, key=s.key("act"))
-    seed = st.number_input("weight seed", step=1, **s.number("seed"))
-    s.said("seed")
-    st.subheader("Input sequence")
-    source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
-                          key=s.key("input"))
-    T = st.slider("steps T", 2, MAX_STEPS, key=s.key("T"))
-    st.subheader("Explain")
-    # Fixed widget ranges keep their state when T or the units change; a choice past the
-    # current sequence or network is pulled back to its last step / unit.
-    t = st.slider("time step t", 1, MAX_STEPS, key=s.key("t", hi=T))
-    j = st.radio("hidden unit j", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 key=s.key("j", hi=n_h))
-    s.reset_button()
+    seed = seed_input(s)
+    source, T, t, j = sequence_and_step(s, MAX_STEPS, "hidden unit j", MAX_UNITS, n_h)
 s.show_notices()
-t, j = min(int(t), int(T)), min(int(j), int(n_h))
-
-rnn = RNN.init(1, n_h, 1, seed=int(seed), activation=act)
-xs = make_task(source, 1, T, k=1, seed=int(seed)).xs[0]
-run = rnn.forward(xs)
-
 
 
 def _move(to: int) -> None:
     STATE.update(t=to)
 
 
+def _body(n_h: int, act: str, seed: int, source: str, T: int, t: int, j: int) -> None:
+    """Everything below the step buttons: drawn from the settings alone (seeded weights and
+    inputs), so replayed from the cache."""
+    rnn = RNN.init(1, n_h, 1, seed=seed, activation=act)
+    xs = make_task(source, 1, T, k=1, seed=seed).xs[0]
+    run = rnn.forward(xs)
+    plotly(unrolled_diagram(xs, run.h, run.y, step=t,
+                            title=f"Unrolled over {T} steps: step {t} highlighted"),
+           key="unroll_diagram")
+    st.caption("Every step's arrows carry the same W_x (input → hidden), W_h (hidden → next "
+               "hidden) and W_y (hidden → output); only the numbers flowing through them change.")
+
+    forms = rnn_step_formulas(act)
+    h_prev = run.h[t - 2] if t > 1 else [0.0] * n_h
+    z_line, h_line = rnn_step_numbers(t, j, xs[t - 1], h_prev, rnn.W_x[:, j - 1],
+                                      rnn.W_h[:, j - 1], float(rnn.b_h[j - 1]),
+                                      float(run.z[t - 1, j - 1]), float(run.h[t - 1, j - 1]), act)
+    f_col, n_col, c_col = columns()
+    with f_col:
+        st.subheader("One step")
+        for key in ("weighted_sum", "activation", "output", "start"):
+            st.latex(forms[key])
+        st.markdown("The hidden state carries what the network has read so far; W_h decides how "
+                    "much of h_{t−1} goes into h_t.")
+    with n_col:
+        st.subheader(f"Step {t}, unit {j}, with the numbers")
+        st.latex(z_line)
+        st.latex(h_line)
+        st.latex(output_numbers(t, 1, run.h[t - 1], rnn.W_y[:, 0], float(rnn.b_y[0]),
+                                float(run.y[t - 1, 0])))
+        numbers_table([("input x_t", float(xs[t - 1, 0])),
+                       (f"h_(t−1), unit {j}", float(h_prev[j - 1])),
+                       (f"z_t, unit {j}", float(run.z[t - 1, j - 1])),
+                       (f"h_t, unit {j}", float(run.h[t - 1, j - 1])),
+                       ("output ŷ_t", float(run.y[t - 1, 0]))])
+    with c_col:
+        plotly(hidden_state_chart(run.h, mark_step=t), key="unroll_hidden")
+
+    with st.expander("The whole unrolled network as one formula (SymPy)"):
+        if act in SYMBOLIC_ACTIVATIONS:
+            steps = min(T, UNROLLED_STEPS)
+            st.caption(f"One hidden unit, the first {steps} steps: each h_t is the step formula "
+                       "with h_{t−1} put in, down to the inputs; E adds every step's error.")
+            for lhs, rhs in unrolled_formulas(steps, act):
+                st.latex(f"{lhs} = {rhs}")
+        else:
+            st.caption(f"SymPy unrolls the {', '.join(SYMBOLIC_ACTIVATIONS)} activations; choose "
+                       "one of them to see the formula.")
+
+    with st.expander("The shared weights (the same at every step)"):
+        st.markdown("**W_x** (input → hidden unit j)")
+        st.dataframe({f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_x[:, c]] for c in range(n_h)},
+                     hide_index=True)
+        st.markdown("**W_h** (row: unit of h_{t−1}, column: unit of h_t) and **b_h**")
+        st.dataframe({"from": [f"h_(t−1), unit {r + 1}" for r in range(n_h)] + ["bias b_h"],
+                      **{f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_h[:, c]]
+                         + [f"{rnn.b_h[c]:.4f}"] for c in range(n_h)}}, hide_index=True)
+
+
 b1, b2, _ = st.columns([1, 1, 5])
 b1.button("◀ Previous step", key="unroll#prev", on_click=_move, args=(t - 1,), disabled=t == 1)
 b2.button("Next step ▶", key="unroll#next", on_click=_move, args=(t + 1,), disabled=t == T)
-# The figures depend on the settings alone (seeded weights and inputs): replayed from the cache.
-shown = (n_h, act, int(seed), source, int(T), t)
-chart("unroll_diagram", shown, lambda: unrolled_diagram(
-    xs, run.h, run.y, step=t, title=f"Unrolled over {T} steps: step {t} highlighted"))
-st.caption("Every step's arrows carry the same W_x (input → hidden), W_h (hidden → next hidden) "
-           "and W_y (hidden → output); only the numbers flowing through them change.")
-
-forms = rnn_step_formulas(act)
-h_prev = run.h[t - 2] if t > 1 else [0.0] * n_h
-z_line, h_line = rnn_step_numbers(t, j, xs[t - 1], h_prev, rnn.W_x[:, j - 1],
-                                  rnn.W_h[:, j - 1], float(rnn.b_h[j - 1]),
-                                  float(run.z[t - 1, j - 1]), float(run.h[t - 1, j - 1]), act)
-f_col, n_col, c_col = columns()
-with f_col:
-    st.subheader("One step")
-    for key in ("weighted_sum", "activation", "output", "start"):
-        st.latex(forms[key])
-    st.markdown("The hidden state carries what the network has read so far; W_h decides how "
-                "much of h_{t−1} goes into h_t.")
-with n_col:
-    st.subheader(f"Step {t}, unit {j}, with the numbers")
-    st.latex(z_line)
-    st.latex(h_line)
-    st.latex(output_numbers(t, 1, run.h[t - 1], rnn.W_y[:, 0], float(rnn.b_y[0]),
-                            float(run.y[t - 1, 0])))
-    numbers_table([("input x_t", float(xs[t - 1, 0])),
-                   (f"h_(t−1), unit {j}", float(h_prev[j - 1])),
-                   (f"z_t, unit {j}", float(run.z[t - 1, j - 1])),
-                   (f"h_t, unit {j}", float(run.h[t - 1, j - 1])),
-                   ("output ŷ_t", float(run.y[t - 1, 0]))])
-with c_col:
-    chart("unroll_hidden", shown, lambda: hidden_state_chart(run.h, mark_step=t))
-
-with st.expander("The whole unrolled network as one formula (SymPy)"):
-    if act in SYMBOLIC_ACTIVATIONS:
-        steps = min(int(T), UNROLLED_STEPS)
-        st.caption(f"One hidden unit, the first {steps} steps: each h_t is the step formula with "
-                   "h_{t−1} put in, down to the inputs; E adds every step's error.")
-        for lhs, rhs in unrolled_formulas(steps, act):
-            st.latex(f"{lhs} = {rhs}")
-    else:
-        st.caption(f"SymPy unrolls the {', '.join(SYMBOLIC_ACTIVATIONS)} activations; choose "
-                   "one of them to see the formula.")
-
-with st.expander("The shared weights (the same at every step)"):
-    st.markdown("**W_x** (input → hidden unit j)")
-    st.dataframe({f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_x[:, c]] for c in range(n_h)},
-                 hide_index=True)
-    st.markdown("**W_h** (row: unit of h_{t−1}, column: unit of h_t) and **b_h**")
-    st.dataframe({"from": [f"h_(t−1), unit {r + 1}" for r in range(n_h)] + ["bias b_h"],
-                  **{f"unit {c + 1}": [f"{v:.4f}" for v in rnn.W_h[:, c]]
-                     + [f"{rnn.b_h[c]:.4f}"] for c in range(n_h)}}, hide_index=True)
+shown = (int(n_h), act, seed, source, T, t, j)
+section("unroll_body", shown, lambda: _body(*shown))
 
 next_page("views/rnn_unrolled.py")
 s.finish()
