@@ -9,10 +9,43 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from derivations import notes_network
+from derivations.formulas import typed_symbols
 from nn_core import Network
+
+_FIRST = notes_network("mlp", 0)  # the page opens on the notes' MLP and its data point
+
+
+@dataclass(frozen=True)
+class Backprop:
+    """The page's settings (defined once here: a class in the page's script would be built
+    again on every rerun)."""
+
+    case: str = "mlp"
+    seed: int = 0
+    hand: bool = False
+    wts: tuple = ()  # hand-set W¹ row by row, b¹, W², b², …; () = the seed's weights
+    x1: float = float(_FIRST.x[0])
+    x2: float = float(_FIRST.x[1])
+    cls: int = _FIRST.label
+    layer: int = 1
+    param: str = "weight"
+    i: int = 0
+    j: int = 0
+    lr: float = 0.5
+    step: int = 0
+    mode: str = "explore"  # "practice": each factor hidden until the student answers it
+
+
+@lru_cache(maxsize=256)
+def names_of(expr) -> dict:
+    """``typed_symbols(expr)``, once per formula (the page asks on every rerun)."""
+    return typed_symbols(expr)
 
 
 def flat_params(net: Network) -> list[float]:

@@ -26,8 +26,14 @@ def table(at: AppTest, index: int = 0) -> dict[str, float]:
     return dict(zip(df["quantity"], df["value"], strict=True))
 
 
+_DISPLAY_MATH = re.compile(r"\$\$\n(.*?)\n\$\$", re.S)
+
+
 def latex_bodies(at: AppTest) -> list[str]:
-    return [el.value for el in at.latex]
+    """Every display formula shown: ``st.latex`` elements, and the ``$$…$$`` blocks of Markdown
+    (a page may draw several formulas in one Markdown element; KaTeX renders both alike)."""
+    return [el.value for el in at.latex] + [
+        body for el in at.markdown for body in _DISPLAY_MATH.findall(el.value)]
 
 
 def has_latex(at: AppTest, body: str) -> bool:

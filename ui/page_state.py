@@ -389,6 +389,14 @@ class PageState(Generic[T]):
             if wkey in st.session_state:
                 st.session_state[wkey] = value
 
+    def write_link(self) -> None:
+        """Write the stored settings' link, for a fragment's rerun (the page's ``finish`` does
+        not run then, but a button inside the fragment may have changed a field)."""
+        link = self.to_link(self.get())
+        if st.query_params.to_dict() != link:
+            st.query_params.from_dict(link)
+        st.session_state[self.key + "#link"] = link
+
     def reset(self) -> None:
         """Back to the defaults (the link follows on the next run)."""
         st.session_state[self.key] = self.cls()

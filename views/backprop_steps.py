@@ -2,21 +2,21 @@
 against nn_core and finite differences, ending with the update. Layout only: the numbers are
 derivations.step_through's (SymPy + nn_core), the diagram charts.network's."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.network import network_diagram
 from derivations import notes_network
-from derivations.formulas import paths_total, typed_symbols
+from derivations.formulas import paths_total
 from derivations.notes import CASE_LABELS, CASES
 from derivations.practice import typed_symbols_of
 from derivations.step import FD_STEP
 from nn_core import encode
 from page_model.backprop import (
+    Backprop,
     flat_params,
     highlight,
     layer_starts,
+    names_of,
     new_seed,
     param_inputs,
     practice_parts,
@@ -43,27 +43,6 @@ from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
 
 WEIGHT_LIMIT = 10.0
 PRACTICE = "bp_practice"  # the practice answers' progress (session state key)
-_FIRST = notes_network("mlp", 0)  # the page opens on the notes' MLP and its data point
-
-
-@dataclass(frozen=True)
-class Backprop:
-    case: str = "mlp"
-    seed: int = 0
-    hand: bool = False
-    wts: tuple = ()  # hand-set W¹ row by row, b¹, W², b², …; () = the seed's weights
-    x1: float = float(_FIRST.x[0])
-    x2: float = float(_FIRST.x[1])
-    cls: int = _FIRST.label
-    layer: int = 1
-    param: str = "weight"
-    i: int = 0
-    j: int = 0
-    lr: float = 0.5
-    step: int = 0
-    mode: str = "explore"  # "practice": each factor hidden until the student answers it
-
-
 STATE = PageState("bp", Backprop, {
     "case": Choice("case", CASES, CASE_LABELS), "seed": Int("seed", 0, 999),
     "hand": Bool("weights set by hand"),
@@ -197,115 +176,126 @@ if step != s["step"] and "step" in s.from_link:
              f"({n_steps}), so the page shows the last step.")
 s.set(step=step)
 s.show_notices()
-b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 3, 1.6])
-# Each button sets the step it shows (not ±1), so a click replayed after a rerun is harmless.
-b1.button("◀ Previous", on_click=STATE.update, kwargs={"step": max(step - 1, 0)},
-          key="bp_prev", disabled=step == 0)
-b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_steps - 1)},
-          key="bp_next", disabled=step == n_steps - 1)
-b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
-b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
+s.finish()  # before the step-through: its own reruns read (and write) the stored settings
 point = f"x = ({x1:g}, {x2:g}), class {label}"
 if practice:
     prefix = f"bp.practice.{case}.{int(seed)}.{layer}.{i}.{j}.{param}"
     parts = practice_parts(rule, net, x, y, prefix)
     progress = get_progress(PRACTICE)
-    done_all = all(progress.revealed(p.key) for p in parts)
-b5.download_button(
-    "Download this derivation", key="bp_download", on_click="ignore",
-    data=backprop_worksheet(result, f"The notes' network with {CASE_LABELS[case]}, seed {seed}"
-                            f"{', weights set by hand' if by_hand else ''}; data point {point};"
-                            f" learning rate η = {lr:g}.", whole.text),
-    file_name=f"backprop-{case}-layer{layer}-{param}-{i + 1}-{j + 1}.md", mime="text/markdown",
-    icon=":material/download:", disabled=practice and not done_all,
-    help="Markdown with LaTeX: the chain, every factor with its "
-    "numbers and check, the path sum, the update and the new loss, for a worksheet."
-    + (" In practice mode: once every part is answered or shown." if practice else ""))
-
+setting = (f"The notes' network with {CASE_LABELS[case]}, seed {seed}"
+           f"{', weights set by hand' if by_hand else ''}; data point {point};"
+           f" learning rate η = {lr:g}.")
 fp = net.forward_pass([x])
+params = flat_params(net)
 
-st.latex(result.chain_latex)
-gradient_slot = st.empty()  # filled below: in practice only once the whole formula is tried
-f_col, n_col, c_col = columns()
-shown = True  # explore mode: everything; practice: what the student has answered or shown
-if practice:
-    symbols = typed_symbols_of(rule.net)
-    with c_col:  # drawn first, so a verdict from this run's Check reveals the columns beside
-        for part in (p for p in parts if p.step == step):
-            number = part.kind == "number"
-            what = part.words.split(": ", 1)[1] if part.kind != "factor" else ""
-            if what:
-                st.markdown(f"**{what.capitalize()}**")
-            practice_box(part.key, part.label, part.expected, symbols, progress_key=PRACTICE,
-                         placeholder="e.g. 0.0123" if number else "e.g. yhat1*(1 - yhat1)",
-                         **part.judge_kwargs(rule.net))
-    revealed_parts = {p.kind: progress.revealed(p.key) for p in parts if p.step == step}
-    shown = all(revealed_parts.values())
-if step == n_steps - 1 and (not practice or revealed_parts.get("whole")):
-    gradient_slot.latex(gradient_latex(result))
-if step < n_steps - 1:
-    term = result.terms[step]
-    factor = rule.factors[step]
-    k = result.paths[term.path].k if term.path is not None else None
-    lit = highlight(layer, i, j, param, term, factor, result.paths)
-    with f_col:
-        # Compact headings: at 1280×720 the factor, its numbers and its check fit the screen.
-        if shown:
-            st.markdown(f"**This factor:** ${term.symbol_latex}$, derived by SymPy:")
-            st.latex(f"{term.symbol_latex} = {term.general_latex}")
-        else:
-            st.markdown(f"**This factor:** ${term.symbol_latex}$ — your turn to derive it.")
-        if term.path is not None:
-            st.info(f"Path {term.path + 1} of {len(result.paths)}: through output neuron "
-                    f"{k + 1}. The running product restarts on each path; the paths are then "
-                    "added.")
-        elif result.paths:
-            st.info("Shared factor: it multiplies the sum over the paths.")
-    with n_col:
-        if shown:
-            st.markdown("**With the numbers**")
-            st.latex(factor_numbers_latex(term))
-            check = factor_check(term.value, term.check_value, term.kind, term.check_source)
-            (st.success if check.ok else st.error)(check.text)
-            numbers_table(factor_rows(term))
-            if not practice:  # in practice the whole gradient is the last part's answer
-                st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
-            if (result.paths and term.path is None
-                    and step == len(result.terms) - len(rule.shared)):
-                numbers_table([(f"path via output {pa.k + 1}", pa.product)
-                               for pa in result.paths]
-                              + [("sum over paths", paths_total(result))])
-        else:
-            st.info(HIDDEN)
-    with c_col:
-        chart("bp_diagram", (flat_params(net), x, lit),
-              lambda: network_diagram(net, fp, 0, lit),
-              summary=lambda: weights_summary(net.weights))
-        if not practice:
-            answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
-                       factor.general, typed_symbols(factor.general),
-                       progress_key="bp_progress")
-else:
-    with f_col:
-        st.markdown("**The update**")
-        st.latex(update_rule_latex(result))
-    with n_col:
-        if shown:
-            st.markdown("**With the numbers**")
-            st.latex(result.update_latex)
-            numbers_table(update_rows(result))
-            {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
-            st.markdown(f"One step on this weight alone: "
-                        f"{loss_change(result.old_loss, result.new_loss)}.")
-            for note in result.notes:
-                st.warning(note)
-        else:
-            st.info(HIDDEN)
-    with c_col:
-        lit = highlight(layer, i, j, param)
-        chart("bp_diagram", (flat_params(net), x, lit),
-              lambda: network_diagram(net, fp, 0, lit),
-              summary=lambda: weights_summary(net.weights))
+
+def step_through() -> None:
+    """The buttons, the chain and this step's factor. In explore mode a fragment: Next,
+    Previous and the answer box rerun only this part (the rest of the page has not changed);
+    the step comes from the stored settings, which the buttons' callbacks set."""
+    step = min(max(int(STATE.get().step), 0), n_steps - 1)
+    STATE.write_link()  # a fragment's rerun: the page's finish did not run
+    b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 3, 1.6])
+    # Each button sets the step it shows (not ±1), so a click replayed after a rerun is harmless.
+    b1.button("◀ Previous", on_click=STATE.update, kwargs={"step": max(step - 1, 0)},
+              key="bp_prev", disabled=step == 0)
+    b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_steps - 1)},
+              key="bp_next", disabled=step == n_steps - 1)
+    b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
+    b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
+    done_all = practice and all(progress.revealed(p.key) for p in parts)
+    b5.download_button(
+        "Download this derivation", key="bp_download", on_click="ignore",
+        data=backprop_worksheet(result, setting, whole.text),
+        file_name=f"backprop-{case}-layer{layer}-{param}-{i + 1}-{j + 1}.md",
+        mime="text/markdown", icon=":material/download:", disabled=practice and not done_all,
+        help="Markdown with LaTeX: the chain, every factor with its "
+        "numbers and check, the path sum, the update and the new loss, for a worksheet."
+        + (" In practice mode: once every part is answered or shown." if practice else ""))
+
+    st.latex(result.chain_latex)
+    gradient_slot = st.empty()  # filled below: in practice only once the whole formula is tried
+    f_col, n_col, c_col = columns()
+    shown = True  # explore mode: everything; practice: what the student has answered or shown
+    if practice:
+        symbols = typed_symbols_of(rule.net)
+        with c_col:  # drawn first, so a verdict from this run's Check reveals the columns beside
+            for part in (p for p in parts if p.step == step):
+                number = part.kind == "number"
+                what = part.words.split(": ", 1)[1] if part.kind != "factor" else ""
+                if what:
+                    st.markdown(f"**{what.capitalize()}**")
+                practice_box(part.key, part.label, part.expected, symbols, progress_key=PRACTICE,
+                             placeholder="e.g. 0.0123" if number else "e.g. yhat1*(1 - yhat1)",
+                             **part.judge_kwargs(rule.net))
+        revealed_parts = {p.kind: progress.revealed(p.key) for p in parts if p.step == step}
+        shown = all(revealed_parts.values())
+    if step == n_steps - 1 and (not practice or revealed_parts.get("whole")):
+        gradient_slot.latex(gradient_latex(result))
+    if step < n_steps - 1:
+        term = result.terms[step]
+        factor = rule.factors[step]
+        k = result.paths[term.path].k if term.path is not None else None
+        lit = highlight(layer, i, j, param, term, factor, result.paths)
+        with f_col:
+            # Compact headings: at 1280×720 the factor, its numbers and its check fit the screen.
+            if shown:  # one element: the heading and the formula (as st.latex draws it)
+                st.markdown(f"**This factor:** ${term.symbol_latex}$, derived by SymPy:\n\n"
+                            f"$$\n{term.symbol_latex} = {term.general_latex}\n$$")
+            else:
+                st.markdown(f"**This factor:** ${term.symbol_latex}$ — your turn to derive it.")
+            if term.path is not None:
+                st.info(f"Path {term.path + 1} of {len(result.paths)}: through output neuron "
+                        f"{k + 1}. The running product restarts on each path; the paths are then "
+                        "added.")
+            elif result.paths:
+                st.info("Shared factor: it multiplies the sum over the paths.")
+        with n_col:
+            if shown:
+                st.markdown(f"**With the numbers**\n\n$$\n{factor_numbers_latex(term)}\n$$")
+                check = factor_check(term.value, term.check_value, term.kind, term.check_source)
+                (st.success if check.ok else st.error)(check.text)
+                numbers_table(factor_rows(term))
+                if not practice:  # in practice the whole gradient is the last part's answer
+                    st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
+                if (result.paths and term.path is None
+                        and step == len(result.terms) - len(rule.shared)):
+                    numbers_table([(f"path via output {pa.k + 1}", pa.product)
+                                   for pa in result.paths]
+                                  + [("sum over paths", paths_total(result))])
+            else:
+                st.info(HIDDEN)
+        with c_col:
+            chart("bp_diagram", (params, x, lit),
+                  lambda: network_diagram(net, fp, 0, lit),
+                  summary=lambda: weights_summary(net.weights))
+            if not practice:
+                answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
+                           factor.general, names_of(factor.general),
+                           progress_key="bp_progress")
+    else:
+        with f_col:
+            st.markdown(f"**The update**\n\n$$\n{update_rule_latex(result)}\n$$")
+        with n_col:
+            if shown:
+                st.markdown(f"**With the numbers**\n\n$$\n{result.update_latex}\n$$")
+                numbers_table(update_rows(result))
+                {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
+                st.markdown(f"One step on this weight alone: "
+                            f"{loss_change(result.old_loss, result.new_loss)}.")
+                for note in result.notes:
+                    st.warning(note)
+            else:
+                st.info(HIDDEN)
+        with c_col:
+            lit = highlight(layer, i, j, param)
+            chart("bp_diagram", (params, x, lit),
+                  lambda: network_diagram(net, fp, 0, lit),
+                  summary=lambda: weights_summary(net.weights))
+
+
+# Practice: a Check or Show me changes the summary below, so the whole page reruns.
+(step_through if practice else st.fragment(step_through))()
 
 if practice:
     show_summary([(p.key, p.words) for p in parts], progress_key=PRACTICE,
@@ -317,4 +307,3 @@ if practice:
                  file_stem=f"backprop-practice-{case}-seed{int(seed)}")
 
 next_page("views/backprop_steps.py")
-s.finish()
