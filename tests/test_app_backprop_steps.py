@@ -137,3 +137,14 @@ def test_case_switch_clamps_layer_quietly_and_a_new_weight_starts_at_step_1():
     assert notices(at) == []  # no link was used: nothing to explain
     assert "Step 1 of" in at.get("progress")[0].proto.text
     assert at.query_params["layer"] == "1" and at.query_params["step"] == "0"
+
+
+def test_a_new_weight_stays_at_its_first_step_on_later_reruns():
+    at = page("backprop_steps")
+    for _ in range(3):
+        at.button(key="bp_next").click().run()
+    at.radio(key="bp.layer").set_value(2).run()
+    step = lambda: [p.proto.text for p in at.get("progress")]  # noqa: E731
+    assert step() == ["Step 1 of 4"]
+    at.slider(key="bp.lr").set_value(1.0).run()  # another control: the step must not come back
+    assert step() == ["Step 1 of 4"] and at.query_params["step"] == "0"

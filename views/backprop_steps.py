@@ -175,6 +175,9 @@ if step != s["step"] and "step" in s.from_link:
     s.notice(f"The link's step ({s['step'] + 1}) is past the last step of this weight "
              f"({n_steps}), so the page shows the last step.")
 s.set(step=step)
+# No widget shows the step, but its key holds the last value the buttons set: keep the two
+# together, or a later rerun would bring back the step from before a new weight was chosen.
+st.session_state[STATE.widget_key("step")] = step
 s.show_notices()
 s.finish()  # before the step-through: its own reruns read (and write) the stored settings
 point = f"x = ({x1:g}, {x2:g}), class {label}"
