@@ -103,7 +103,7 @@ def descent(model: str, w0: tuple, lr: float, steps: int, learn: tuple):
 
 
 # ------------------------------------------------------------------ backprop, step by step
-@st.cache_resource(max_entries=64, show_spinner=False)
+@shared(max_entries=64, show_spinner=False)
 def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
     from derivations import step_through
 
@@ -112,7 +112,7 @@ def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
     return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@shared(max_entries=64, show_spinner=False)
 def backprop_rule(sizes, layer, i, j, param):
     from derivations import chain_rule
 
@@ -127,7 +127,7 @@ def notes_audit():
     return audit_notes()
 
 
-@st.cache_resource(max_entries=32, show_spinner="Training both networks…")
+@shared(max_entries=32, show_spinner="Training both networks…")
 def notes_training(key: str, case: str, epochs: int, lr: float):
     from derivations import train_with_notes_formula
 
