@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE, figure
 from .network import layer_name, node_positions
 from .png import diverging_rgb, png_data_uri
+from .wire import ready
 
 TILE = 0.8  # a neuron's picture, in units of the gap between neurons
 LAYER_GAP = 2.4  # horizontal distance between layers, same units
@@ -70,12 +71,13 @@ def _rgb(hex_colour: str) -> np.ndarray:
 
 
 def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: list[str],
-               selected: tuple[int, int] | None = None, show_bias_text: bool | None = None
-               ) -> go.Figure:
+               selected: tuple[int, int] | None = None, show_bias_text: bool | None = None,
+               wire: bool = False) -> go.Figure:
     """The network with a picture per neuron. ``layers[l]`` holds layer l's activations at the
     resolution² grid points (row-major, x1 fastest, x2 upwards; ``charts.training.grid``),
     shape (resolution², n_l); layer 0 are the input features. ``selected`` (layer, i) gets a
-    frame. The points of the trace named "neurons" carry (layer, i) as customdata."""
+    frame. The points of the trace named "neurons" carry (layer, i) as customdata. ``wire``: a
+    ``charts.wire.ReadyFigure`` (converted once for sending)."""
     sizes = list(net.sizes)
     n_layers = len(sizes) - 1
     if len(layers) != len(sizes):
@@ -153,7 +155,7 @@ def neuron_map(net, layers: list[np.ndarray], resolution: int, input_labels: lis
     titles = ["inputs"] + [
         ("output" if layer == n_layers else f"layer {layer}")
         + f"<br>{net.activations[layer - 1].name}" for layer in range(1, n_layers + 1)]
-    return figure(traces, dict(
+    return (ready if wire else figure)(traces, dict(
         title={"text": "What each neuron computes over the input plane",
                "font": {"size": FONT_SIZE}},
         # As a dict: add_layout_image parses its keyword names against the long data URI.

@@ -15,6 +15,7 @@ from plotly.colors import get_colorscale
 from nn_core.datasets import decode
 
 from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS, NEGATIVE, POSITIVE, figure
+from .wire import ready
 
 MAX_RESOLUTION = 200
 # Named colour scales spelled out, as Plotly's validation would (see charts.figure).
@@ -56,8 +57,11 @@ def data_bounds(*point_sets, pad: float = 0.15) -> tuple[float, float, float, fl
 
 
 def loss_curves(series: dict[str, list[float | None]], title: str = "Loss",
-                y_title: str = "loss", log_y: bool = False, x=None) -> go.Figure:
-    """One line per series (e.g. {"train": [...], "test": [...]}); None values are gaps."""
+                y_title: str = "loss", log_y: bool = False, x=None, wire: bool = False
+                ) -> go.Figure:
+    """One line per series (e.g. {"train": [...], "test": [...]}); None values are gaps.
+    ``wire``: a ``charts.wire.ReadyFigure`` (converted once for sending), as every builder here
+    offers."""
     traces = []
     for i, (name, values) in enumerate(series.items()):
         values = [None if v is None or not np.isfinite(v) else float(v) for v in values]
@@ -66,7 +70,7 @@ def loss_curves(series: dict[str, list[float | None]], title: str = "Loss",
             type="scatter", x=xs[:len(values)], y=values, name=name, mode="lines",
             connectgaps=False, line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
         ))
-    return figure(traces, dict(
+    return (ready if wire else figure)(traces, dict(
         title={"text": title}, xaxis={"title": {"text": "epoch"}},
         yaxis={"title": {"text": y_title}, "type": "log" if log_y else None},
         margin={"l": 50, "r": 20, "t": 50, "b": 40}, height=320,
@@ -102,7 +106,7 @@ def _confidence(outputs: np.ndarray, classes: np.ndarray, encoding: str | None) 
 def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_train,
                       X_test=None, y_test=None, n_classes: int = 2, resolution: int = 80,
                       bounds=None, title: str = "", encoding: str | None = None,
-                      class_of_code=None) -> go.Figure:
+                      class_of_code=None, wire: bool = False) -> go.Figure:
     """The network's answer over the input plane with the data points on top.
 
     2 classes with one output: P(class 1) as a heatmap with the 0.5 threshold contour.
@@ -172,7 +176,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
     _add_points(traces, X_train, y_train, "train", n_classes, False, colour_range)
     if X_test is not None and len(X_test):
         _add_points(traces, X_test, y_test, "test", n_classes, True, colour_range)
-    return figure(traces, dict(
+    return (ready if wire else figure)(traces, dict(
         title={"text": title}, height=460,
         margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
         legend={"orientation": "h", "y": -0.22},
@@ -234,7 +238,7 @@ def confusion_chart(matrix, title: str = "Confusion matrix") -> go.Figure:
 
 
 def activation_plane(xs, ys, values, X_train, y_train, X_test=None, y_test=None,
-                     n_classes: int = 2, title: str = "") -> go.Figure:
+                     n_classes: int = 2, title: str = "", wire: bool = False) -> go.Figure:
     """One neuron's activation over the input plane (``values`` on the grid of ``xs``, ``ys``,
     as ``grid`` lays it out), white at 0, with the data points on top."""
     res = len(xs)
@@ -254,7 +258,7 @@ def activation_plane(xs, ys, values, X_train, y_train, X_test=None, y_test=None,
     if X_test is not None and len(X_test):
         _add_points(traces, np.asarray(X_test, float).reshape(-1, 2), y_test, "test", n_classes,
                     True)
-    return figure(traces, dict(
+    return (ready if wire else figure)(traces, dict(
         title={"text": title}, height=460,
         margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
         legend={"orientation": "h", "y": -0.22},

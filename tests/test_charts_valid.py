@@ -64,3 +64,41 @@ def test_an_invalid_property_would_be_caught():
     with pytest.raises(ValueError):
         _validated(bad)
     assert np.array_equal(bad.data[0].x, [0, 1])
+
+
+def test_a_ready_figure_sends_what_the_figure_would(session):
+    """charts.wire: the JSON st.plotly_chart makes of a ReadyFigure is the go.Figure's, and the
+    figure describes itself the same (charts.describe reads its plain dicts)."""
+    import json
+
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401 (Streamlit's template, the default)
+
+    from charts.describe import describe
+    from charts.neuron_maps import neuron_map
+    from charts.training import activation_plane, grid
+    from nn_core.features import feature_labels
+
+    d = session.data
+    res = 20
+    xs, ys, pts = grid((-2, 2, -2, 2), res)
+    layers = session.plane(pts)
+    builders = [
+        lambda wire: decision_boundary(session.predict_points, d.X_train, d.y_train, d.X_test,
+                                       d.y_test, n_classes=d.n_classes, resolution=res,
+                                       encoding=session.encoding, title="T", wire=wire),
+        lambda wire: loss_curves({"train": session.history.train_loss, "test": [None, 1.0]},
+                                 x=session.history.epoch, wire=wire),
+        lambda wire: activation_plane(xs, ys, layers[1][:, 0], d.X_train, d.y_train, d.X_test,
+                                      d.y_test, n_classes=d.n_classes, title="A", wire=wire),
+        lambda wire: neuron_map(session.net, layers, res, feature_labels(session.cfg.features),
+                                selected=(1, 0), wire=wire),
+    ]
+    for build in builders:
+        plain, sent = build(False), build(True)
+        want = json.loads(pio.to_json(plain.to_dict(), validate=False))
+        got = json.loads(pio.to_json(sent.to_dict(), validate=False))
+        assert got == want
+        assert "template" in got["layout"]
+        assert describe(sent) == describe(plain)
+        assert json.loads(pio.to_json(sent.to_dict(), validate=False)) == want  # reusable

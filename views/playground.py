@@ -319,19 +319,21 @@ def big_chart_choice(sess):
                         help="Or click a neuron's picture below the charts.")
 
 
-def big_chart(sess, choice, xs, ys, layers, bounds, res):
-    """The large chart: the decision boundary, or the chosen neuron's activation."""
+def big_chart(sess, choice, xs, ys, layers, bounds, res, wire=True):
+    """The large chart: the decision boundary, or the chosen neuron's activation; ``wire``: a
+    figure converted once for sending (charts.wire), else a go.Figure to add to."""
     data = sess.data
     names = _neuron_names(sess)
     if choice is None:
         return decision_boundary(lambda _points: layers[-1], data.X_train, data.y_train,
                                  data.X_test, data.y_test, n_classes=data.n_classes,
                                  resolution=res, bounds=bounds,
-                                 title="What the network answers", encoding=sess.encoding)
+                                 title="What the network answers", encoding=sess.encoding,
+                                 wire=wire)
     layer, i = choice
     return activation_plane(xs, ys, layers[layer][:, i], data.X_train, data.y_train,
                             data.X_test, data.y_test, n_classes=data.n_classes,
-                            title=f"What {names[choice]} computes")
+                            title=f"What {names[choice]} computes", wire=wire)
 
 
 def big_chart_summary(sess, choice, layers) -> str | None:
@@ -350,7 +352,8 @@ def neuron_map_panel(sess, layers, res):
     fig = shared_figure("neuron_map", (net_numbers(sess.net), sess.cfg.features,
                                        sess.data.X_train, sess.data.X_test, res, selected),
                         lambda: neuron_map(sess.net, layers, res,
-                                           feature_labels(sess.cfg.features), selected=selected))
+                                           feature_labels(sess.cfg.features), selected=selected,
+                                           wire=True))
     plotly(fig, neuron_map_summary(sess.net.sizes, layers), key=K + "neuron_map",
            on_select=_on_neuron_click, selection_mode="points",
            config={"displayModeBar": False})
@@ -645,7 +648,7 @@ def live():
             return big_chart(sess, choice, xs, ys, layers, bounds, res)
 
         if ss.get(K + "click_mode") and data.n_classes:
-            fig = boundary()
+            fig = big_chart(sess, choice, xs, ys, layers, bounds, res, wire=False)
             pts = grid(bounds, CLICK_GRID)[2]
             fig.add_scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name="click to add",
                             marker={"size": 14, "opacity": 0.01, "color": "black"},
@@ -668,7 +671,7 @@ def live():
         loss_title = f"Loss ({cfg.loss.replace('_', ' ')})"
         chart(K + "loss_chart", (h.train_loss, h.test_loss, h.epoch, loss_title),
               lambda: loss_curves({"train": h.train_loss, "test": h.test_loss},
-                                  title=loss_title, x=h.epoch))
+                                  title=loss_title, x=h.epoch, wire=True))
         confusion_panel(sess)
         update_rule_panel(cfg, sess)
         st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")

@@ -1,0 +1,82 @@
+"""A figure converted once into what ``st.plotly_chart`` sends, instead of on every draw.
+
+``st.plotly_chart`` turns a ``go.Figure`` into JSON each time it is called: a deep copy of the
+figure and of its template, then a walk over every key to pack NumPy arrays as base64 (Plotly's
+typed arrays), then the encoder. For a chart drawn on every rerun (a chart with a selection
+callback, which the cache cannot replay) or on every animation frame, that conversion costs
+more than the maths behind the chart. ``ready`` does the same conversion once, from a builder's
+plain trace and layout dicts, without building Plotly objects: the default template is added as
+``go.Figure`` adds it, arrays are packed by Plotly's own ``convert_to_base64``, and
+``ReadyFigure.to_dict`` (what ``st.plotly_chart`` calls) hands out that result.
+tests/test_charts_valid.py checks that it is the JSON ``go.Figure`` gives.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
+
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _template() -> dict | None:
+    """The default template as a figure's ``to_dict`` writes it (computed once per name)."""
+    name = pio.templates.default
+    if not name:
+        return None
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = go.Figure().to_dict()["layout"].get("template")
+    return _TEMPLATES[name]
+
+
+def _copy(value):
+    """The dicts and lists of a figure copied (``convert_to_base64`` packs arrays in place);
+    ``None`` values left out, as ``charts.figure`` leaves them out."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_copy(v) for v in value]
+    return value
+
+
+class ReadyFigure(go.Figure):
+    """A figure whose JSON form is made once: ``to_dict`` returns it (to ``st.plotly_chart``),
+    ``data`` and ``layout`` are the builder's own dicts (for ``charts.describe``). Read-only:
+    it is not a Plotly object graph (no ``update_layout``, ``add_trace``)."""
+
+    def __init__(self, data: list[dict], layout: dict):  # not go.Figure's set-up: no objects
+        self._plain = {"data": data, "layout": layout}
+        spec = {"data": _copy(data), "layout": _copy(layout)}
+        if "template" not in spec["layout"]:
+            template = _template()
+            if template is not None:
+                spec["layout"]["template"] = template
+        template = spec["layout"].pop("template", None)
+        convert_to_base64(spec)  # the template holds no arrays: not walked
+        if template is not None:
+            spec["layout"]["template"] = template
+        self._spec = spec
+
+    @property
+    def data(self) -> list[dict]:
+        return self._plain["data"]
+
+    @property
+    def layout(self) -> dict:
+        return self._plain["layout"]
+
+    def to_dict(self) -> dict:
+        # New trace dicts: plotly.io.to_json removes each trace's "uid" in place.
+        return {"data": [dict(t) for t in self._spec["data"]], "layout": self._spec["layout"]}
+
+    def to_plotly_json(self) -> dict:
+        return self.to_dict()
+
+    def __repr__(self) -> str:
+        return f"ReadyFigure({len(self.data)} traces)"
+
+
+def ready(data: list[dict], layout: dict) -> ReadyFigure:
+    """``charts.figure(data, layout)`` converted once for sending (see the module's text)."""
+    return ReadyFigure(data, layout)
