@@ -288,19 +288,63 @@ def said(key: str) -> None:
 # Streamlit pushes a browser-history entry for every change of the query string, so each
 # slider move would be one more Back press. Within one page the link is the page's *current*
 # view: a change that keeps the path replaces the entry instead; opening a page still adds one.
+#
+# Two orderings in Streamlit 1.67's frontend make "same path" unreliable on its own:
+# 1. Opening a page moves the address to the new path in a React setState callback (after the
+#    new page's state is drawn), but a query-string change is applied the moment its message
+#    arrives. A quick page's first link write can so arrive while the address still shows the
+#    old page: it replaces the OLD page's entry with the new page's link (Back then finds
+#    the old page with another page's settings). Streamlit's push to the new path carries that
+#    same link, which is how the guard recognises it and gives the old entry its URL back.
+# 2. This script runs from a lazily loaded element (st.html's code arrives on demand), so the
+#    first run's link write may already have pushed an entry on the page just opened. The
+#    guard then steps back onto the opening entry (that popstate is kept from Streamlit, which
+#    would rerun) and gives it the link; the entry stepped over is dropped by the next push.
 _HISTORY_JS = """<script>
 (() => {
-  const w = window;
+  const w = window, h = w.history;
   if (w.__nnHistoryGuard) return;
   w.__nnHistoryGuard = true;
-  const push = w.history.pushState.bind(w.history);
-  w.history.pushState = function (state, title, url) {
-    try {
-      const next = new URL(url, w.location.href);
-      if (next.pathname === w.location.pathname) return w.history.replaceState(state, title, url);
-    } catch (e) { /* not a URL we know: let the browser decide */ }
+  const push = h.pushState.bind(h), replace = h.replaceState.bind(h);
+  let last = null;  // the last same-path write since a page opened: {url, state, search}
+  let repair = null;  // set while stepping back over an entry pushed before the guard
+  w.addEventListener('popstate', (event) => {
+    if (repair) {  // our own step back: not a student's Back, so Streamlit must not see it
+      event.stopImmediatePropagation();
+      replace(repair.state, '', repair.url);
+      repair = null;
+      return;
+    }
+    last = null;
+  }, true);
+  h.pushState = function (state, title, url) {
+    let next;
+    try { next = new URL(url, w.location.href); } catch (e) { return push(state, title, url); }
+    if (next.pathname === w.location.pathname) {
+      if (repair) { repair.url = next.href; repair.state = state; return; }  // lands after it
+      last = {url: w.location.href, state: h.state, search: next.search};
+      return replace(state, title, url);
+    }
+    if (last && last.search && last.search === next.search) replace(last.state, '', last.url);
+    last = null;
     return push(state, title, url);
   };
+  // Entries pushed on this path in this document before the guard ran (the Navigation API
+  // lists them; without it, as in older browsers, nothing is repaired): step back over them.
+  const nav = w.navigation, cur = nav && nav.currentEntry;
+  if (cur) {
+    const entries = nav.entries();
+    let n = 0;
+    while (cur.index - n > 0) {
+      const prev = entries[cur.index - n - 1];
+      if (!prev || !prev.sameDocument || new URL(prev.url).pathname !== w.location.pathname) break;
+      n += 1;
+    }
+    if (n > 0 && cur.index === entries.length - 1) {
+      repair = {url: w.location.href, state: h.state};
+      h.go(-n);
+    }
+  }
 })();
 </script>"""
 
