@@ -109,7 +109,13 @@ def answer_box(
             st.caption(_legend(symbols))
     else:
         st.caption(_legend(symbols))
-    text = st.text_input("Your answer", key=f"{key}__text", placeholder=placeholder)
+    # Streamlit forgets a widget's value while its page is not shown: keep the text beside it,
+    # so an answer typed, left and come back to is still there.
+    text_key, kept_key = f"{key}__text", f"{key}__kept"
+    if text_key not in st.session_state and isinstance(st.session_state.get(kept_key), str):
+        st.session_state[text_key] = st.session_state[kept_key]
+    text = st.text_input("Your answer", key=text_key, placeholder=placeholder)
+    st.session_state[kept_key] = text
 
     readable = False
     if text.strip():

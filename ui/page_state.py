@@ -558,6 +558,9 @@ class PageRun(Generic[T]):
         value = self.value()
         ss = st.session_state
         ss[self.spec.key] = value
+        for name, field in self._values.items():  # a set field no widget showed this run:
+            if name not in self._bound:  # its key must not keep the value seeded before
+                ss[self.spec.widget_key(name)] = field
         link = self.spec.to_link(value)
         if st.query_params.to_dict() != link:
             st.query_params.from_dict(link)

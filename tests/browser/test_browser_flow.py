@@ -145,3 +145,69 @@ def test_history_under_late_orderings(page, page_urls):
     wait_for_idle(page)
     assert _slider(page, "neuron.w1") == pytest.approx(-0.5)
     assert problems(page) == []
+
+
+def _option(page, key: str, n: int):
+    """The ``n``-th choice of the radio group with widget key ``key``."""
+    return page.locator(f".st-key-{key.replace('.', '-')} [role=radiogroup] label").nth(n)
+
+
+def _checked(page, key: str, n: int) -> bool:
+    return (page.locator(f".st-key-{key.replace('.', '-')} input[type='radio']").nth(n)
+            .is_checked())
+
+
+def _open_counted(page, label: str, opened: list[int]) -> None:
+    """Open ``label`` through the navigation and record how many entries that added."""
+    before = _history(page)
+    go_to(page, label)
+    opened.append(_history(page) - before)
+
+
+def test_settings_survive_leaving_each_page(page, page_urls):
+    """Gradient descent's η preset, Backprop's hand-set weight, layer, neuron and step, and
+    an answer typed in its box, each as left after visits to other pages (through the
+    navigation, not Back); each page opened costs at most two entries; Back returns to the
+    page before with its settings."""
+    open_app(page, page_urls["Gradient descent"])
+    act_and_wait(page, lambda: _option(page, "gd.rate", 2).click())  # the "large" preset
+    assert _checked(page, "gd.rate", 2)
+
+    opened: list[int] = []
+    _open_counted(page, "Backprop, step by step", opened)
+    act_and_wait(page, lambda: page.locator(".st-key-bp-hand label").first.click())
+    weight = page.locator(".st-key-bp-mlp-w1_0_0 input")
+    act_and_wait(page, lambda: (weight.fill("1.5"), weight.press("Enter")))
+    act_and_wait(page, lambda: _option(page, "bp.layer", 1).click())  # the output layer
+    act_and_wait(page, lambda: _option(page, "bp.j", 1).click())
+    for _ in range(2):
+        act_and_wait(page, lambda: page.get_by_role("button", name="Next ▶").click())
+    box = page.get_by_label("Your answer").first
+    act_and_wait(page, lambda: (box.fill("y*(1 - y)"), box.press("Enter")))
+
+    def backprop_as_left():
+        assert page.locator(".st-key-bp-hand input[type='checkbox']").is_checked()
+        assert float(page.locator(".st-key-bp-mlp-w1_0_0 input").input_value()) == 1.5
+        assert _checked(page, "bp.layer", 1) and _checked(page, "bp.j", 1)
+        assert page.get_by_text("Step 3 of", exact=False).count() == 1
+        assert page.get_by_label("Your answer").first.input_value() == "y*(1 - y)"
+
+    backprop_as_left()
+    _open_counted(page, "The neuron", opened)
+    _open_counted(page, "Gradient descent", opened)
+    assert _checked(page, "gd.rate", 2)
+    _open_counted(page, "Backprop, step by step", opened)
+    backprop_as_left()
+    assert all(n <= 2 for n in opened), opened
+
+    page.go_back()
+    page.wait_for_function("() => location.pathname.endsWith('/gradient-descent')")
+    page.wait_for_selector(".st-key-gd-rate input[type='radio']")
+    wait_for_idle(page)
+    assert _checked(page, "gd.rate", 2)
+    page.go_forward()
+    page.wait_for_function("() => location.pathname.endsWith('/backprop')")
+    page.wait_for_selector(".st-key-bp-j input[type='radio']")
+    wait_for_idle(page)
+    backprop_as_left()
+    assert problems(page) == []
