@@ -9,7 +9,9 @@ import streamlit as st
 
 from ui.compute import warm_up
 from ui.page_state import history_guard
+from ui.threads import one_blas_thread
 
+one_blas_thread()  # a class shares the cores: spinning BLAS threads only burn CPU (ui.threads)
 st.set_page_config(page_title="How a neural network learns", layout="wide")
 history_guard()  # one browser-history entry per page opened, not one per setting changed
 warm_up()  # SymPy derives the notes' audit and chain rules in the background, once
