@@ -2,8 +2,9 @@
 
 NumPy's OpenBLAS starts a worker thread per core and, after each matrix product big enough to
 split, keeps them spinning for a while. On a shared server a class's sessions already keep the
-cores busy, so those threads only burn CPU: a playground frame at its caps cost 2.6× the CPU
-with the default (2 threads on 2 cores) than with one (bench/README "Server settings").
+cores busy, so those threads only burn CPU: the playground's 10 000-point grid pass at its caps,
+as one product per layer, cost 2.9× the CPU with the default (2 threads on 2 cores) than with one
+(python -m bench.bench_blas_threads).
 threadpoolctl sets the limit in the running process, so it holds whoever imported NumPy first
 (an environment variable only acts if it is set before that).
 """
