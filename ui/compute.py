@@ -135,7 +135,7 @@ def notes_training(key: str, case: str, epochs: int, lr: float):
 
 
 # ------------------------------------------------------------------ backprop through time
-@st.cache_resource(max_entries=64, show_spinner="SymPy is differentiating the unrolled network…")
+@shared(max_entries=64, show_spinner="SymPy is differentiating the unrolled network…")
 def rnn_step(T: int, n_h: int, activation: str, seed: int, source: str, param: str, i: int,
              j: int, lr: float):
     """(rnn, xs, ys, step-through) for the BPTT page: a seeded RNN on one task sequence."""
@@ -149,7 +149,7 @@ def rnn_step(T: int, n_h: int, activation: str, seed: int, source: str, param: s
     return rnn, xs, ys, rnn_step_through(rnn, xs, ys, param, i, j, lr)
 
 
-@st.cache_resource(max_entries=32, show_spinner="SymPy is differentiating the LSTM cell…")
+@shared(max_entries=32, show_spinner="SymPy is differentiating the LSTM cell…")
 def lstm_local_check(T: int, seed: int, forget_bias: float, source: str):
     """derivations.lstm_check of the LSTM page's one-unit cell on its sequence."""
     from derivations.lstm_cell import lstm_check
@@ -177,7 +177,7 @@ def recurrent_claims():
     return {rec.key: rec for rec in claims()}
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@shared(max_entries=16, show_spinner=False)
 def unrolled_formulas(T: int, activation: str):
     """[(lhs, rhs)]: h_1 … h_T and E of a one-unit RNN composed down to its inputs."""
     from derivations.recurrent import symbolic_rnn

@@ -22,7 +22,7 @@ MAX_SECTIONS = 512  # drawn sections kept for the whole server (a few charts eac
 
 
 @st.cache_resource(max_entries=MAX_SECTIONS, show_spinner=False)
-def _replay(token: bytes, _draw: Callable[[], None]) -> None:
+def _replay(*, token: bytes, _draw: Callable[[], None]) -> None:  # by name: see ui.cached
     _draw()
 
 
@@ -30,7 +30,7 @@ def section(name: str, inputs: Hashable, draw: Callable[[], None]) -> None:
     """``draw()`` (elements only, no widget), replayed from the cache while ``name`` and
     ``inputs`` stay the same. ``inputs`` must determine everything ``draw`` shows (the settings
     it is drawn from); the key is their pickle, which Streamlit hashes at once."""
-    _replay(pickle.dumps((name, inputs), protocol=pickle.HIGHEST_PROTOCOL), draw)
+    _replay(token=pickle.dumps((name, inputs), protocol=pickle.HIGHEST_PROTOCOL), _draw=draw)
 
 
 def numbers_table(rows: Iterable[tuple[str, float]]) -> None:

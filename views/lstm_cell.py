@@ -19,7 +19,6 @@ from page_model.numbers import fmt
 from page_model.recurrent import (
     TASK_LABELS,
     TASKS,
-    Cell,
     cell_path_sentence,
     derivation_limit_sentence,
     forget_sentence,
@@ -35,7 +34,7 @@ from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
 from ui.layout import columns, header, notes_quote
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, PageState, settings
 from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
 
 MAX_UNITS = 3
@@ -43,6 +42,17 @@ MAX_STEPS = 10
 GATE_TITLES = {"a": "Candidate a (what could be written)", "i": "Input gate i (how much is "
                "written)", "f": "Forget gate f (how much is kept)", "o": "Output gate o (how "
                "much is read out)"}
+
+
+@settings
+class Cell:
+    units: int = 1
+    T: int = 4
+    input: str = "sine"
+    seed: int = 0
+    forget_bias: float = 1.0
+    t: int = 2
+    j: int = 1
 
 
 STATE = PageState("lstm", Cell, {

@@ -3,8 +3,6 @@ network, path by path, with the sum over time steps explicit, ending at the upda
 loss. Layout only: every number and formula is derivations.recurrent's (SymPy on the unrolled
 network, checked against nn_core), the verdicts page_model's, the figures charts.recurrent's."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.recurrent import contributions_chart, unrolled_diagram
@@ -22,17 +20,18 @@ from page_model.recurrent import (
     path_sentence,
 )
 from page_model.verdicts import factor_check, loss_change
-from ui.cached import chart
+from ui.cached import plotly
 from ui.compute import rnn_step
 from ui.escape import plain
-from ui.layout import columns, header, notes_quote, numbers_table
+from ui.layout import columns, header, notes_quote
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, PageState, settings
+from ui.recurrent import numbers_table, section, seed_input
 
 MAX_CHAIN_PATHS = 12  # the whole chain with its underbraces stays readable up to here
 
 
-@dataclass(frozen=True)
+@settings
 class Bptt:
     T: int = 3
     units: int = 1
@@ -72,8 +71,7 @@ with st.sidebar:
                   help=f"SymPy differentiates the whole unrolled network: up to {MAX_T} steps.")
     units = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
     act = st.selectbox("activation", RNN_ACTIVATIONS, key=s.key("act"))
-    seed = st.number_input("weight seed", step=1, **s.number("seed"))
-    s.said("seed")
+    seed = seed_input(s)
     source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
                           key=s.key("input"))
     st.subheader("Which weight")
@@ -114,85 +112,96 @@ b2.button("Next ▶", on_click=_move, args=(1,), key="bptt#next", disabled=stage
 b3.button("⟲ Restart", on_click=_move, args=(-999,), key="bptt#restart")
 b4.progress((stage + 1) / n_stages, text=f"Step {stage + 1} of {n_stages}")
 
-if n_paths <= MAX_CHAIN_PATHS:
-    st.latex(step.chain_latex)
-else:
-    st.caption(f"The whole chain has {n_paths} paths: too long to print in one line; walk them "
-               "below.")
-run = rnn.forward(xs)
-shown = (int(T), int(units), act, int(seed), source)  # what the figures are drawn from
-f_col, n_col, c_col = columns()
-if stage < n_paths:
-    path = step.paths[stage]
-    terms = [t for t in step.terms if t.path == stage]
-    with f_col:
-        st.subheader(f"Path {stage + 1}")
-        st.latex(r"\underbrace{" + path.product_latex + "}_{" + f"E_{{{path.t}}}" + "}")
-        st.info(path_sentence(path, stage, n_paths, int(units)))
-        st.markdown("Each factor, derived by SymPy:")
-        for t in terms:
-            st.latex(f"{t.symbol_latex} = {t.general_latex}")
-    with n_col:
-        st.subheader("With the numbers")
-        for t in terms:
-            st.latex(equation_lines(t.symbol_latex, t.substituted_latex, fmt(t.value, 6)))
-            st.caption(factor_check(t.value, t.check_value, t.kind, t.check_source).text)
-        numbers_table([(f"factor {n + 1}", t.value) for n, t in enumerate(terms)]
-                      + [("path product", path.product)])
-    with c_col:
-        chart("bptt_diagram", (*shown, path.k, path.t), lambda: unrolled_diagram(
-            xs, run.h, run.y, span=(path.k, path.t),
-            title=f"From the error of step {path.t} back to step {path.k}"))
-elif stage == n_paths:
-    use = step.by_use_step
-    with f_col:
-        st.subheader("The sum over time steps")
-        st.markdown("Grouped by the step k that **uses** the weight, the paths give each "
-                    "step's term of the sum; each is compared below with backprop through "
-                    "time's own term for that step.")
-        st.latex(rf"\frac{{\partial E}}{{\partial {step.weight_latex}}} = \sum_{{k=1}}^{{{T}}}"
-                 rf"\left(\text{{term of step }} k\right)")
-        for note in step.notes:
-            st.info(note)
-    with n_col:
-        st.subheader("Each step's term")
-        numbers_table([(f"step {c.t}", c.value) for c in use]
-                      + [("sum = ∂E/∂w", step.sum_of_paths)])
-        for c in use:
-            st.caption(f"Step {c.t}: {fmt_share(c.magnitude_share)} of the total size; "
-                       + factor_check(c.value, c.check, "input", c.check_source).text)
-        st.markdown(contribution_sentence([c.value for c in use]))
-    with c_col:
-        chart("bptt_terms", (*shown, param, i, j), lambda: contributions_chart(
-            [c.value for c in use], [c.magnitude_share for c in use],
-            title="Each step's term of ∂E/∂w"))
-        st.markdown("Grouped instead by the error E_t each path starts from:")
-        numbers_table([(f"from E_{c.t}", c.value) for c in step.by_error_step])
-else:
-    check = bptt_check(step, FD_STEP)
-    with f_col:
-        st.subheader("The update")
-        st.latex(rf"{step.weight_latex} \gets {step.weight_latex} - \eta "
-                 rf"\frac{{\partial E}}{{\partial {step.weight_latex}}}")
-        st.markdown("SymPy's split into paths equals its derivative of the whole unrolled "
-                    f"error: {'✓ proved' if step.proved else '✗ not proved'} (difference at "
-                    f"these numbers {fmt(step.abs_err_whole, 2)}).")
-    with n_col:
-        st.subheader("With the numbers")
-        st.latex(step.update_latex)
-        numbers_table([
-            ("∂E/∂w, sum of the paths", step.sum_of_paths),
-            ("∂E/∂w, sympy.diff of the whole E", step.gradient),
-            ("∂E/∂w, BPTT (NumPy network)", step.bptt_gradient),
-            ("∂E/∂w, finite difference", step.fd_gradient),
-            ("old value", step.old_value), ("new value", step.new_value),
-            ("loss before", step.old_loss), ("loss after", step.new_loss),
-        ])
-        {True: st.success, False: st.error, None: st.info}[check.ok](check.text)
-        st.markdown(f"One step on this weight alone: {loss_change(step.old_loss, step.new_loss)}.")
-    with c_col:
-        chart("bptt_diagram", shown, lambda: unrolled_diagram(xs, run.h, run.y,
-                                                              title="The sequence"))
+
+def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, param: str,
+          i: int, j: int, stage: int) -> None:
+    """The walk's stage: drawn from the settings alone (the seeded network and sequence, the
+    weight, η), so replayed from the cache."""
+    n_paths = len(step.paths)
+    if n_paths <= MAX_CHAIN_PATHS:
+        st.latex(step.chain_latex)
+    else:
+        st.caption(f"The whole chain has {n_paths} paths: too long to print in one line; walk "
+                   "them below.")
+    run = rnn.forward(xs)
+    f_col, n_col, c_col = columns()
+    if stage < n_paths:
+        path = step.paths[stage]
+        terms = [t for t in step.terms if t.path == stage]
+        with f_col:
+            st.subheader(f"Path {stage + 1}")
+            st.latex(r"\underbrace{" + path.product_latex + "}_{" + f"E_{{{path.t}}}" + "}")
+            st.info(path_sentence(path, stage, n_paths, int(units)))
+            st.markdown("Each factor, derived by SymPy:")
+            for t in terms:
+                st.latex(f"{t.symbol_latex} = {t.general_latex}")
+        with n_col:
+            st.subheader("With the numbers")
+            for t in terms:
+                st.latex(equation_lines(t.symbol_latex, t.substituted_latex, fmt(t.value, 6)))
+                st.caption(factor_check(t.value, t.check_value, t.kind, t.check_source).text)
+            numbers_table([(f"factor {n + 1}", t.value) for n, t in enumerate(terms)]
+                          + [("path product", path.product)])
+        with c_col:
+            plotly(unrolled_diagram(
+                xs, run.h, run.y, span=(path.k, path.t),
+                title=f"From the error of step {path.t} back to step {path.k}"),
+                key="bptt_diagram")
+    elif stage == n_paths:
+        use = step.by_use_step
+        with f_col:
+            st.subheader("The sum over time steps")
+            st.markdown("Grouped by the step k that **uses** the weight, the paths give each "
+                        "step's term of the sum; each is compared below with backprop through "
+                        "time's own term for that step.")
+            st.latex(rf"\frac{{\partial E}}{{\partial {step.weight_latex}}} = \sum_{{k=1}}^{{{T}}}"
+                     rf"\left(\text{{term of step }} k\right)")
+            for note in step.notes:
+                st.info(note)
+        with n_col:
+            st.subheader("Each step's term")
+            numbers_table([(f"step {c.t}", c.value) for c in use]
+                          + [("sum = ∂E/∂w", step.sum_of_paths)])
+            for c in use:
+                st.caption(f"Step {c.t}: {fmt_share(c.magnitude_share)} of the total size; "
+                           + factor_check(c.value, c.check, "input", c.check_source).text)
+            st.markdown(contribution_sentence([c.value for c in use]))
+        with c_col:
+            plotly(contributions_chart([c.value for c in use],
+                                       [c.magnitude_share for c in use],
+                                       title="Each step's term of ∂E/∂w"), key="bptt_terms")
+            st.markdown("Grouped instead by the error E_t each path starts from:")
+            numbers_table([(f"from E_{c.t}", c.value) for c in step.by_error_step])
+    else:
+        check = bptt_check(step, FD_STEP)
+        with f_col:
+            st.subheader("The update")
+            st.latex(rf"{step.weight_latex} \gets {step.weight_latex} - \eta "
+                     rf"\frac{{\partial E}}{{\partial {step.weight_latex}}}")
+            st.markdown("SymPy's split into paths equals its derivative of the whole unrolled "
+                        f"error: {'✓ proved' if step.proved else '✗ not proved'} (difference at "
+                        f"these numbers {fmt(step.abs_err_whole, 2)}).")
+        with n_col:
+            st.subheader("With the numbers")
+            st.latex(step.update_latex)
+            numbers_table([
+                ("∂E/∂w, sum of the paths", step.sum_of_paths),
+                ("∂E/∂w, sympy.diff of the whole E", step.gradient),
+                ("∂E/∂w, BPTT (NumPy network)", step.bptt_gradient),
+                ("∂E/∂w, finite difference", step.fd_gradient),
+                ("old value", step.old_value), ("new value", step.new_value),
+                ("loss before", step.old_loss), ("loss after", step.new_loss),
+            ])
+            {True: st.success, False: st.error, None: st.info}[check.ok](check.text)
+            st.markdown("One step on this weight alone: "
+                        f"{loss_change(step.old_loss, step.new_loss)}.")
+        with c_col:
+            plotly(unrolled_diagram(xs, run.h, run.y, title="The sequence"),
+                   key="bptt_diagram")
+
+
+walk = (int(T), int(units), act, seed, source, param, i, j, float(lr), stage)
+section("bptt_walk", walk, lambda: _walk(rnn, xs, step, *walk[:8], stage))
 
 next_page("views/rnn_bptt.py")
 s.finish()

@@ -3,8 +3,6 @@ tanh RNN at several recurrent weights, against the LSTM's cell path Π f_k, and 
 clipping changes. Layout only: the curves are nn_core's (RNN.gradient_flow, LSTM.cell_path),
 the sentences page_model.recurrent's, the figures charts.recurrent's."""
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from charts.recurrent import gradient_decay_chart
@@ -21,13 +19,14 @@ from page_model.recurrent import (
     rnn_flows,
 )
 from page_model.verdicts import loss_change
-from ui.cached import chart
-from ui.layout import columns, header, notes_quote, numbers_table
+from ui.cached import plotly
+from ui.layout import columns, header, notes_quote
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Floats, Int, PageState
+from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, settings
+from ui.recurrent import numbers_table, section, seed_input
 
 
-@dataclass(frozen=True)
+@settings
 class Gradients:
     T: int = 12
     w_h: tuple = (0.5, 0.9, 1.5)
@@ -61,8 +60,7 @@ with st.sidebar:
     T = st.slider("number of steps T", 2, MAX_T, key=s.key("T"))
     amplitude = st.slider("input size (|x_t| up to)", 0.0, 2.0, step=0.01, key=s.key("amplitude"),
                           help="Large inputs saturate tanh: f'(z) → 0 shrinks every factor.")
-    seed = st.number_input("input seed", step=1, **s.number("seed"))
-    s.said("seed")
+    seed = seed_input(s, "input seed")
     st.subheader("The networks")
     w_key = s.key("w_h")
     st.session_state[w_key] = [w for w in st.session_state[w_key] if w in W_H_CHOICES]
@@ -83,54 +81,60 @@ if not w_h:
     st.warning("Choose at least one recurrent weight; showing w_h = 0.5.")
     w_h = [0.5]
 
-flows = rnn_flows(sorted(w_h), int(T), float(amplitude), int(seed))
-cell = lstm_cell_path(int(T), float(amplitude), float(forget_bias), int(seed))
-curves = {f"RNN, w_h = {w:g}": f.norms for w, f in flows.items()}
-curves[f"LSTM cell path, b_f = {forget_bias:g}"] = cell.norms
 
-forms = gradient_product_formulas("tanh")
-f_col, n_col, c_col = columns()
-with f_col:
-    st.subheader("The product")
-    st.markdown("One step's factor, derived by SymPy from h_k = tanh(x_k + w_h h_{k−1}), "
-                "and the chain rule's product over the steps:")
-    st.latex(forms["rnn_factor"])
-    st.latex(forms["rnn_product"])
-    st.markdown("The LSTM's cell path, from c_k = a_k i_k + f_k c_{k−1}:")
-    st.latex(forms["cell_factor"])
-    st.latex(forms["cell_product"])
-    st.caption("Each factor is at most |w_h| in size (1 − h_k² ≤ 1): with |w_h| < 1 the product "
-               "shrinks at least as fast as |w_h|^(T−t); with |w_h| > 1 it can grow, unless "
-               "tanh saturates (h_k near ±1) and the factors fall below 1.")
-with n_col:
-    st.subheader("With the numbers")
-    for label, norms in curves.items():
-        st.markdown("- " + decay_sentence(norms, label))
-    for w in sorted(w_h):
-        st.caption(product_check_sentence(product_check(w, int(T), float(amplitude), int(seed)),
-                                          f"w_h = {w:g}"))
-    numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
-                    float(norms[-1])) for label, norms in curves.items()])
-with c_col:
-    chart("grads_decay", (tuple(sorted(w_h)), int(T), float(amplitude), float(forget_bias),
-                          int(seed)),
-          lambda: gradient_decay_chart(curves, title=f"How far back the gradient reaches "
-                                       f"(T = {T})"))
+def _curves(w_h: tuple, T: int, amplitude: float, forget_bias: float, seed: int,
+            clip_on: bool, clip: float, clip_w: float) -> None:
+    """Everything below the settings: drawn from them alone, so replayed from the cache."""
+    flows = rnn_flows(list(w_h), T, amplitude, seed)
+    cell = lstm_cell_path(T, amplitude, forget_bias, seed)
+    curves = {f"RNN, w_h = {w:g}": f.norms for w, f in flows.items()}
+    curves[f"LSTM cell path, b_f = {forget_bias:g}"] = cell.norms
 
-st.subheader("Gradient clipping")
-step = clipping_step(float(clip_w), int(T), float(amplitude), int(seed),
-                     float(clip) if clip_on else None)
-c1, c2 = st.columns(2)
-with c1:
-    st.latex(forms["clip"])
-    st.markdown(clip_sentence(step.norm, float(clip)) if clip_on else
-                "Clipping is off: the update uses the whole gradient, however long.")
-with c2:
-    numbers_table([("‖g‖ before clipping", step.norm), ("‖g‖ used", step.used_norm),
-                   ("loss before the step", step.loss_before),
-                   ("loss after the step", step.loss_after)])
-    st.markdown(f"One step with η = {step.lr:g}: "
-                + loss_change(step.loss_before, step.loss_after) + ".")
+    forms = gradient_product_formulas("tanh")
+    f_col, n_col, c_col = columns()
+    with f_col:
+        st.subheader("The product")
+        st.markdown("One step's factor, derived by SymPy from h_k = tanh(x_k + w_h h_{k−1}), "
+                    "and the chain rule's product over the steps:")
+        st.latex(forms["rnn_factor"])
+        st.latex(forms["rnn_product"])
+        st.markdown("The LSTM's cell path, from c_k = a_k i_k + f_k c_{k−1}:")
+        st.latex(forms["cell_factor"])
+        st.latex(forms["cell_product"])
+        st.caption("Each factor is at most |w_h| in size (1 − h_k² ≤ 1): with |w_h| < 1 the "
+                   "product shrinks at least as fast as |w_h|^(T−t); with |w_h| > 1 it can grow, "
+                   "unless tanh saturates (h_k near ±1) and the factors fall below 1.")
+    with n_col:
+        st.subheader("With the numbers")
+        for label, norms in curves.items():
+            st.markdown("- " + decay_sentence(norms, label))
+        for w in sorted(w_h):
+            st.caption(product_check_sentence(product_check(w, T, amplitude, seed),
+                                              f"w_h = {w:g}"))
+        numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
+                        float(norms[-1])) for label, norms in curves.items()])
+    with c_col:
+        plotly(gradient_decay_chart(curves, title=f"How far back the gradient reaches "
+                                    f"(T = {T})"), key="grads_decay")
+
+    st.subheader("Gradient clipping")
+    step = clipping_step(clip_w, T, amplitude, seed, clip if clip_on else None)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.latex(forms["clip"])
+        st.markdown(clip_sentence(step.norm, clip) if clip_on else
+                    "Clipping is off: the update uses the whole gradient, however long.")
+    with c2:
+        numbers_table([("‖g‖ before clipping", step.norm), ("‖g‖ used", step.used_norm),
+                       ("loss before the step", step.loss_before),
+                       ("loss after the step", step.loss_after)])
+        st.markdown(f"One step with η = {step.lr:g}: "
+                    + loss_change(step.loss_before, step.loss_after) + ".")
+
+
+shown = (tuple(sorted(w_h)), int(T), float(amplitude), float(forget_bias), seed, bool(clip_on),
+         float(clip), float(clip_w))
+section("grads_curves", shown, lambda: _curves(*shown))
 
 next_page("views/rnn_gradients.py")
 s.finish()

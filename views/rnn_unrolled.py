@@ -8,18 +8,29 @@ from charts.recurrent import hidden_state_chart, unrolled_diagram
 from derivations.recurrent import RNN_ACTIVATIONS as SYMBOLIC_ACTIVATIONS
 from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
 from nn_core import HIDDEN_ACTIVATIONS, RNN
-from page_model.recurrent import TASK_LABELS, TASKS, Unrolled, make_task
+from page_model.recurrent import TASK_LABELS, TASKS, make_task
 from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import recurrent_claims, unrolled_formulas
 from ui.layout import columns, header, notes_quote
 from ui.lesson import next_page
-from ui.page_state import Choice, Int, PageState
+from ui.page_state import Choice, Int, PageState, settings
 from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
 
 MAX_UNITS = 3  # readable numbers on the diagram
 MAX_STEPS = 8
 UNROLLED_STEPS = 3  # the composed formula of more steps no longer fits a line
+
+@settings
+class Unrolled:
+    units: int = 2
+    act: str = "tanh"
+    seed: int = 0
+    input: str = "sine"
+    T: int = 5
+    t: int = 1
+    j: int = 1
+
 
 STATE = PageState("unroll", Unrolled, {
     "units": Int("number of hidden units", 1, MAX_UNITS),
