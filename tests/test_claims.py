@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
-from app_helpers import page, table
+from app_helpers import latex_bodies, page, table
 
 from derivations import audit_notes, notes_network, step_through
 from derivations.audit import quote_parts
@@ -296,7 +296,7 @@ def test_one_vs_all_names_the_data_classes(neither, noise):
         assert f"{names} (recall {fmt_share(low)})" in bullets.replace(", class", " and class")
     # The targets formula names the data's classes: `neither` ↦ (0, 0).
     zero = r"\left[\begin{matrix}0\\0\end{matrix}\right]"
-    assert any(f"{neither} \\mapsto {zero}" in el.value for el in at.latex)
+    assert any(f"{neither} \\mapsto {zero}" in v for v in latex_bodies(at))
     # The region chart colours regions by the data's classes.
     spec = _charts(at)["ova_regions"]
     heat = next(t for t in spec["data"] if t.get("name") == "decoded class")
@@ -329,7 +329,7 @@ def test_hidden_layers_numbers_keep_the_formula_and_count_from_one(query):
         zs = [t[f"z({layer})_{k + 1}"] for k in range(m)]
         general, _ = softmax_exprs(zs, int(query["neuron"]) - 1, layer)
         # The "with the numbers" line is the general line with each z replaced by its number.
-        line = next(el.value for el in at.latex if "e^{z^{(" in el.value)
+        line = next(v for v in latex_bodies(at) if "e^{z^{(" in v)
         general_tex, numbers_tex = [re.sub(r"\s*\\\\\s*$", "", part.strip())
                                     for part in line.split("&=")[1:3]]
         expected = general_tex
@@ -535,7 +535,7 @@ def test_neuron_threshold_sentence_is_true_of_the_printed_numbers(query):
     i = int(query.get("point", 0))
     assert t["predicted class"] == int(y[i] >= theta)
     assert t["accuracy on all points"] == pytest.approx(np.mean((y >= theta) == data.y_train))
-    line = next(el.value for el in at.latex if r"\Rightarrow" in el.value)
+    line = next(v for v in latex_bodies(at) if r"\Rightarrow" in v)
     m = re.search(r"\\hat\{y\} = (.+?) &(\\geq|<) \\theta = (.+?) \\\\", line)
 
     def tex_number(text):  # SymPy's 1.2 \cdot 10^{-6}

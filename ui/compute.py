@@ -83,11 +83,12 @@ def descent_data(model: str):
 
 
 @shared(max_entries=16, show_spinner=False)
-def descent_landscape(model: str, two: bool, w2_fixed: float, grid: tuple):
-    from page_model.descent import loss_curve, loss_surface
+def descent_landscape(model: str, two: bool, w2_fixed: float):
+    """The loss over page_model.descent.WEIGHT_GRID (a constant: not hashed on every call)."""
+    from page_model.descent import WEIGHT_GRID, loss_curve, loss_surface
 
     X, Y = descent_data(model)
-    g = np.array(grid)
+    g = np.array(WEIGHT_GRID)
     if two:
         return loss_surface(X, Y, g, g, 0.0, model)
     return loss_curve(X, Y, g, [0.0, w2_fixed], 0, 0.0, model)

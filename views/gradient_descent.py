@@ -22,7 +22,7 @@ from page_model.verdicts import descent_verdict
 from ui.cached import chart
 from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
 from ui.escape import plain
-from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.layout import columns, formula_markdown, formulas, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Int, PageState, settings
 
@@ -97,7 +97,7 @@ try:
 except ValueError as err:
     st.error(plain(err))
     st.stop()
-surface = descent_landscape(model, bool(two), float(w2_0), tuple(WEIGHT_GRID))
+surface = descent_landscape(model, bool(two), float(w2_0))
 done = progress(path, surface)
 floor = lowest_loss(path, surface)
 
@@ -114,24 +114,24 @@ forms = F.gradient_descent_formulas()
 f_col, n_col, c_col = columns()
 with f_col:
     st.subheader("Formula")
-    formula(forms["update"], "The update rule")
-    formula(forms["squared_error"], "The error of one point (the notes' E)")
+    formulas(("The update rule", forms["update"]),
+             ("The error of one point (the notes' E)", forms["squared_error"]))
     st.caption("The bias is held at 0 here so the loss is a function of the weights alone; "
                "E is averaged over the data points.")
     if model == "linear":
-        st.markdown("**Why a large η diverges** (one weight, one point; SymPy derives E″):")
-        st.latex(forms["linear_loss"])
-        st.latex(forms["curvature"])
-        st.markdown("Each step multiplies the distance to the minimum by")
-        st.latex(forms["factor"])
-        st.markdown("so the steps settle only while |ρ| < 1, that is below")
-        st.latex(forms["eta_max"])
+        st.markdown("\n\n".join([  # one element: text and formulas in a row
+            "**Why a large η diverges** (one weight, one point; SymPy derives E″):",
+            formula_markdown(forms["linear_loss"], forms["curvature"]),
+            "Each step multiplies the distance to the minimum by",
+            formula_markdown(forms["factor"]),
+            "so the steps settle only while |ρ| < 1, that is below",
+            formula_markdown(forms["eta_max"])]))
         st.caption("With many points and weights, x² becomes the largest eigenvalue of XᵀX/n.")
 with n_col:
     st.subheader("Numbers")
     g0 = path.grads[0][0] if len(path.grads) else 0.0
     if len(path.weights) > 1:
-        st.latex(F.update_numbers(path.weights[0][0], lr, g0, path.weights[1][0]))
+        formulas(F.update_numbers(path.weights[0][0], lr, g0, path.weights[1][0]))
     rows = [("learning rate η", lr)]
     if eta_max is not None:
         rows.append(("η_max = 2/λ_max", eta_max))

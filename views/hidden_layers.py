@@ -7,7 +7,7 @@ from derivations import formulas as F
 from nn_core import HIDDEN_ACTIVATIONS, Network
 from page_model.summaries import weights_summary
 from ui.cached import chart
-from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.layout import columns, formulas, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState, settings
 
@@ -131,17 +131,15 @@ f_col, n_col, c_col = columns()
 with f_col:
     st.subheader("Formula")
     forms = F.layer_formulas(layer, act)
-    formula(forms["weighted_sum"], f"Weighted sum of layer {layer}")
-    formula(forms["activation"], f"Activation ({act})")
+    formulas((f"Weighted sum of layer {layer}", forms["weighted_sum"]),
+             (f"Activation ({act})", forms["activation"]))
     st.caption("Layer 1 reads the inputs x; every later layer reads the outputs y of the "
                "layer before. The weights w⁽ˡ⁾ᵢⱼ connect neuron i of layer l−1 to neuron j.")
 with n_col:
     st.subheader(f"Neuron {neuron} of layer {layer}")
-    st.latex(F.weighted_sum_numbers(W[:, j0], y_prev, bias[j0], z_j))
-    if act == "softmax":
-        st.latex(F.softmax_numbers(fp.zs[layer - 1][0], j0, y_j, layer))
-    else:
-        st.latex(F.activation_numbers(act, z_j, y_j, lhs="y"))
+    formulas(F.weighted_sum_numbers(W[:, j0], y_prev, bias[j0], z_j),
+             F.softmax_numbers(fp.zs[layer - 1][0], j0, y_j, layer) if act == "softmax"
+             else F.activation_numbers(act, z_j, y_j, lhs="y"))
     rows = [(f"x{k + 1}", float(v)) for k, v in enumerate(x[0])]
     for l_ in range(1, n_layers + 1):
         for j in range(sizes[l_]):

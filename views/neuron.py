@@ -9,7 +9,7 @@ from nn_core import Network, get_activation
 from page_model.one_vs_all import neuron_point
 from ui.cached import chart
 from ui.compute import NEURON_POINTS, neuron_data
-from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.layout import columns, formula, formulas, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState, settings
 
@@ -83,24 +83,25 @@ with f_col:
     st.subheader("Formula")
     formula(forms["weighted_sum"], "Weighted sum")
     st.caption("The notes' form, for data point i and feature j (no bias term):")
-    st.latex(forms["notes_weighted_sum"])
+    shown = [forms["notes_weighted_sum"]]
     if stage != "weighted_sum":
-        formula(forms["sigmoid"], "Sigmoid")
+        shown.append(("Sigmoid", forms["sigmoid"]))
     if stage == "classifier":
-        formula(forms["classifier"], "Threshold")
-        formula(forms["decision_line"], "Decision line (solved by SymPy from σ(z) = θ)")
+        shown += [("Threshold", forms["classifier"]),
+                  ("Decision line (solved by SymPy from σ(z) = θ)", forms["decision_line"])]
+    formulas(*shown)
 with n_col:
     st.subheader(f"Numbers for point {point}")
-    st.latex(F.weighted_sum_numbers([w1, w2], x_i, b, z_i))
+    lines = [F.weighted_sum_numbers([w1, w2], x_i, b, z_i)]
     rows = [("x₁", x_i[0]), ("x₂", x_i[1]), ("weighted sum z", z_i)]
     if stage != "weighted_sum":
-        st.latex(F.activation_numbers("sigmoid", z_i, y_i))
+        lines.append(F.activation_numbers("sigmoid", z_i, y_i))
         rows.append(("output ŷ", y_i))
     if stage == "classifier":
-        st.latex(F.threshold_numbers(theta, y_i, cls_i))
-        st.latex(F.threshold_z_numbers(theta, z_theta))
+        lines += [F.threshold_numbers(theta, y_i, cls_i), F.threshold_z_numbers(theta, z_theta)]
         rows += [("predicted class", cls_i), ("true class", int(labels[point])),
                  ("z_θ", z_theta), ("accuracy on all points", nums.accuracy)]
+    formulas(*lines)
     numbers_table(rows)
 with c_col:
     # The charts are drawn from the data (seed, noise), the neuron and the stage.

@@ -11,7 +11,7 @@ from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
 from ui.compute import ova_binary, ova_compare
 from ui.escape import plain
-from ui.layout import columns, formula, header, notes_quote, numbers_table
+from ui.layout import columns, formulas, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState, settings
 
@@ -75,9 +75,8 @@ except ValueError as err:  # e.g. a learning rate that makes training diverge
 f_col, n_col, c_col = columns()
 with f_col:
     forms = F.encoding_formulas("binary", 2)
-    formula(forms["activation"], "Output")
-    formula(forms["rule"], "Decision (θ = ½)")
-    formula(forms["targets"], "Targets")
+    formulas(("Output", forms["activation"]), ("Decision (θ = ½)", forms["rule"]),
+             ("Targets", forms["targets"]))
 with n_col:
     numbers_table([("train accuracy", bres.train_accuracy),
                    ("test accuracy", bres.test_accuracy),
@@ -92,13 +91,13 @@ with c_col:
 st.header("Three classes: the notes' 2 neurons vs 3 neurons vs softmax")
 f_col, n_col, c_col = columns()
 with f_col:
+    three = []  # the three schemes' formulas, as one element
     for enc in SCHEMES:
         forms = F.encoding_formulas(enc, 3, results[enc].classes)
-        st.markdown(f"**{SCHEME_LABELS[enc]}**")
-        st.latex(forms["targets"])
-        st.latex(forms["rule"])
+        three += [(SCHEME_LABELS[enc], forms["targets"]), forms["rule"]]
         if enc == "softmax":
-            st.latex(forms["activation"])
+            three.append(forms["activation"])
+    formulas(*three)
 with n_col:
     for enc in SCHEMES:
         r = results[enc]
