@@ -607,6 +607,20 @@ class TrainingSession:
 
     # -- what the page shows (after a divergence the weights may be huge: no warnings, and
     #    overflowing numbers come back as ±inf for the page to say so, never NaN)
+    def _shown(self, name: str, compute, *key):
+        """``compute()``, kept while the weights, the settings and ``key`` stay the same: a rerun
+        that changes nothing shows the same numbers without the passes behind them. Callers
+        only read what comes back."""
+        state = (self.cfg, *(w.tobytes() for w in self.net.weights),
+                 *(b.tobytes() for b in self.net.biases))
+        memo = self.__dict__.setdefault("_memo", {})
+        if memo.get(None) != state:
+            memo.clear()
+            memo[None] = state
+        if (name, *key) not in memo:
+            memo[(name, *key)] = compute()
+        return memo[(name, *key)]
+
     def predict_points(self, points) -> np.ndarray:
         """Network outputs for raw (x1, x2) points, e.g. the decision-boundary grid."""
         return self.plane(points)[-1]
@@ -616,6 +630,10 @@ class TrainingSession:
         ONE forward pass of the grid (in blocks of PLANE_BLOCK points) gives each neuron's picture
         and the decision boundary.
         NaN reads as 0 (the output's as ½, undecided); overflow stays ±inf for the charts."""
+        points = np.asarray(points, dtype=float)
+        return self._shown("plane", lambda: self._plane(points), points.shape, points.tobytes())
+
+    def _plane(self, points) -> list[np.ndarray]:
         X = transform(points, self.cfg.features)
         with np.errstate(all="ignore"):
             blocks = [self.net.forward_pass(X[i:i + PLANE_BLOCK]).ys
@@ -628,16 +646,25 @@ class TrainingSession:
         return ys
 
     def gradient_norms(self) -> list[float]:
+        return self._shown("gradient_norms", self._gradient_norms)
+
+    def _gradient_norms(self) -> list[float]:
         with np.errstate(all="ignore"):
             norms = gradient_norms(self.net, self.X_train, self.Y_train, self.cfg.loss)
         return [v if np.isfinite(v) else math.inf for v in norms]
 
     def train_loss(self) -> float:
+        return self._shown("train_loss", self._train_loss)
+
+    def _train_loss(self) -> float:
         with np.errstate(all="ignore"):
             v = self.net.loss(self.X_train, self.Y_train, self.cfg.loss)
         return v if np.isfinite(v) else math.inf
 
     def test_loss(self) -> float | None:
+        return self._shown("test_loss", self._test_loss)
+
+    def _test_loss(self) -> float | None:
         if len(self.X_test) == 0:
             return None
         with np.errstate(all="ignore"):
@@ -646,6 +673,9 @@ class TrainingSession:
 
     def accuracy(self, which: str = "train") -> float | None:
         """Share of points whose decoded class is right; None for regression or no points."""
+        return self._shown("accuracy", lambda: self._accuracy(which), which)
+
+    def _accuracy(self, which: str) -> float | None:
         if self.encoding is None:
             return None
         X, y = ((self.X_train, self.data.y_train) if which == "train"
@@ -658,6 +688,9 @@ class TrainingSession:
 
     def confusion(self, which: str = "train") -> np.ndarray | None:
         """The confusion matrix on the training or test points (None: regression, no points)."""
+        return self._shown("confusion", lambda: self._confusion(which), which)
+
+    def _confusion(self, which: str) -> np.ndarray | None:
         if self.encoding is None:
             return None
         X, y = ((self.X_train, self.data.y_train) if which == "train"
@@ -670,6 +703,11 @@ class TrainingSession:
 
     def plane_summary(self, grid_outputs) -> str:
         """The decision boundary chart in words, from the outputs over its grid."""
+        out = np.asarray(grid_outputs)
+        return self._shown("plane_summary", lambda: self._plane_summary(out), out.shape,
+                           out.tobytes())
+
+    def _plane_summary(self, grid_outputs) -> str:
         with np.errstate(all="ignore"):
             out = np.nan_to_num(self.net.forward(self.X_train), nan=0.0)
         if self.encoding is None:

@@ -403,3 +403,32 @@ def test_tick_period_keeps_a_third_of_a_core_at_most():
     # A frame slower than the cap: the next is requested only after it is drawn (no queue of
     # frames for a Pause to wait behind).
     assert tick_period(5.0) == pytest.approx(1.5 * (5.0 + TICK_BUDGET_S))
+
+
+def test_shown_numbers_follow_the_weights_not_a_stale_memo():
+    """TrainingSession keeps what the page shows per state of the weights: after training, a
+    reset or a weight changed in place, every number is recomputed (equal to a fresh pass)."""
+    cfg = Config(dataset="blobs3", n_points=60, hidden=(4,), hidden_activations=("tanh",),
+                 output="softmax",
+                 loss="cross_entropy", test_fraction=0.3)
+    sess = TrainingSession(cfg, make_data(cfg))
+    pts = np.array([[0.0, 0.0], [1.0, -1.0]])
+
+    def shown():
+        return (sess.train_loss(), sess.test_loss(), sess.accuracy("train"),
+                sess.gradient_norms(), sess.confusion("test").tolist(),
+                sess.plane(pts)[-1].tolist())
+
+    def fresh():
+        return (sess._train_loss(), sess._test_loss(), sess._accuracy("train"),
+                sess._gradient_norms(), sess._confusion("test").tolist(),
+                sess._plane(pts)[-1].tolist())
+
+    first = shown()
+    assert shown() == first == fresh()
+    sess.step(3)
+    assert shown() == fresh() != first
+    sess.net.weights[0][0, 0] += 0.5  # in place, as training changes them
+    assert shown() == fresh()
+    sess.reset()
+    assert shown() == first

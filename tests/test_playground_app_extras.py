@@ -59,6 +59,7 @@ def test_large_chart_shows_a_neuron_and_the_point_graph_is_backprops():
     import numpy as np
 
     at = run({"ds": "xor", "hidden": "3", "act": "tanh", "n": "60"})
+    at.session_state["pg.graph_open"] = True  # the graph's expander is built only while open
     at.button(key="pg.step").click().run()
     at.selectbox(key="pg.big").set_value((1, 2)).run()
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
@@ -81,6 +82,8 @@ def test_large_chart_shows_a_neuron_and_the_point_graph_is_backprops():
 
 def test_a_large_graph_shows_the_steepest_first_layer_weights_top_paths():
     at = run({"ds": "circles", "hidden": "16,16,16", "act": "tanh,tanh,tanh", "n": "40"})
+    at.session_state["pg.graph_open"] = True  # the graph's expander is built only while open
+    at.run()
     sess = at.session_state["pg.session"]
     chosen = at.session_state["pg.graph_weight"]
     dW = sess.net.backprop(sess.X_train[:1], sess.Y_train[:1], sess.cfg.loss).grads[0][0]

@@ -367,6 +367,7 @@ def _on_point_click():
         k = None if sess is None else nearest_point(sess, float(p["x"]), float(p["y"]))
         if k is not None:
             ss[K + "point"] = k
+            ss[K + "graph_open"] = True  # show that point's graph
             ss[K + "needs_app_rerun"] = True  # the graph is drawn outside the live part
             return
 
@@ -694,12 +695,15 @@ def live():
 
 live()
 
-# Drawn on full reruns only, like the diagram below: Graphviz lays it out in the browser.
-with st.expander("The graph of one point", expanded=False):
-    if playing:
-        st.caption("Showing the weights when Play was pressed; the graph updates when you "
-                   "pause.")
-    point_graph_panel(session)
+# Drawn on full reruns only, like the diagram below: Graphviz lays it out in the browser. Built
+# only while open (a rerun of the page does not pay for a graph nobody sees).
+point_graph = st.expander("The graph of one point", key=K + "graph_open", on_change="rerun")
+with point_graph:
+    if point_graph.open:
+        if playing:
+            st.caption("Showing the weights when Play was pressed; the graph updates when you "
+                       "pause.")
+        point_graph_panel(session)
 
 # Drawn on full reruns only (Play, Pause, Step, Reset, any setting): at the caps the diagram
 # costs more than a whole training tick, so it is not redrawn on every animation frame.
