@@ -60,8 +60,9 @@ def tick_period(render_s: float | None) -> float:
     """Seconds between animation frames: a frame that took ``render_s`` to draw (plus a tick of
     training) gets three times that, so one playing student keeps at most about a third of a
     core however large the network and data. Capped at MAX_TICK_SECONDS to keep it moving, but
-    never below 1.5 frames: frames requested faster than they are drawn queue up, and a Pause
-    would wait behind them (on a loaded server, seconds and ~100 epochs)."""
+    never below 1.5 frames, so even a slow frame leaves the server idle a third of the time.
+    (Frames do not queue ahead of a Pause: Streamlit keeps one pending timer rerun, and a
+    click's full rerun preempts the frame being drawn.)"""
     if render_s is None or not math.isfinite(render_s) or render_s < 0:
         return TICK_SECONDS
     frame = render_s + TICK_BUDGET_S

@@ -91,16 +91,45 @@ def test_reset_restores_initial_weights():
         np.testing.assert_array_equal(w, v)
 
 
+def button(at, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert len(found) == 1, [b.label for b in at.button]
+    return found[0]
+
+
 def test_play_trains_one_tick_then_pause_stops():
     at = run({"ds": "linear"})
-    at.button(key="pg.play").click().run()
+    button(at, "Play").click().run()
     assert at.session_state["pg.playing"] is True
     assert int(metrics(at)["Epoch"]) >= 1
-    at.button(key="pg.play").click().run()
+    button(at, "Pause").click().run()
     assert at.session_state["pg.playing"] is False
     epoch = metrics(at)["Epoch"]
     at.run()
     assert metrics(at)["Epoch"] == epoch  # paused: no training on reruns
+
+
+def test_pause_click_delivered_twice_stays_paused():
+    """While playing, the animation's timer rerun can carry a Pause click before the click's own
+    rerun carries it again (seen in the browser): the second delivery, after the page already
+    shows Play, must not start training again."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+    at = run({"ds": "linear"})
+    button(at, "Play").click().run()
+    pause = button(at, "Pause")
+    pause.click().run()
+    assert at.session_state["pg.playing"] is False
+    epoch = metrics(at)["Epoch"]
+    states = WidgetStates()
+    states.widgets.extend(s for s in at._tree.get_widget_states().widgets if s.id != pause.id)
+    again = states.widgets.add()
+    again.id, again.trigger_value = pause.id, True
+    at._run(states)  # the same click once more
+    assert not at.exception
+    assert at.session_state["pg.playing"] is False
+    assert metrics(at)["Epoch"] == epoch
+    assert [b.label for b in at.button if b.label in ("Play", "Pause")] == ["Play"]
 
 
 def test_shared_link_reproduces_configuration():

@@ -569,13 +569,19 @@ if too_long:
 
 
 # ------------------------------------------------------------------ controls
-# Outside the fragment, with callbacks: a click lands even while the animation redraws (a full
-# rerun interrupts the frame being drawn, and the callback stops training before anything
-# else), and it reruns the whole page, which turns the fragment's timer on or off.
-def _set_playing(value: bool):
-    # Idempotent (the value the button showed, not a toggle): a click Streamlit replays after
-    # an interrupted rerun must not undo itself.
-    ss[K + "playing"] = value
+# Outside the fragment, with callbacks: a click reruns the whole page, which preempts the frame
+# being drawn at its next element (a click inside the fragment would wait for the frame to
+# end), and its callback stops training before anything else; the same rerun turns the
+# fragment's timer on or off and redraws the diagram and the link.
+# Play and Pause are two buttons (one shown at a time), so a click that reaches the server twice
+# (the animation's timer rerun can carry it before the click's own rerun does) repeats only its
+# own action: a second Pause never becomes a Play.
+def _play():
+    ss[K + "playing"] = True
+
+
+def _pause():
+    ss[K + "playing"] = False
 
 
 def _on_step(at_epoch: int):
@@ -591,8 +597,10 @@ def _on_reset():
 
 playing = ss.get(K + "playing", False)
 b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-b1.button("Pause" if playing else "Play", key=K + "play", type="primary", on_click=_set_playing,
-          args=(not playing,), disabled=session.done and not playing)
+if playing:
+    b1.button("Pause", key=K + "pause", type="primary", on_click=_pause)
+else:
+    b1.button("Play", key=K + "play", type="primary", on_click=_play, disabled=session.done)
 b2.button("Step", key=K + "step", on_click=_on_step, args=(session.epoch,), disabled=playing,
           help="Train one epoch: one pass over the training points.")
 b3.button("Reset", key=K + "reset", on_click=_on_reset,

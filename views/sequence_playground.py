@@ -116,9 +116,15 @@ except ValueError as exc:
 
 
 # ------------------------------------------------------------------ controls
-# Outside the fragment, with callbacks: a click lands even while the animation redraws.
-def _set_playing(value: bool):
-    ss["sq#playing"] = value  # the value the button showed: a replayed click cannot undo itself
+# Outside the fragment, with callbacks: a click lands even while the animation redraws. Play and
+# Pause are two buttons, so a click delivered twice (the timer's rerun can carry it first) only
+# repeats its own action.
+def _play():
+    ss["sq#playing"] = True
+
+
+def _pause():
+    ss["sq#playing"] = False
 
 
 def _on_step(at_epoch: int):
@@ -133,8 +139,10 @@ def _on_reset():
 
 playing = ss.get("sq#playing", False)
 b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-b1.button("Pause" if playing else "Play", key="sq.play", type="primary", on_click=_set_playing,
-          args=(not playing,), disabled=sess.done and not playing)
+if playing:
+    b1.button("Pause", key="sq.pause", type="primary", on_click=_pause)
+else:
+    b1.button("Play", key="sq.play", type="primary", on_click=_play, disabled=sess.done)
 b2.button("Step", key="sq.step", on_click=_on_step, args=(sess.epoch,), disabled=playing,
           help="Train both networks one epoch: one gradient step on all training sequences.")
 b3.button("Reset", key="sq.reset", on_click=_on_reset,
