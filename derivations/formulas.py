@@ -135,6 +135,7 @@ def shown_digits(value: float, against: float, above: bool, digits: int = SIG_DI
     return 17
 
 
+@lru_cache(maxsize=4096)
 def threshold_numbers(theta_value: float, y_value: float, cls: int) -> str:
     rel = r"\geq" if cls == 1 else "<"
     d = shown_digits(y_value, float(f"{float(theta_value):.{SIG_DIGITS}g}"), cls == 1)

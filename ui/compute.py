@@ -69,6 +69,15 @@ def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
     return data, fit_scheme(data, "binary", epochs, lr, seed)
 
 
+# ------------------------------------------------------------------ hidden layers
+@shared(max_entries=32, show_spinner=False)
+def hidden_weights(sizes: tuple, drawn: tuple, seed: int):
+    """Network.init's weights and biases for these sizes, activations and seed (shared:
+    Network.from_weights copies them)."""
+    net = Network.init(list(sizes), list(drawn), seed=seed)
+    return net.weights, net.biases
+
+
 # ------------------------------------------------------------------ gradient descent
 DESCENT_POINTS = 80
 

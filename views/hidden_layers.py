@@ -7,6 +7,7 @@ from derivations import formulas as F
 from nn_core import HIDDEN_ACTIVATIONS, Network
 from page_model.summaries import weights_summary
 from ui.cached import chart
+from ui.compute import hidden_weights
 from ui.layout import columns, formulas, header, notes_quote, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState, settings
@@ -44,12 +45,6 @@ STATE = PageState("hidden", Hidden, {
     "neuron": Int("neuron explained", 1, MAX_NEURONS),
     "drawn": Choice("activations the weights were drawn for", DRAWN),
 })
-
-
-@st.cache_data(max_entries=32)
-def _weights(sizes, drawn, seed):
-    net = Network.init(list(sizes), list(drawn), seed=seed)
-    return net.weights, net.biases
 
 header("Hidden layers", "Background — hidden layers and the Multi Layer Perceptron",
        "A hidden layer is a layer of neurons between the inputs and the output: each of its "
@@ -113,7 +108,7 @@ drawn = (s["drawn"] or now).split("/")
 s.show_notices()
 s.finish()
 
-net = Network.from_weights(*_weights(tuple(sizes), tuple(drawn), int(seed)),
+net = Network.from_weights(*hidden_weights(tuple(sizes), tuple(drawn), int(seed)),
                            [hidden_act, out_act])
 if s["drawn"]:
     st.caption(f"Same weights as before the activation changed (drawn for {drawn[0]} hidden, "
