@@ -12,7 +12,12 @@ three epochs of training), with a think time between clicks, twice over.
 For N = 1, 2, 4, 8, … students at once (a fresh server for each N), it prints the server's
 memory growth per session (VmRSS from /proc, after a warm-up student loaded every page), and the
 median and 95th percentile of the click-to-update time; it stops once the 95th percentile
-passes the target (1 s) or the time budget is spent. All traffic stays on 127.0.0.1.
+passes the target (1 s) or the time budget is spent (``--levels 1,16,64``: only those N, for a
+short re-measurement). Beside each row it prints issue 13's targets: server CPU per click
+≤ 0.04 s, and p95 ≤ 1 s up to 64 students at think 1 s / 128 at think 5 s. ``--compare``
+measures the server settings instead (README "Server settings"): one student against servers
+that differ in one setting each, alternated, as CPU per click against the app as configured.
+All traffic stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_P95 = 1.0  # seconds: past this a click feels slow to a class
+TARGET_CPU = 0.04  # issue 13: server CPU seconds per click
+TARGET_STUDENTS = {1.0: 64, 5.0: 128}  # issue 13: think time (s) → students within TARGET_P95
 ACTION_TIMEOUT = 60.0  # a click that takes longer counts at this value
 
 
@@ -44,18 +51,21 @@ ACTION_TIMEOUT = 60.0  # a click that takes longer counts at this value
 class Server:
     """`streamlit run app.py` on a free loopback port, with the hosted config."""
 
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, options: tuple[str, ...] = (), env: dict | None = None):
+        """``options``: more ``streamlit run`` options; ``env``: more environment variables."""
         import socket
 
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.home = tempfile.mkdtemp(prefix="st-capacity-")
-        env = dict(os.environ, HOME=self.home, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        env = dict(os.environ, HOME=self.home, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+                   **(env or {}))
+        self.log_path = log
         self._log = open(log, "wb")  # closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", *options],
             cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -84,8 +94,12 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the server process has used (independent of other load)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return _proc_cpu(f"/proc/{self.proc.pid}/stat")
+
+    def loop_cpu_seconds(self) -> float:
+        """… of it, the main thread's: the event loop (websocket sends, session events); the
+        rest is the script threads (a page's run, Streamlit's elements) and a few helpers."""
+        return _proc_cpu(f"/proc/{self.proc.pid}/task/{self.proc.pid}/stat")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -96,6 +110,11 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self._log.close()
+
+
+def _proc_cpu(stat: str) -> float:
+    fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ----------------------------------------------------------------------------- a student
@@ -217,8 +236,15 @@ async def _home(s: Student) -> None:
     await s.open("Home")
 
 
+NEXT_CLICKS = 3  # Next clicks per round on the backprop step-through
+
+
 async def _backprop(s: Student) -> None:
     await s.open("Backprop, step by step")
+    # From the third round on a student would run past the last step: start over first.
+    step, _, last = s.counters.get("Step", "").removeprefix("Step ").partition(" of ")
+    if step.isdigit() and last.isdigit() and int(step) + NEXT_CLICKS > int(last):
+        await s.click("⟲ Restart", "Step")
 
 
 async def _next(s: Student) -> None:
@@ -233,8 +259,8 @@ async def _playground_step(s: Student) -> None:
     await s.click("Step", "Epoch")
 
 
-SCENARIO = [_home, _backprop, _next, _next, _next, _playground, _playground_step, _playground_step,
-            _playground_step]
+SCENARIO = [_home, _backprop, *[_next] * NEXT_CLICKS, _playground, _playground_step,
+            _playground_step, _playground_step]
 
 
 # ----------------------------------------------------------------------------- one level
@@ -243,15 +269,25 @@ class Level:
     n: int
     rss_base_mb: float
     rss_peak_mb: float
-    times: list[float]
+    times: list[float]  # click → page of every action but opening Home
     errors: list[str]
     seconds: float
-    cpu_s: float = 0.0  # server CPU time used by the students' clicks
+    cpu_s: float = 0.0  # server CPU time used by the students' actions
+    loop_cpu_s: float = 0.0  # … of it, the event loop's (the server's main thread)
+    actions: int = 0  # every rerun the students asked for (opening Home too: it used CPU)
     by_action: dict[str, float] = field(default_factory=dict)  # action → median seconds
 
     @property
     def per_session_mb(self) -> float:
         return (self.rss_peak_mb - self.rss_base_mb) / self.n
+
+    @property
+    def cpu_per_click(self) -> float:
+        return self.cpu_s / max(self.actions, 1)
+
+    @property
+    def loop_cpu_per_click(self) -> float:
+        return self.loop_cpu_s / max(self.actions, 1)
 
 
 def p50(xs: list[float]) -> float:
@@ -264,6 +300,22 @@ def p95(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20, method="inclusive")[-1]
 
 
+SETTLE_TIMEOUT = 300.0  # s: the warm-up takes ~10 s of CPU, much longer under load
+
+
+async def _settle(server: Server) -> bool:
+    """Wait until the server idles (under 5 % of a core for 2 s in a row); False: it did not
+    within SETTLE_TIMEOUT."""
+    quiet, deadline = 0, time.monotonic() + SETTLE_TIMEOUT
+    while time.monotonic() < deadline:
+        cpu = server.cpu_seconds()
+        await asyncio.sleep(1.0)
+        quiet = quiet + 1 if server.cpu_seconds() - cpu < 0.05 else 0
+        if quiet >= 2:
+            return True
+    return False
+
+
 async def _level(server: Server, n: int, rounds: int, think: float, budget: float,
                  seed: int) -> Level:
     # Warm-up: one student loads every page, so imports and caches are not counted per session.
@@ -271,15 +323,12 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
     # Every replica (a balancer's, straight to each) loads every page once first.
     for url in getattr(server, "warm_urls", [server.ws_url]):
         await Student(url, random.Random(seed), 0.0).run(1, time.monotonic() + 120)
-    # … and finishes its background warm-up (app.py's): at most 60 s, until it idles.
-    for _ in range(120):
-        cpu = server.cpu_seconds()
-        await asyncio.sleep(0.5)
-        if server.cpu_seconds() - cpu < 0.05:
-            break
+    # … and finishes its background warm-up (app.py's SymPy thread), or its CPU would count
+    # as the students': until two quiet seconds in a row (minutes on a busy machine).
+    settled = await _settle(server)
     base = server.rss_mb()
     peak = base
-    cpu0 = server.cpu_seconds()
+    cpu0, loop0 = server.cpu_seconds(), server.loop_cpu_seconds()
     students = [Student(server.ws_url, random.Random(seed + k + 1), think, cookie_url=cookie_url)
                 for k in range(n)]
     start = time.monotonic()
@@ -300,7 +349,7 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
     results = await asyncio.gather(*(staggered(k, s) for k, s in enumerate(students)),
                                    return_exceptions=True)
     sampler.cancel()
-    cpu = server.cpu_seconds() - cpu0
+    cpu, loop_cpu = server.cpu_seconds() - cpu0, server.loop_cpu_seconds() - loop0
     errors = [f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
     times = []
     per_action: dict[str, list[float]] = {}
@@ -310,19 +359,43 @@ async def _level(server: Server, n: int, rounds: int, think: float, budget: floa
         for what, t in s.times:
             per_action.setdefault(what, []).append(t)
     by_action = {what: p50(ts) for what, ts in per_action.items()}
-    return Level(n, base, peak, times, errors, time.monotonic() - start, cpu, by_action)
+    if not settled:
+        errors.append(f"the server was still busy {SETTLE_TIMEOUT:.0f} s after the warm-up "
+                      "student (its warm-up thread?): the CPU per click includes that")
+    return Level(n, base, peak, times, errors, time.monotonic() - start, cpu, loop_cpu,
+                 sum(len(s.times) for s in students), by_action)
+
+
+def targets_line(think: float) -> str:
+    """Issue 13's targets for this think time, printed above a sweep."""
+    students = TARGET_STUDENTS.get(think)
+    return (f"targets (issue 13): server CPU per click ≤ {TARGET_CPU:g} s; p95 click→page ≤ "
+            f"{TARGET_P95:g} s " + (f"up to ≥ {students} students at think {think:g} s"
+                                   if students else
+                                   f"(student targets are for think {sorted(TARGET_STUDENTS)} s)"))
+
+
+def student_counts(args) -> list[int]:
+    """``--levels`` as given, else 1, 2, 4, … up to ``--max-students``."""
+    if args.levels:
+        return args.levels
+    counts, n = [], 1
+    while n <= args.max_students:
+        counts.append(n)
+        n *= 2
+    return counts
 
 
 def sweep(make_server, args, label: str = "students") -> list[Level]:
-    """N = 1, 2, 4, … students, a fresh server (``make_server(n)``) for each, until the 95th
-    percentile passes the target or the time budget is spent; prints a table row per N."""
+    """For each N of ``student_counts(args)`` a fresh server (``make_server(n)``), until the
+    95th percentile passes the target or the time budget is spent; prints a table row per N."""
+    print(targets_line(args.think))
     print(f"| {label} | MB per session | median click→page (s) | p95 (s) | clicks | errors "
-          "| server CPU per click (s) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
+          f"| server CPU per click (s; target ≤ {TARGET_CPU:g}) | of it, event loop (s) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
     started = time.monotonic()
     levels: list[Level] = []
-    n = 1
-    while n <= args.max_students:
+    for n in student_counts(args):
         left = args.budget - (time.monotonic() - started)
         if left < 30:
             print(f"(time budget spent before N={n})")
@@ -333,20 +406,18 @@ def sweep(make_server, args, label: str = "students") -> list[Level]:
         finally:
             server.stop()
         levels.append(level)
-        clicks = len(level.times) + n * args.rounds  # the Home opens used CPU too
         print(f"| {n} | {level.per_session_mb:.1f} | {p50(level.times):.3f} | "
               f"{p95(level.times):.3f} | {len(level.times)} | {len(level.errors)} | "
-              f"{level.cpu_s / max(clicks, 1):.3f} |", flush=True)
+              f"{level.cpu_per_click:.3f} | {level.loop_cpu_per_click:.3f} |", flush=True)
         for e in sorted(set(level.errors))[:5]:
             print(f"    error: {e}")
         if p95(level.times) > TARGET_P95:
             break
-        n *= 2
 
     if levels:
         print("median per action at the last N: " + ", ".join(
             f"{what} {t:.3f} s" for what, t in sorted(levels[-1].by_action.items())))
-    print(summary(levels))
+    print(summary(levels, args.think))
     print(f"load average {os.getloadavg()[0]:.1f} at the end; "
           f"{time.monotonic() - started:.0f} s in all.", flush=True)
     return levels
@@ -357,21 +428,107 @@ def within_target(levels: list[Level]) -> int:
     return max((lv.n for lv in levels if p95(lv.times) <= TARGET_P95), default=0)
 
 
-def summary(levels: list[Level]) -> str:
+def summary(levels: list[Level], think: float | None = None) -> str:
+    if not levels:
+        return "nothing measured."
     over = [lv.n for lv in levels if p95(lv.times) > TARGET_P95]
     if over:
-        return (f"p95 passes {TARGET_P95:g} s at {over[0]} concurrent students "
-                f"(largest N within it: {within_target(levels) or 'none'}).")
-    return f"p95 stayed within {TARGET_P95:g} s up to {levels[-1].n if levels else 0} students."
+        lines = [f"p95 passes {TARGET_P95:g} s at {over[0]} concurrent students "
+                 f"(largest N within it: {within_target(levels) or 'none'})."]
+    else:
+        lines = [f"p95 stayed within {TARGET_P95:g} s up to {levels[-1].n} students."]
+    cpu = levels[0].cpu_per_click
+    lines.append(f"server CPU per click at {levels[0].n} student(s): {cpu:.3f} s, "
+                 f"{cpu / TARGET_CPU:.2f}× the target {TARGET_CPU:g} s "
+                 f"({'met' if cpu <= TARGET_CPU else 'not met'}).")
+    if think:
+        # One process runs Python under one GIL: about one core, so students thinking `think`
+        # s between clicks of `c` s of CPU saturate it at about think / c.
+        c = levels[-1].cpu_per_click
+        lines.append(f"one process (≈ one core) saturates at about think / CPU per click = "
+                     f"{think:g} / {c:.3f} ≈ {think / c:.0f} students (CPU per click at "
+                     f"{levels[-1].n}); a p95 within {TARGET_P95:g} s needs some headroom below.")
+        want = TARGET_STUDENTS.get(think)
+        if want:
+            got = within_target(levels)
+            verdict = ("met" if got >= want else
+                       f"not met (p95 passed {TARGET_P95:g} s at {over[0]})" if over else
+                       f"not measured (within up to {got}, the largest N tried)")
+            lines.append(f"target ≥ {want} students at think {think:g} s: {verdict}; it needs "
+                         f"about {think / want:.3f} s of CPU per click or less.")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- the levers
+def _no_uvloop_path() -> str:
+    """A PYTHONPATH entry that hides uvloop, so Streamlit falls back to asyncio's own loop."""
+    d = Path(tempfile.mkdtemp(prefix="no-uvloop-")) / "uvloop"
+    d.mkdir()
+    (d / "__init__.py").write_text('raise ModuleNotFoundError("hidden by bench.capacity")\n')
+    return str(d.parent)
+
+
+def variants() -> dict[str, tuple[tuple[str, ...], dict]]:
+    """Server settings to compare: name → (``streamlit run`` options, environment)."""
+    path = os.pathsep.join(p for p in (_no_uvloop_path(), os.environ.get("PYTHONPATH")) if p)
+    return {
+        "as configured": ((), {}),
+        "without uvloop (asyncio's loop)": ((), {"PYTHONPATH": path}),
+        "websocket compression on": (("--server.enableWebsocketCompression", "true"), {}),
+        "full GC after every rerun": (("--runner.postScriptGC", "true"), {}),
+    }
+
+
+def compare(args) -> dict[str, list[Level]]:
+    """One student against each variant, alternated ``args.repeats`` times: CPU per click, and
+    the event loop's part of it (where the websocket settings act)."""
+    found: dict[str, list[Level]] = {}
+    for rep in range(args.repeats):
+        for name, (options, env) in variants().items():
+            log = args.out.parent / f"capacity-compare-{rep}.log"
+            server = Server(log, options, env)
+            try:
+                level = asyncio.run(_level(server, 1, args.rounds, args.think, 300, args.seed))
+            finally:
+                server.stop()
+            found.setdefault(name, []).append(level)
+            print(f"  {name}: {level.cpu_per_click:.4f} s per click (event loop "
+                  f"{level.loop_cpu_per_click:.4f}; {level.actions} clicks, "
+                  f"{len(level.errors)} errors)", flush=True)
+            for e in sorted(set(level.errors))[:3]:
+                print(f"    error: {e}")
+    cpu = {name: p50([lv.cpu_per_click for lv in lvs]) for name, lvs in found.items()}
+    loop = {name: p50([lv.loop_cpu_per_click for lv in lvs]) for name, lvs in found.items()}
+    base = "as configured"
+    print("| server setting | CPU per click (s) | × as configured | of it, event loop (s) "
+          "| × as configured |\n| --- | ---: | ---: | ---: | ---: |")
+    for name in found:
+        print(f"| {name} | {cpu[name]:.4f} | {cpu[name] / cpu[base]:.2f} | {loop[name]:.4f} "
+              f"| {loop[name] / loop[base]:.2f} |")
+    from bench.bench_blas_threads import run as blas_run
+
+    blas_run()
+    return found
+
+
+def _levels(text: str) -> list[int]:
+    counts = sorted({int(x) for x in text.split(",") if x.strip()})
+    if not counts or counts[0] < 1:
+        raise argparse.ArgumentTypeError("give student counts ≥ 1, e.g. 1,16,64")
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--max-students", type=int, default=128)
+    ap.add_argument("--levels", type=_levels, help="only these student counts, e.g. 1,16,64")
     ap.add_argument("--rounds", type=int, default=2, help="scenario repeats per student")
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between clicks, s")
     ap.add_argument("--budget", type=float, default=600.0, help="whole run, s")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--compare", action="store_true",
+                    help="compare server settings (1 student each) instead of a sweep")
+    ap.add_argument("--repeats", type=int, default=2, help="--compare: rounds of the variants")
     ap.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "capacity.json")
     args = ap.parse_args(argv)
     args.out = args.out.resolve()
@@ -379,12 +536,17 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"capacity: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
           f"think {args.think} s, {args.rounds} rounds of {len(SCENARIO)} actions per student")
+    if args.compare:
+        compare(args)
+        return 0
     levels = sweep(lambda n: Server(args.out.parent / f"capacity-server-{n}.log"), args)
     args.out.write_text(json.dumps([
-        {"students": lv.n, "mb_per_session": lv.per_session_mb, "rss_base_mb": lv.rss_base_mb,
-         "rss_peak_mb": lv.rss_peak_mb, "median_s": p50(lv.times), "p95_s": p95(lv.times),
-         "clicks": len(lv.times), "errors": lv.errors[:20], "seconds": lv.seconds,
-         "server_cpu_s": lv.cpu_s, "median_by_action_s": lv.by_action}
+        {"students": lv.n, "think_s": args.think, "mb_per_session": lv.per_session_mb,
+         "rss_base_mb": lv.rss_base_mb, "rss_peak_mb": lv.rss_peak_mb, "median_s": p50(lv.times),
+         "p95_s": p95(lv.times), "clicks": len(lv.times), "actions": lv.actions,
+         "errors": lv.errors[:20], "seconds": lv.seconds, "server_cpu_s": lv.cpu_s,
+         "server_cpu_per_click_s": lv.cpu_per_click, "event_loop_cpu_s": lv.loop_cpu_s,
+         "median_by_action_s": lv.by_action}
         for lv in levels], indent=1))
     print(f"written {args.out}")
     return 0

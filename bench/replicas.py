@@ -33,7 +33,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.capacity import REPO, Server, Student, sweep, within_target
+from bench.capacity import REPO, Server, Student, _levels, sweep, within_target
 
 HEALTH_TIMEOUT = 60.0
 
@@ -136,6 +136,9 @@ class Cluster:
     def cpu_seconds(self) -> float:
         return sum(r.cpu_seconds() for r in self.replicas)
 
+    def loop_cpu_seconds(self) -> float:
+        return sum(r.loop_cpu_seconds() for r in self.replicas)
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -199,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--max-students", type=int, default=256)
+    ap.add_argument("--levels", type=_levels, help="only these student counts, e.g. 1,16,64")
     ap.add_argument("--rounds", type=int, default=2, help="scenario repeats per student")
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between clicks, s")
     ap.add_argument("--budget", type=float, default=900.0, help="per replica count, s")
