@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 
 from nn_core.lstm import GATE_NAMES
 
-from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE
+from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE, figure
 from .training import LINE_COLOURS
+from .wire import ready
 
 MAX_DRAWN_STEPS = 30
 GATE_COLOURS = {"a": "#9467bd", "i": "#2ca02c", "f": "#1f77b4", "o": "#ff7f0e"}
@@ -148,39 +149,50 @@ def unrolled_diagram(xs, hs, y_hat=None, cs=None, step: int | None = None,
     return fig
 
 
+def _layout(title: str, x_title: str, y_title: str, height: int, left: int, legend_y=None,
+            **more) -> dict:
+    """The layout the charts below share (as ``go.Figure.update_layout`` wrote it)."""
+    return dict(title={"text": title} if title else {}, xaxis={"title": {"text": x_title}},
+                yaxis={"title": {"text": y_title}}, height=height,
+                font={"size": FONT_SIZE - 2},
+                margin={"l": left, "r": 20, "t": 45 if title else 15, "b": 40},
+                legend=None if legend_y is None else {"orientation": "h", "y": legend_y}, **more)
+
+
 def over_time(series: Mapping[str, object], title: str = "", y_title: str = "value",
               colours: Mapping[str, str] | None = None, dashed: tuple[str, ...] = (),
-              mark_step: int | None = None, y_range=None) -> go.Figure:
+              mark_step: int | None = None, y_range=None, wire: bool = False) -> go.Figure:
     """One line per named series of per-step values (step 1 first); ``dashed`` names are drawn
-    dashed (targets), ``mark_step`` draws a vertical line at that step."""
-    fig = go.Figure()
+    dashed (targets), ``mark_step`` draws a vertical line at that step. ``wire``: a
+    ``charts.wire.ReadyFigure`` (converted once for sending)."""
+    traces, longest = [], 0
     for i, (name, values) in enumerate(series.items()):
         v = np.asarray(values, dtype=float).ravel()
+        longest = max(longest, v.size)
         colour = (colours or {}).get(name, LINE_COLOURS[i % len(LINE_COLOURS)])
-        fig.add_trace(go.Scatter(
-            x=np.arange(1, v.size + 1), y=np.where(np.isfinite(v), v, None), name=name,
-            mode="lines+markers",
+        traces.append(dict(
+            type="scatter", x=np.arange(1, v.size + 1), y=np.where(np.isfinite(v), v, None),
+            name=name, mode="lines+markers",
             line={"color": colour, "dash": "dash" if name in dashed else "solid"},
             marker={"size": 6}))
+    layout = _layout(title, "time step t", y_title, 320, 50, -0.3)
     if mark_step is not None:
-        fig.add_vline(x=mark_step, line={"color": HIGHLIGHT, "width": 2, "dash": "dot"})
-    fig.update_layout(title=title or None, xaxis_title="time step t", yaxis_title=y_title,
-                      height=320, font={"size": FONT_SIZE - 2},
-                      margin={"l": 50, "r": 20, "t": 45 if title else 15, "b": 40},
-                      legend={"orientation": "h", "y": -0.3})
-    fig.update_xaxes(dtick=1 if max((np.asarray(v).size for v in series.values()),
-                                    default=0) <= 15 else None)
+        layout["shapes"] = [{"type": "line", "x0": mark_step, "x1": mark_step, "xref": "x",
+                             "y0": 0, "y1": 1, "yref": "y domain",
+                             "line": {"color": HIGHLIGHT, "width": 2, "dash": "dot"}}]
+    if longest <= 15:
+        layout["xaxis"]["dtick"] = 1
     if y_range is not None:
-        fig.update_yaxes(range=list(y_range))
-    return fig
+        layout["yaxis"]["range"] = list(y_range)
+    return (ready if wire else figure)(traces, layout)
 
 
 def hidden_state_chart(hs, title: str = "Hidden state over time", mark_step=None,
-                       label: str = "h") -> go.Figure:
+                       label: str = "h", wire: bool = False) -> go.Figure:
     """Each hidden unit's value h_t (one line per unit, units from 1)."""
     hs = _rows(hs, "hs")
     return over_time({f"{label} unit {j + 1}": hs[:, j] for j in range(hs.shape[1])}, title,
-                     label + "_t", mark_step=mark_step)
+                     label + "_t", mark_step=mark_step, wire=wire)
 
 
 def gates_chart(gates: Mapping[str, object], unit: int = 0, title: str = "",
@@ -200,37 +212,30 @@ def gradient_decay_chart(curves: Mapping[str, object], title: str = "",
                          y_title: str = "|∂h_T/∂h_t|") -> go.Figure:
     """|∂h_T/∂h_t| against T − t (0, 1, 2, …) on a log scale, one line per curve. Zeros and
     non-finite values are gaps (a log axis cannot show them)."""
-    fig = go.Figure()
+    traces = []
     for i, (name, values) in enumerate(curves.items()):
         v = np.asarray(values, dtype=float).ravel()
-        shown = np.where(np.isfinite(v) & (v > 0), v, None)
-        fig.add_trace(go.Scatter(
-            x=np.arange(v.size), y=shown, name=name, mode="lines+markers",
+        traces.append(dict(
+            type="scatter", x=np.arange(v.size), y=np.where(np.isfinite(v) & (v > 0), v, None),
+            name=name, mode="lines+markers",
             line={"color": LINE_COLOURS[i % len(LINE_COLOURS)],
                   "dash": "dash" if "LSTM" in name else "solid"},
             marker={"size": 5}))
-    fig.update_layout(title=title or None, xaxis_title="steps back, T − t",
-                      yaxis_title=y_title + " (log scale)", height=420,
-                      font={"size": FONT_SIZE - 2},
-                      margin={"l": 60, "r": 20, "t": 45 if title else 15, "b": 40},
-                      legend={"orientation": "h", "y": -0.22})
-    fig.update_yaxes(type="log", exponentformat="power")
-    return fig
+    layout = _layout(title, "steps back, T − t", y_title + " (log scale)", 420, 60, -0.22)
+    layout["yaxis"].update(type="log", exponentformat="power")
+    return figure(traces, layout)
 
 
 def contributions_chart(contributions, shares=None, title: str = "") -> go.Figure:
     """Bars of each time step's term in ∂E/∂W = Σ_t (…), coloured by sign."""
     c = np.asarray(contributions, dtype=float).ravel()
-    ts = np.arange(1, c.size + 1)
     text = None if shares is None else [f"{s:.0%}" for s in np.asarray(shares, float)]
-    fig = go.Figure(go.Bar(x=ts, y=c, text=text, textposition="outside",
-                           marker={"color": [POSITIVE if v >= 0 else NEGATIVE for v in c]},
-                           name="contribution"))
-    fig.update_layout(title=title or None, xaxis_title="time step t",
-                      yaxis_title="term of the sum", height=320, font={"size": FONT_SIZE - 2},
-                      margin={"l": 50, "r": 20, "t": 45 if title else 15, "b": 40})
-    fig.update_xaxes(dtick=1)
-    return fig
+    bar = dict(type="bar", x=np.arange(1, c.size + 1), y=c, text=text, textposition="outside",
+               marker={"color": [POSITIVE if v >= 0 else NEGATIVE for v in c]},
+               name="contribution")
+    layout = _layout(title, "time step t", "term of the sum", 320, 50)
+    layout["xaxis"]["dtick"] = 1
+    return figure([bar], layout)
 
 
 def _sub(n: int) -> str:

@@ -8,6 +8,7 @@ the number of epochs, never on how many epochs an animation tick happened to fit
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import time
@@ -36,6 +37,7 @@ from page_model.recurrent import (
 # ------------------------------------------------------------------ the sequence playground
 MAX_RUN_EPOCHS = 2000  # per run: Play stops here
 MAX_EPOCHS_PER_TICK = 10
+_VERSIONS = itertools.count(1)  # one number per state of any session in this process
 TEST_SEED_OFFSET = 10_007  # the held-out sequences come from another seed
 MODELS = ("RNN", "LSTM")
 
@@ -166,6 +168,8 @@ class SequenceSession:
     """One run of both networks on one task; ``step``/``tick`` train, ``reset`` restarts.
 
     Per student session only (kept in Streamlit's session state); nothing touches the disk.
+    ``version`` names what the networks are now (weights, histories, errors): it changes with
+    every epoch and reset, and no two sessions share one, so a page can draw a state once.
     """
 
     def __init__(self, cfg: SequenceConfig):
@@ -185,6 +189,8 @@ class SequenceSession:
         self.epoch = 0
         self.initial_loss = {name: self.loss(name) for name in MODELS}
         self.initial_test_loss = {name: self.loss(name, "test") for name in MODELS}
+        self.version = next(_VERSIONS)
+        self._weights_json: tuple[tuple, str] | None = None
 
     @property
     def done(self) -> bool:
@@ -220,6 +226,8 @@ class SequenceSession:
             ran += 1
             if budget_s is not None and time.perf_counter() - start > budget_s:
                 break
+        if ran:
+            self.version = next(_VERSIONS)
         return ran
 
     def _one_epoch(self, name: str) -> None:
@@ -286,9 +294,14 @@ class SequenceSession:
         return np.array(out), self.task.future[index, :steps]
 
     def weights_json(self) -> str:
-        """Both networks' weights now, with the run's configuration and epoch (a download)."""
-        return json.dumps({"config": asdict(self.cfg), "epoch": self.epoch,
+        """Both networks' weights now, with the run's configuration and epoch (a download); made
+        once per state and configuration."""
+        if self._weights_json is not None and self._weights_json[0] == (self.version, self.cfg):
+            return self._weights_json[1]
+        text = json.dumps({"config": asdict(self.cfg), "epoch": self.epoch,
                            "weights": {name: m.to_dict() for name, m in self.models.items()}})
+        self._weights_json = ((self.version, self.cfg), text)
+        return text
 
 
 def _advice(cfg: SequenceConfig) -> str:

@@ -19,6 +19,7 @@ import streamlit as st
 from page_model.recurrent import TASK_LABELS, TASKS
 
 MAX_SECTIONS = 512  # drawn sections kept for the whole server (a few charts each at most)
+MAX_SESSION_SECTIONS = 64  # one session's own state (a paused playground): kept apart, few
 
 
 @st.cache_resource(max_entries=MAX_SECTIONS, show_spinner=False)
@@ -31,6 +32,19 @@ def section(name: str, inputs: Hashable, draw: Callable[[], None]) -> None:
     ``inputs`` stay the same. ``inputs`` must determine everything ``draw`` shows (the settings
     it is drawn from); the key is their pickle, which Streamlit hashes at once."""
     _replay(token=pickle.dumps((name, inputs), protocol=pickle.HIGHEST_PROTOCOL), _draw=draw)
+
+
+@st.cache_resource(max_entries=MAX_SESSION_SECTIONS, show_spinner=False)
+def _replay_own(*, token: bytes, _draw: Callable[[], None]) -> None:
+    _draw()
+
+
+def session_section(name: str, state: Hashable, draw: Callable[[], None]) -> None:
+    """``section`` for what one session's state alone determines (``state``: a number that
+    names it, e.g. a training run's version), in a small cache of its own, so that many
+    sessions' states do not push the shared sections out."""
+    _replay_own(token=pickle.dumps((name, state), protocol=pickle.HIGHEST_PROTOCOL),
+                _draw=draw)
 
 
 def numbers_table(rows: Iterable[tuple[str, float]]) -> None:

@@ -7,7 +7,6 @@ page_model.sequence_playground, the figures from charts.recurrent / charts.train
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -41,12 +40,13 @@ from ui.cached import plotly
 from ui.escape import plain
 from ui.layout import header
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, PageState, settings
+from ui.recurrent import session_section
 
 ss = st.session_state
 
 
-@dataclass(frozen=True)
+@settings
 class Playground:
     task: str = SequenceConfig.task
     T: int = SequenceConfig.T
@@ -149,15 +149,8 @@ b3.button("Reset", key="sq.reset", on_click=_on_reset,
           help="Back to the initial weights of this seed, epoch 0.")
 
 
-@st.fragment(run_every=tick_period(ss.get("sq#render_s")) if playing else None)
-def live():
-    started = time.perf_counter()
-    run = ss["sq#session"]
-    if ss.get("sq#playing", False):
-        run.tick()
-        if run.done:
-            ss["sq#playing"] = False
-            st.rerun(scope="app")
+def _frame(run: SequenceSession, shown: int) -> None:
+    """The run as it stands: its epoch, losses, answers and hidden states (no widget)."""
     st.progress(min(run.epoch / MAX_RUN_EPOCHS, 1.0),
                 text=f"Epoch {run.epoch} of at most {MAX_RUN_EPOCHS}")
     for name in MODELS:
@@ -175,6 +168,7 @@ def live():
                    f"{fmt(losses[name][0])} / {fmt(losses[name][1])}")
     st.markdown(compare_sentence(losses["RNN"][0], losses["LSTM"][0], run.epoch))
 
+    # Figures converted once for sending (charts.wire): a playing run draws a new frame each tick.
     left, right = st.columns(2)
     with left:
         # epoch 0 is the loss at the initial weights, so the chart has a point before Play
@@ -185,7 +179,7 @@ def live():
             series[f"{name} held-out"] = [run.initial_test_loss[name], *h.test_loss]
             x = [0, *h.epoch] if len(h.epoch) + 1 > len(x) else x
         plotly(loss_curves(series, title="Loss E = Σ_t ½(ŷ_t − y_t)², mean per "
-                           "sequence", log_y=True, x=x), key="sq.loss_chart")
+                           "sequence", log_y=True, x=x, wire=True), key="sq.loss_chart")
         st.caption(loss_summary(series))
     examples = {name: run.example(name, shown - 1) for name in MODELS}
     with right:
@@ -193,24 +187,41 @@ def live():
         plotly(over_time({"input x_t": ex.x, "target y_t": ex.y,
                           "RNN ŷ_t": ex.y_hat, "LSTM ŷ_t": examples["LSTM"].y_hat},
                          title=f"Sequence {shown}: answers over time",
-                         dashed=("target y_t",)), key="sq.answers")
+                         dashed=("target y_t",), wire=True), key="sq.answers")
     h1, h2 = st.columns(2)
     with h1:
-        plotly(hidden_state_chart(examples["RNN"].h, "RNN hidden state h_t"), key="sq.h_rnn")
+        plotly(hidden_state_chart(examples["RNN"].h, "RNN hidden state h_t", wire=True),
+               key="sq.h_rnn")
     with h2:
-        plotly(hidden_state_chart(examples["LSTM"].h, "LSTM output h_t"), key="sq.h_lstm")
+        plotly(hidden_state_chart(examples["LSTM"].h, "LSTM output h_t", wire=True),
+               key="sq.h_lstm")
     if examples["LSTM"].c is not None:
         plotly(hidden_state_chart(examples["LSTM"].c, "LSTM cell state c_t",
-                                  label="c"), key="sq.c_lstm")
+                                  label="c", wire=True), key="sq.c_lstm")
     if run.cfg.task == "sine":
-        cont = {name: run.continuation(name, shown - 1)[0] for name in MODELS}
-        true = run.continuation("RNN", shown - 1)[1]
+        cont = {name: run.continuation(name, shown - 1) for name in MODELS}
+        true = cont["RNN"][1]  # the true wave: the same beside either network
         plotly(over_time({"true wave": true, **{f"{n} on its own": v
-                                                for n, v in cont.items()}},
+                                                for n, (v, _) in cont.items()}},
                          title=f"Continuing the wave for {MAX_CONTINUE} steps, each "
-                         "answer fed back as the next input", dashed=("true wave",)),
+                         "answer fed back as the next input", dashed=("true wave",), wire=True),
                key="sq.continue")
         st.caption(f"Step 1 of this chart is step {run.task.T + 1} of the sequence.")
+
+
+@st.fragment(run_every=tick_period(ss.get("sq#render_s")) if playing else None)
+def live():
+    started = time.perf_counter()
+    run = ss["sq#session"]
+    if ss.get("sq#playing", False):
+        run.tick()
+        if run.done:
+            ss["sq#playing"] = False
+            st.rerun(scope="app")
+        _frame(run, shown)  # a new state every frame: nothing to replay
+    else:
+        # Paused: a rerun that changes nothing replays this state's drawing.
+        session_section("sq.frame", (run.version, shown), lambda: _frame(run, shown))
     st.download_button("Download both networks' weights (JSON)", run.weights_json(),
                        file_name="sequence-playground-weights.json", mime="application/json",
                        key="sq.dl_weights", on_click="ignore")
