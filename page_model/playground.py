@@ -716,18 +716,23 @@ class TrainingSession:
         return boundary_summary(decode(grid_outputs, self.encoding), self.data.y_train,
                                 decode(out, self.encoding), self.data.n_classes)
 
-    def load_state(self, weights, biases, history: History | None = None, epoch: int = 0
-                   ) -> None:
+    def load_state(self, weights, biases, history: History | None = None, epoch: int = 0,
+                   velocity=None) -> None:
         """Continue from shared weights (a link's moment or a loaded file): ValueError, and
         nothing changed, if they do not fit this network. Without a ``history`` the run is put
-        at ``epoch`` with the loss these weights give."""
+        at ``epoch`` with the loss these weights give; without a ``velocity`` momentum's v
+        starts at 0."""
         sizes = [w.shape[0] for w in self.net.weights] + [self.net.weights[-1].shape[1]]
         got = [np.shape(w)[0] for w in weights] + [np.shape(weights[-1])[1]] if weights else []
         if got != sizes or [np.shape(b) for b in biases] != [b.shape for b in self.net.biases]:
             raise ValueError(f"Its network has layers {'–'.join(map(str, got))}, but these "
                              f"settings make {'–'.join(map(str, sizes))}.")
+        zero = new_velocity(self.net)
+        if velocity is not None and [np.shape(v) for v in velocity] != [v.shape for v in zero]:
+            raise ValueError("Its momentum (velocity) does not fit this network.")
         self.net = Network.from_weights(weights, biases, self.net.activation_names)
-        self.velocity = new_velocity(self.net)
+        self.velocity = zero if velocity is None else [
+            np.array(v, dtype=self.net.dtype) for v in velocity]
         self.error = None
         if history is None:
             history = History()

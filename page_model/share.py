@@ -1,7 +1,8 @@
 """A trained moment and the student's points as short link values (NumPy + stdlib).
 
 A teacher shares "this network after 500 epochs": the link carries the weights (float32), the
-epoch and a summary of the loss history (at most ``MAX_HISTORY_POINTS`` epochs), and the
+epoch, a summary of the loss history (at most ``MAX_HISTORY_POINTS`` epochs) and, when momentum
+is on, its velocity v (float32, one array per layer like the weights), and the
 student's own points (coordinates to 0.001, classes, which are test points). Each is packed as
 bytes, zlib-compressed and base64url-encoded; decoding checks every length and value, so a
 garbled or hostile link gives a plain message (ValueError), never a crash or a huge allocation.
@@ -32,6 +33,13 @@ def _pack(payload: bytes) -> str:
 
 
 def _unpack(text: str, magic: bytes) -> bytes:
+    data = _inflate(text)
+    if not data.startswith(magic):
+        raise ValueError("it is not a value this page writes")
+    return data[len(magic):]
+
+
+def _inflate(text: str) -> bytes:
     text = str(text).strip()
     if len(text) > MAX_LINK_CHARS * 2 or not _B64.match(text):
         raise ValueError("it is not a value this page writes")
@@ -41,9 +49,9 @@ def _unpack(text: str, magic: bytes) -> bytes:
         data = inflate.decompress(raw, MAX_UNPACKED_BYTES)
     except (ValueError, zlib.error) as exc:
         raise ValueError("it is damaged (perhaps cut off when it was copied)") from exc
-    if inflate.unconsumed_tail or not data.startswith(magic):
+    if inflate.unconsumed_tail:
         raise ValueError("it is not a value this page writes")
-    return data[len(magic):]
+    return data
 
 
 class _Reader:
@@ -69,6 +77,8 @@ class Moment:
     weights: list[np.ndarray]
     biases: list[np.ndarray]
     history: History
+    #: momentum's v per layer, [v_W; v_b] of shape (n_in + 1, n_out); None: the link has none
+    velocity: list[np.ndarray] | None = None
 
     @property
     def epoch(self) -> int:
@@ -91,8 +101,9 @@ def history_summary(history: History, points: int = MAX_HISTORY_POINTS) -> Histo
     )
 
 
-def encode_moment(weights, biases, history: History) -> str:
-    """The trained state (weights, biases, the history's summary) as one link value."""
+def encode_moment(weights, biases, history: History, velocity=None) -> str:
+    """The trained state (weights, biases, the history's summary and, if given and not all
+    zero, momentum's velocity) as one link value."""
     sizes = [weights[0].shape[0], *(w.shape[1] for w in weights)]
     h = history_summary(history)
 
@@ -104,13 +115,19 @@ def encode_moment(weights, biases, history: History) -> str:
         out += [np.asarray(w, "<f4").tobytes(), np.asarray(b, "<f4").tobytes()]
     out += [struct.pack("<H", len(h.epoch)), np.asarray(h.epoch, "<u4").tobytes(),
             f4(h.train_loss), f4(h.test_loss), f4(h.train_accuracy), f4(h.test_accuracy)]
-    return _pack(b"M1" + b"".join(out))
+    if velocity is None or not any(np.any(v) for v in velocity):
+        return _pack(b"M1" + b"".join(out))  # as links without momentum always were
+    out += [np.asarray(v, "<f4").tobytes() for v in velocity]
+    return _pack(b"M2" + b"".join(out))
 
 
 def decode_moment(text: str, sizes: list[int]) -> Moment:
     """The moment in ``text`` for a network of layer ``sizes``; ValueError saying what is
     wrong in plain words."""
-    r = _Reader(_unpack(text, b"M1"))
+    data = _inflate(text)
+    if data[:2] not in (b"M1", b"M2"):
+        raise ValueError("it is not a value this page writes")
+    r = _Reader(data[2:])
     n_layers = int(r.take("u1")[0])
     got = [int(v) for v in r.take("u2", n_layers + 1)]
     if got != [int(s) for s in sizes]:
@@ -128,9 +145,15 @@ def decode_moment(text: str, sizes: list[int]) -> Moment:
     test = r.take("f4", n).astype(float)
     acc_train = r.take("f4", n).astype(float)
     acc_test = r.take("f4", n).astype(float)
+    velocity = None
+    if data[:2] == b"M2":
+        velocity = [r.take("f4", (n_in + 1) * n_out).astype(float).reshape(n_in + 1, n_out)
+                    for n_in, n_out in pairwise(got)]
     r.done()
     if any(not np.all(np.isfinite(a)) for a in (*weights, *biases, train)):
         raise ValueError("a weight or loss in it is not a finite number")
+    if velocity is not None and not all(np.all(np.isfinite(v)) for v in velocity):
+        raise ValueError("the momentum (velocity) it carries is not a finite number")
     if epochs != sorted(set(epochs)) or (epochs and epochs[0] < 1):
         raise ValueError("its epochs are not in order")
 
@@ -139,7 +162,7 @@ def decode_moment(text: str, sizes: list[int]) -> Moment:
 
     history = History(epoch=epochs, train_loss=[float(v) for v in train], test_loss=maybe(test),
                       train_accuracy=maybe(acc_train), test_accuracy=maybe(acc_test))
-    return Moment(weights, biases, history)
+    return Moment(weights, biases, history, velocity)
 
 
 # ------------------------------------------------------------------ the student's points

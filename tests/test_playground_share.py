@@ -42,6 +42,34 @@ def test_trained_link_restores_weights_epoch_and_points():
     assert not other.warning
 
 
+def test_shared_run_with_momentum_continues_like_the_original():
+    at = run({"ds": "moons", "n": "60", "hidden": "4", "act": "tanh", "mom": "0.9",
+              "lr": "0.5"})
+    for _ in range(4):
+        at.button(key="pg.step").click().run()
+    shared = dict(at.query_params)
+    other = run({k: v[-1] if isinstance(v, list) else v for k, v in shared.items()})
+    a, b = sess(at), sess(other)
+    assert b.epoch == 4 and not other.warning
+    assert max(np.abs(v).max() for v in a.velocity) > 1e-2  # momentum is carrying something
+    for va, vb in zip(a.velocity, b.velocity, strict=True):
+        np.testing.assert_allclose(vb, va, rtol=1e-5, atol=1e-6)
+    at.button(key="pg.step").click().run()
+    other.button(key="pg.step").click().run()
+    for wa, wb in zip(a.net.weights + a.net.biases, b.net.weights + b.net.biases, strict=True):
+        np.testing.assert_allclose(wb, wa, rtol=1e-5, atol=1e-6)  # the link's float32 only
+    # A link whose velocity is damaged says so in plain words and starts at epoch 0.
+    from page_model.share import encode_moment
+
+    bad_v = [v.copy() for v in a.velocity]
+    bad_v[0][0, 0] = np.nan
+    bad = run({**{k: v[-1] if isinstance(v, list) else v for k, v in shared.items()},
+               "run": encode_moment(a.net.weights, a.net.biases, a.history, bad_v)})
+    notices = " ".join(w.value for w in bad.warning)
+    assert "momentum (velocity) it carries is not a finite number" in notices
+    assert "Starting at epoch 0" in notices and sess(bad).epoch == 0
+
+
 def test_adding_a_point_keeps_the_split_and_clear_goes_back():
     at = run({"ds": "moons", "n": "60"})
     test_before = sess(at).data.X_test.copy()

@@ -44,6 +44,27 @@ def test_moment_round_trip_and_summary():
         decode_moment(text, [2, 3, 1])
 
 
+def test_moment_carries_momentums_velocity_checked_on_load():
+    net = Network.init([2, 3, 2], "tanh", seed=1)
+    h = History(epoch=[1, 2], train_loss=[0.5, 0.4], test_loss=[None] * 2,
+                train_accuracy=[None] * 2, test_accuracy=[None] * 2)
+    rng = np.random.default_rng(0)
+    v = [rng.normal(size=(w.shape[0] + 1, w.shape[1])) for w in net.weights]
+    m = decode_moment(encode_moment(net.weights, net.biases, h, v), [2, 3, 2])
+    for a, b in zip(m.velocity, v, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)  # float32, like the weights
+    # No momentum (or v still 0): the value is byte for byte what links always held.
+    plain = encode_moment(net.weights, net.biases, h)
+    assert encode_moment(net.weights, net.biases, h, [0 * x for x in v]) == plain
+    assert decode_moment(plain, [2, 3, 2]).velocity is None
+    v[1][0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"momentum \(velocity\) it carries is not a finite"):
+        decode_moment(encode_moment(net.weights, net.biases, h, v), [2, 3, 2])
+    cut = encode_moment(net.weights, net.biases, h, v[:1])  # a layer's velocity missing
+    with pytest.raises(ValueError, match="damaged"):
+        decode_moment(cut, [2, 3, 2])
+
+
 @pytest.mark.parametrize("bad", ["", "abc", "!!", "A" * (3 * MAX_LINK_CHARS)])
 def test_garbled_values_give_plain_messages(bad):
     with pytest.raises(ValueError, match=r"not a value|damaged"):

@@ -287,7 +287,8 @@ def share_link(cfg: Config, sess: TrainingSession, custom, custom_test) -> tuple
             test = held_out(len(custom[0]), cfg.test_fraction, cfg.seed, kept)  # the split shown
             extra[POINTS] = encode_points(custom[0], custom[1], custom[2], test)
         if sess.epoch > 0:
-            extra[RUN] = encode_moment(sess.net.weights, sess.net.biases, sess.history)
+            extra[RUN] = encode_moment(sess.net.weights, sess.net.biases, sess.history,
+                                       sess.velocity if cfg.momentum else None)
     except ValueError as exc:
         return {}, f"This moment cannot go into a link ({exc})."
     size = base + sum(len(k) + len(v) + 2 for k, v in extra.items())
@@ -302,7 +303,7 @@ def restore_moment(sess: TrainingSession, text: str) -> str | None:
     sizes = [w.shape[0] for w in sess.net.weights] + [sess.net.weights[-1].shape[1]]
     try:
         moment = decode_moment(text, sizes)
-        sess.load_state(moment.weights, moment.biases, moment.history)
+        sess.load_state(moment.weights, moment.biases, moment.history, velocity=moment.velocity)
     except ValueError as exc:
         return f"The link's trained network could not be used: {exc}. Starting at epoch 0."
     return None
