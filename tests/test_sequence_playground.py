@@ -69,6 +69,24 @@ def test_ticks_and_steps_give_the_same_run_and_reset_restarts():
     assert a.loss("LSTM") != first == b.loss("LSTM")
 
 
+def test_version_names_the_state_a_page_may_draw_once():
+    a, b = SequenceSession(SMALL), SequenceSession(SMALL)
+    assert a.version != b.version  # two sessions never share a drawing
+    v = a.version
+    a.loss("RNN"), a.example("LSTM", 0), a.weights_json()
+    assert a.version == v  # reading changes nothing
+    a.step(1)
+    assert a.version != v
+    stepped = a.version
+    text = a.weights_json()
+    assert json.loads(text)["epoch"] == 1 and a.weights_json() is text  # made once per state
+    a.update_hyperparameters(SequenceConfig(T=6, n_sequences=8, n_hidden=3, lr=0.01))
+    assert json.loads(a.weights_json())["config"]["lr"] == 0.01  # the download says the new η
+    a.reset()
+    assert a.version not in (v, stepped)
+    assert json.loads(a.weights_json())["epoch"] == 0
+
+
 def test_a_runaway_network_is_stopped_as_it_starts():
     sess = SequenceSession(SequenceConfig(T=12, lr=0.1))
     sess.step(40)
