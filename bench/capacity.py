@@ -476,6 +476,7 @@ def variants() -> dict[str, tuple[tuple[str, ...], dict]]:
         "without uvloop (asyncio's loop)": ((), {"PYTHONPATH": path}),
         "websocket compression on": (("--server.enableWebsocketCompression", "true"), {}),
         "full GC after every rerun": (("--runner.postScriptGC", "true"), {}),
+        "magic on (pages recompiled per new session)": (("--runner.magicEnabled", "true"), {}),
     }
 
 
