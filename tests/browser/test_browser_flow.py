@@ -22,6 +22,9 @@ def _path(page) -> str:
     return page.evaluate("() => window.location.pathname").rstrip("/")
 
 
+# Serial: under heavy parallel load a slider key press can be lost or land on a re-drawn
+# slider (seen: w₁ −4.5 after five presses from −1), a test-timing issue, not a history one.
+@pytest.mark.serial
 def test_settings_kept_history_and_back(page, page_urls):
     open_app(page, page_urls["The neuron"])
     # Stage 2 and w₁ = −0.5 (the slider's keyboard steps are 0.1).
@@ -112,6 +115,7 @@ def _entries(page) -> list[str]:
         .map(e => { const u = new URL(e.url); return u.pathname + u.search; })""")
 
 
+@pytest.mark.serial  # the same slider presses
 def test_history_under_late_orderings(page, page_urls):
     """Forced late guard and late address moves: one entry per page opened, each entry holds
     its own page's link, and Back brings each page back with its settings."""
