@@ -236,3 +236,24 @@ def test_divergence_stops_play_and_explains():
     assert shown_number(metrics(at)["Training loss"]) < float("inf")
     at.button(key="pg.reset").click().run()
     assert metrics(at)["Epoch"] == "0" and not at.error
+
+
+def test_hidden_widgets_keep_their_values_in_one_entry():
+    """A layer's neurons and the schedule's γ survive while their widgets are not drawn (and
+    the link keeps γ), without a session key of their own each."""
+    at = run()
+    at.number_input(key="pg.n_hidden").set_value(3).run()
+    at.number_input(key="pg.h2").set_value(7).run()
+    at.selectbox(key="pg.schedule").set_value("step").run()
+    at.number_input(key="pg.gamma").set_value(0.7).run()
+    at.selectbox(key="pg.schedule").set_value("constant").run()
+    at.number_input(key="pg.n_hidden").set_value(2).run()
+    assert not at.exception
+    assert not [k for k in ("pg.h2", "pg.h3", "pg.a2", "pg.a3", "pg.gamma", "pg.every", "pg.k")
+                if k in at.session_state]
+    assert session(at).cfg.gamma == 0.7 and at.query_params["gamma"] == "0.7"
+    at.number_input(key="pg.n_hidden").set_value(3).run()
+    at.selectbox(key="pg.schedule").set_value("step").run()
+    assert at.number_input(key="pg.h2").value == 7
+    assert at.number_input(key="pg.gamma").value == 0.7
+    assert session(at).cfg.hidden[2] == 7

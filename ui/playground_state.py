@@ -213,14 +213,56 @@ def widget_values(cfg: Config) -> dict:
     return vals
 
 
+#: one entry for the values of the widgets not drawn this run (see keep_hidden_values)
+KEPT = PREFIX + "kept"
+#: widgets drawn only in some modes: a layer's neurons and activation, the schedule's numbers
+OPTIONAL = (*(f"{PREFIX}{w}{i}" for i in range(MAX_HIDDEN_LAYERS) for w in "ha"),
+            PREFIX + "gamma", PREFIX + "every", PREFIX + "k")
+
+
+def drawn_optional(n_hidden, schedule) -> set[str]:
+    """The OPTIONAL widgets the sidebar draws for ``n_hidden`` layers and ``schedule``."""
+    try:
+        n = min(max(int(n_hidden), 0), MAX_HIDDEN_LAYERS)
+    except (TypeError, ValueError):
+        n = len(DEFAULT.hidden)
+    drawn = {f"{PREFIX}{w}{i}" for i in range(n) for w in "ha"}
+    drawn |= {"step": {PREFIX + "gamma", PREFIX + "every"},
+              "inverse_time": {PREFIX + "k"}}.get(schedule, set())
+    return drawn
+
+
+def keep_hidden_values(state, drawn: set[str]) -> None:
+    """Move the values of OPTIONAL widgets not drawn this run into one entry (``KEPT``), and put
+    them back before their widgets are drawn again. Every widget call walks all session keys
+    (Streamlit's filtered_state), so seven kept values as keys of their own cost every rerun;
+    a widget not drawn would also lose its Streamlit state, so the value is kept here."""
+    kept = dict(state.get(KEPT) or {})
+    for key in OPTIONAL:
+        if key in drawn:
+            value = kept.pop(key, None)
+            if key not in state and value is not None:
+                state[key] = value
+        elif key in state:
+            kept[key] = state[key]
+            del state[key]
+    state[KEPT] = kept
+
+
 def config_from_state(state: Mapping) -> Config:
-    """The Config the widgets currently show (defaults where a widget has no value yet)."""
+    """The Config the widgets currently show (defaults where a widget has no value yet); a
+    widget not drawn this run gives its kept value (``KEPT``)."""
     d = DEFAULT
-    n_hidden = int(state.get(PREFIX + "n_hidden", len(d.hidden)))
-    hidden = tuple(int(state.get(f"{PREFIX}h{i}", 4)) for i in range(n_hidden))
-    acts = tuple(str(state.get(f"{PREFIX}a{i}", "tanh")) for i in range(n_hidden))
-    feats = tuple(f for f in FEATURES if f in state.get(PREFIX + "features", d.features))
-    kw = {f.name: state.get(PREFIX + f.name, getattr(d, f.name)) for f in fields(Config)
+    kept = state.get(KEPT) or {}
+
+    def get(key, default):
+        return state[key] if key in state else kept.get(key, default)
+
+    n_hidden = int(get(PREFIX + "n_hidden", len(d.hidden)))
+    hidden = tuple(int(get(f"{PREFIX}h{i}", 4)) for i in range(n_hidden))
+    acts = tuple(str(get(f"{PREFIX}a{i}", "tanh")) for i in range(n_hidden))
+    feats = tuple(f for f in FEATURES if f in get(PREFIX + "features", d.features))
+    kw = {f.name: get(PREFIX + f.name, getattr(d, f.name)) for f in fields(Config)
           if f.name not in ("features", "hidden", "hidden_activations")}
     return replace(d, **kw, features=feats, hidden=hidden, hidden_activations=acts)
 

@@ -70,12 +70,15 @@ from ui.lesson import next_page
 from ui.page_state import bounded, said
 from ui.playground_state import (
     DEFAULT,
+    KEPT,
     PREFIX,
     RUN,
     config_dict_to_params,
     config_from_state,
     config_to_params,
+    drawn_optional,
     get_session,
+    keep_hidden_values,
     n_classes_of,
     params_to_config,
     restore_moment,
@@ -110,11 +113,13 @@ if K + "init" not in ss:
     ss[K + "playing"] = False
 else:
     # Widget values vanish when another page was shown; put the last configuration back.
+    kept = ss.get(KEPT) or {}
     for key, value in widget_values(ss[K + "cfg"]).items():
-        if key not in ss:
+        if key not in ss and key not in kept:
             ss[key] = value
 if K + "pending_dataset" in ss:  # a click or upload switched to the student's own points
     ss[K + "dataset"] = ss.pop(K + "pending_dataset")
+keep_hidden_values(ss, drawn_optional(ss.get(K + "n_hidden"), ss.get(K + "schedule")))
 
 
 def _custom():
