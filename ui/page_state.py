@@ -329,22 +329,6 @@ _HISTORY_JS = """<script>
     last = null;
     return push(state, title, url);
   };
-  // Entries pushed on this path in this document before the guard ran (the Navigation API
-  // lists them; without it, as in older browsers, nothing is repaired): step back over them.
-  const nav = w.navigation, cur = nav && nav.currentEntry;
-  if (cur) {
-    const entries = nav.entries();
-    let n = 0;
-    while (cur.index - n > 0) {
-      const prev = entries[cur.index - n - 1];
-      if (!prev || !prev.sameDocument || new URL(prev.url).pathname !== w.location.pathname) break;
-      n += 1;
-    }
-    if (n > 0 && cur.index === entries.length - 1) {
-      repair = {url: w.location.href, state: h.state};
-      h.go(-n);
-    }
-  }
 })();
 </script>"""
 
