@@ -257,3 +257,15 @@ def test_hidden_widgets_keep_their_values_in_one_entry():
     assert at.number_input(key="pg.h2").value == 7
     assert at.number_input(key="pg.gamma").value == 0.7
     assert session(at).cfg.hidden[2] == 7
+
+
+def test_emptying_the_inputs_box_falls_back_to_x1_x2_without_an_error():
+    at = run()
+    box = next(m for m in at.sidebar.multiselect if m.key == "pg.features")
+    box.set_value([]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Choose at least one input" in w.value for w in at.warning)
+    assert at.session_state["pg.features"] == ["x1", "x2"]
+    assert session(at).cfg.features == ("x1", "x2")
+    at.run()  # the warning was for that change only
+    assert not any("Choose at least one input" in w.value for w in at.warning)

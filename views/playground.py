@@ -208,6 +208,14 @@ def _on_load_weights():
     ss[K + "playing"] = False
 
 
+def _on_features():
+    # A box emptied by the student goes back to x₁ and x₂ before it is drawn (a widget's value
+    # cannot change after it is drawn), with a warning under it.
+    if not ss.get(K + "features"):
+        ss[K + "features"] = ["x1", "x2"]
+        ss[K + "features#said"] = True
+
+
 def _custom_classes():
     custom = _custom()
     return custom[2] if custom is not None else None
@@ -501,11 +509,12 @@ with st.sidebar:
             (st.error if msg[0] == "error" else st.success)(plain(msg[1]))
 
     st.header("Features")
-    st.multiselect("Inputs", FEATURES, key=K + "features",
+    if K + "features" in ss and not ss[K + "features"]:  # emptied: x₁ and x₂ before the box
+        _on_features()
+    st.multiselect("Inputs", FEATURES, key=K + "features", on_change=_on_features,
                    format_func=lambda f: FEATURE_INFO[f][0])
-    if not ss[K + "features"]:
+    if ss.pop(K + "features#said", False):
         st.warning("Choose at least one input; using x₁ and x₂.")
-        ss[K + "features"] = ["x1", "x2"]
 
     st.header("Network")
     st.number_input("Hidden layers", step=1,
