@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import FONT_SIZE, HIGHLIGHT, NEGATIVE, POSITIVE, figure
+from .wire import ready
 
 MAX_EDGE_WIDTH = 9.0
 MIN_EDGE_WIDTH = 0.8
@@ -53,12 +54,14 @@ def _split_highlight(highlight: Iterable | None, n_layers: int):
 
 
 def network_diagram(net, forward=None, point: int = 0, highlight=None,
-                    show_values: bool = True, title: str = "") -> go.Figure:
+                    show_values: bool = True, title: str = "", wire: bool = False) -> go.Figure:
     """Plotly diagram of ``net`` (an ``nn_core.Network``).
 
     ``forward`` is an ``nn_core.ForwardPass``; with it every neuron shows its weighted sum z and
     activation y for data point ``point`` (inputs show x). ``highlight`` lists (layer, i, j) edges
     and (layer, i) neurons to emphasise (the path of the current chain term); the rest fades.
+    ``wire``: a ``charts.wire.ReadyFigure`` (converted once for sending; read-only), for a page
+    that only draws it: one trace per edge makes the Plotly objects cost more than the layout.
     """
     sizes = list(net.sizes)
     n_layers = len(sizes) - 1
@@ -138,7 +141,7 @@ def network_diagram(net, forward=None, point: int = 0, highlight=None,
     top = max(sizes) / 2.0 + 0.3
     title = title or ("The network at this point: each neuron's z and y, each edge's weight"
                       if show_values else "The network: each edge's weight")
-    return figure(traces, dict(
+    return (ready if wire else figure)(traces, dict(
         title={"text": title, "font": {"size": FONT_SIZE}},
         xaxis={"visible": False, "range": [-0.45, n_layers + 0.45]},
         yaxis={"visible": False, "range": [-top - 0.25, top + 0.15]},

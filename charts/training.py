@@ -221,13 +221,13 @@ def _add_points(traces: list, X: np.ndarray, y, which: str, n_classes: int,
         ))
 
 
-def confusion_chart(matrix, title: str = "Confusion matrix") -> go.Figure:
+def confusion_chart(matrix, title: str = "Confusion matrix", wire: bool = False) -> go.Figure:
     """Counts of true class (rows) against predicted class (columns), each cell labelled."""
     m = np.asarray(matrix, dtype=int)
     k = m.shape[0]
     labels = [f"class {c}" for c in range(k)]
     totals = np.maximum(m.sum(axis=1, keepdims=True), 1)
-    return figure([dict(
+    return (ready if wire else figure)([dict(
         type="heatmap", x=labels, y=labels, z=m / totals, zmin=0, zmax=1, colorscale=BLUES,
         showscale=False,
         text=m, texttemplate="%{text}", customdata=m,

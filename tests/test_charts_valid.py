@@ -93,7 +93,12 @@ def test_a_ready_figure_sends_what_the_figure_would(session):
                                       d.y_test, n_classes=d.n_classes, title="A", wire=wire),
         lambda wire: neuron_map(session.net, layers, res, feature_labels(session.cfg.features),
                                 selected=(1, 0), wire=wire),
+        lambda wire: network_diagram(session.net, show_values=False, wire=wire),
+        lambda wire: network_diagram(session.net, session.net.forward_pass(session.X_train[:2]),
+                                     1, highlight=[(1, 0, 0), (2, 1)], wire=wire),
     ]
+    if d.n_classes:
+        builders.append(lambda wire: confusion_chart(session.confusion("train"), "C", wire=wire))
     for build in builders:
         plain, sent = build(False), build(True)
         want = json.loads(pio.to_json(plain.to_dict(), validate=False))

@@ -18,6 +18,7 @@ import pickle
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
 
 from charts.describe import describe
@@ -78,10 +79,24 @@ def shared_figure(name: str, inputs: Hashable, build: Callable[[], Any]):
     return _shared_figure(token=_token(name, inputs), _build=build)
 
 
+def table_data(data: dict[str, list], hide_index: bool = True):
+    """What ``st.dataframe`` is given for a dict of short columns: an Arrow table, the form it
+    sends, built directly (0.13 ms for a 3×4 table, against 1.3 ms for the dict, which Streamlit
+    turns into a pandas DataFrame first). Only without an index (an Arrow table has none to
+    show); a column Arrow cannot type (mixed cells) is left to Streamlit, as before."""
+    if not hide_index:
+        return data
+    try:
+        return pa.table(data)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return data
+
+
 @st.cache_resource(max_entries=MAX_TABLES, show_spinner=False)
 def _draw_table(*, token: bytes, _data: dict, _column_config: dict | None,
                 _options: dict) -> None:
-    st.dataframe(_data, column_config=_column_config, **_options)
+    st.dataframe(table_data(_data, _options.get("hide_index", False)),
+                 column_config=_column_config, **_options)
 
 
 def dataframe(data: dict[str, list], column_config: dict | None = None, **options) -> None:

@@ -270,7 +270,7 @@ def step_through() -> None:
                 st.info(HIDDEN)
         with c_col:
             chart("bp_diagram", (params, x, lit),
-                  lambda: network_diagram(net, fp, 0, lit),
+                  lambda: network_diagram(net, fp, 0, lit, wire=True),
                   summary=lambda: weights_summary(net.weights))
             if not practice:
                 answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
@@ -293,7 +293,7 @@ def step_through() -> None:
         with c_col:
             lit = highlight(layer, i, j, param)
             chart("bp_diagram", (params, x, lit),
-                  lambda: network_diagram(net, fp, 0, lit),
+                  lambda: network_diagram(net, fp, 0, lit, wire=True),
                   summary=lambda: weights_summary(net.weights))
 
 

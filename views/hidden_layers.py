@@ -144,7 +144,7 @@ with n_col:
 with c_col:
     highlight = [(layer, i, j0) for i in range(sizes[layer - 1])]
     chart("hidden_diagram", (sizes, hidden_act, out_act, int(seed), x1, x2, highlight),
-          lambda: network_diagram(net, fp, point=0, highlight=highlight),
+          lambda: network_diagram(net, fp, point=0, highlight=highlight, wire=True),
           summary=lambda: weights_summary(net.weights))
     st.caption("Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
                "larger |w|. The highlighted edges feed the neuron explained on the left. "

@@ -288,7 +288,7 @@ def confusion_panel(sess):
             continue
         title = f"Confusion matrix ({which} points)"
         chart(f"{K}confusion_{which}", (matrix, title),
-              lambda matrix=matrix, title=title: confusion_chart(matrix, title),
+              lambda matrix=matrix, title=title: confusion_chart(matrix, title, wire=True),
               summary=lambda matrix=matrix: confusion_summary(matrix))
         acc = per_class_accuracy(matrix)
         dataframe({"class": [str(c) for c in range(len(acc))],
@@ -733,7 +733,7 @@ with st.expander("Network diagram and current weights", expanded=True):
     if playing:
         st.caption("Showing the weights when Play was pressed; they update when you pause.")
     chart(K + "diagram", net_numbers(session.net),
-          lambda: network_diagram(session.net, show_values=False),
+          lambda: network_diagram(session.net, show_values=False, wire=True),
           summary=lambda: weights_summary(session.net.weights))
     inputs = feature_labels(cfg.features)
     for i, (W, b) in enumerate(zip(session.net.weights, session.net.biases, strict=True)):
