@@ -9,7 +9,8 @@ machine) beside a trivial page (a title, a slider and a line of text) measured i
 process. The first load counts the page's own work in a process where the libraries are
 already imported (as in a server that has shown any page).
 AppTest recompiles a page's source on every run, which a server does once; the bench
-gives AppTest one script cache, as the server has.
+gives AppTest one script cache, as the server has, and the process setup app.py makes (one BLAS
+thread, the widget key lookup), for the page and the trivial page alike.
 
 Also: One vs all answering a control change (a new noise value: nothing cached), and a
 playground frame at its caps (one epoch + the decision boundary + the loss chart, serialised
@@ -73,6 +74,15 @@ def _shared_script_cache() -> None:
     script_runner.ScriptRunner._run_script = timed
 
 
+def server_process_setup() -> dict:
+    """What app.py sets up once per server process, so pages run here as they are served:
+    returns what is on."""
+    from ui.threads import one_blas_thread
+    from ui.widget_key_lookup import lazy_widget_key_lookup
+
+    return {"BLAS threads": one_blas_thread(), "widget key lookup": lazy_widget_key_lookup()}
+
+
 def _cpu(fn) -> float:
     start = time.process_time()
     fn()
@@ -97,6 +107,7 @@ def measure_page(name: str, warmed: bool = False) -> dict:
     ``warmed``: after the app's background warm-up (ui.compute.warm_up) has finished."""
     sys.path.insert(0, str(REPO))
     _shared_script_cache()
+    setup = server_process_setup()
     from streamlit.testing.v1 import AppTest
 
     # A server that has shown any page has these loaded: the first load counts the page's own
@@ -118,7 +129,7 @@ def measure_page(name: str, warmed: bool = False) -> dict:
         first = _cpu(at.run)
         if at.exception:
             raise RuntimeError(f"{name}: {[e.value for e in at.exception]}")
-        out = {"page": name, "first_s": first}
+        out = {"page": name, "first_s": first, "setup": setup}
         out["rerun_ms"], out["script_ms"] = _rerun_ms(at)
         out["trivial_ms"], out["trivial_script_ms"] = _rerun_ms(trivial)
         if name == "one_vs_all":
@@ -230,6 +241,9 @@ def run() -> None:
               f"{r['script_ms'] / r['trivial_script_ms']:.1f} | "
               f"{before if before else '—'} | "
               f"{f'{before / BEFORE_TRIVIAL_MS:.0f}' if before else '—'} |", flush=True)
+    setups = {json.dumps(r["setup"]) for r in results}
+    print("Each page's process set up as app.py's: " + " / ".join(
+        ", ".join(f"{k} {v}" for k, v in json.loads(s).items()) for s in sorted(setups)))
     worst = max(results, key=lambda r: r["rerun_ms"] / r["trivial_ms"])
     print(f"worst: {worst['page']} at {worst['rerun_ms'] / worst['trivial_ms']:.1f}× trivial; "
           f"slowest first load: {max(r['first_s'] for r in results):.2f} s, after the warm-up "

@@ -4,6 +4,10 @@ import os
 
 import pytest
 
+from ui.widget_key_lookup import lazy_widget_key_lookup
+
+lazy_widget_key_lookup()  # pages under AppTest run with what app.py installs for the server
+
 _skipped: list[str] = []
 
 
