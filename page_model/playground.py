@@ -204,6 +204,32 @@ def learning_rate_schedule(cfg: Config):
     return schedule(cfg.schedule, cfg.lr, decay, cfg.every)
 
 
+
+def _said(value: float) -> str:
+    """A setting's number as the sidebar holds it (no rounding: the value in force)."""
+    return format(float(value), ".10g").replace("-", "−")
+
+
+def training_options_summary(cfg: Config) -> str:
+    """The schedule, momentum and stop condition in words: what a closed "More training
+    options" group has in force."""
+    eta = {"constant": "η constant",
+           "step": f"η step decay (× {_said(cfg.gamma)} every {cfg.every} epochs)",
+           "inverse_time": f"η 1/t decay (k = {_said(cfg.k)})"}[cfg.schedule]
+    stops = ([f"epoch {cfg.stop_epoch}"] if cfg.stop_epoch else []) + (
+        [f"loss ≤ {_said(cfg.stop_loss)}"] if cfg.stop_loss else [])
+    stop = "stop at " + " or ".join(stops) if stops else "no stop condition"
+    return f"{eta}, momentum {_said(cfg.momentum)}, {stop}"
+
+
+def own_points_summary(points, click_mode: bool, click_class: int) -> str:
+    """The student's points and what a click on the chart does, in words: what a closed
+    "Your own points" group has in force (``points``: (X, y, classes) or None)."""
+    have = "none yet" if points is None else f"{len(points[0])} points, {points[2]} classes"
+    return have + (f"; a click on the chart adds a class-{int(click_class)} point"
+                   if click_mode else "")
+
+
 # ------------------------------------------------------------------ data
 def held_out(n: int, test_fraction: float, seed: int = 0, test=None) -> np.ndarray:
     """Which of ``n`` points are test points. Point i's membership depends on i alone (a

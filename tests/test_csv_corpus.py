@@ -99,6 +99,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
 
 def test_page_loads_a_mac_csv_and_keeps_it_after_a_bad_one():
     at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["pg.own_open"] = True  # its widgets are built only while it is open
     at.run()
     at.file_uploader(key="pg.csv").upload("mac.csv", CORPUS["CR (CSV Macintosh)"], "text/csv")
     at.run()

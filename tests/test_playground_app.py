@@ -16,10 +16,13 @@ from ui.playground_state import config_to_params, n_classes_of
 PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
 
 
-def run(query=None) -> AppTest:
+def run(query=None, opened=()) -> AppTest:
+    """The page from ``query``, with the sidebar groups ``opened`` (keys) open."""
     at = AppTest.from_file(PAGE, default_timeout=30)
     if query:
         at.query_params.update(query)
+    for key in opened:  # a group's widgets are built only while it is open
+        at.session_state[key] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -173,7 +176,7 @@ GOOD_CSV = b"x1,x2,label\n" + b"\n".join(
 
 
 def test_good_csv_becomes_the_data():
-    at = run()
+    at = run(opened=["pg.own_open"])
     at.file_uploader(key="pg.csv").upload("mine.csv", GOOD_CSV, "text/csv")
     at.run()
     assert not at.exception
@@ -193,7 +196,7 @@ def test_good_csv_becomes_the_data():
     (b"x1,x2,label\n1,2,0\n1,1,1\n3,3,2\n4,4,3\n", "4 classes"),
 ])
 def test_each_bad_csv_gets_its_message_and_keeps_the_data(content, message):
-    at = run({"ds": "moons"})
+    at = run({"ds": "moons"}, opened=["pg.own_open"])
     before = session(at).data.X_train.copy()
     at.file_uploader(key="pg.csv").upload("bad.csv", content, "text/csv")
     at.run()
@@ -205,7 +208,7 @@ def test_each_bad_csv_gets_its_message_and_keeps_the_data(content, message):
 
 
 def test_adding_a_point_switches_to_own_points():
-    at = run({"ds": "linear", "n": "50"})
+    at = run({"ds": "linear", "n": "50"}, opened=["pg.own_open"])
     at.number_input(key="pg.add_x1").set_value(1.5)
     at.number_input(key="pg.add_x2").set_value(-0.5)
     at.radio(key="pg.click_class").set_value(1)
@@ -241,7 +244,7 @@ def test_divergence_stops_play_and_explains():
 def test_hidden_widgets_keep_their_values_in_one_entry():
     """A layer's neurons and the schedule's γ survive while their widgets are not drawn (and
     the link keeps γ), without a session key of their own each."""
-    at = run()
+    at = run(opened=["pg.more_open"])
     at.number_input(key="pg.n_hidden").set_value(3).run()
     at.number_input(key="pg.h2").set_value(7).run()
     at.selectbox(key="pg.schedule").set_value("step").run()

@@ -13,6 +13,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
 def run(query) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.query_params.update(query)
+    at.session_state["pg.more_open"] = True  # its widgets are built only while it is open
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -12,9 +12,12 @@ from page_model.playground import CUSTOM
 PAGE = str(Path(__file__).resolve().parent.parent / "views" / "playground.py")
 
 
-def run(query=None) -> AppTest:
+def run(query=None, opened=()) -> AppTest:
+    """The page from ``query``, with the sidebar groups ``opened`` (keys) open."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.query_params.update(query or {})
+    for key in opened:  # a group's widgets are built only while it is open
+        at.session_state[key] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -25,7 +28,7 @@ def sess(at):
 
 
 def test_trained_link_restores_weights_epoch_and_points():
-    at = run({"ds": "linear", "n": "40", "hidden": "3", "act": "tanh"})
+    at = run({"ds": "linear", "n": "40", "hidden": "3", "act": "tanh"}, opened=["pg.own_open"])
     for x1 in (0.5, 1.0):  # own points (from the linear set) plus two clicks' worth
         at.number_input(key="pg.add_x1").set_value(x1)
         at.button(key="pg.add_point").click().run()
@@ -71,7 +74,7 @@ def test_shared_run_with_momentum_continues_like_the_original():
 
 
 def test_adding_a_point_keeps_the_split_and_clear_goes_back():
-    at = run({"ds": "moons", "n": "60"})
+    at = run({"ds": "moons", "n": "60"}, opened=["pg.own_open"])
     test_before = sess(at).data.X_test.copy()
     at.button(key="pg.add_point").click().run()
     at.button(key="pg.add_point").click().run()
@@ -88,7 +91,7 @@ def test_weights_file_loads_back_and_bad_files_get_a_message():
     for _ in range(2):
         at.button(key="pg.step").click().run()
     saved = sess(at).weights_json().encode()
-    other = run()
+    other = run(opened=["pg.load_open"])
     other.file_uploader(key="pg.weights_file").upload("w.json", saved, "application/json")
     other.run()
     assert not other.exception

@@ -215,28 +215,63 @@ def widget_values(cfg: Config) -> dict:
 
 #: one entry for the values of the widgets not drawn this run (see keep_hidden_values)
 KEPT = PREFIX + "kept"
-#: widgets drawn only in some modes: a layer's neurons and activation, the schedule's numbers
+#: the sidebar groups drawn only while open (lazy expanders): their open/closed keys
+MORE, OWN, LOAD = PREFIX + "more_open", PREFIX + "own_open", PREFIX + "load_open"
+#: the "More training options" group's widgets; the schedule's numbers are drawn only for it
+MORE_OPTIONS = (PREFIX + "schedule", PREFIX + "gamma", PREFIX + "every", PREFIX + "k",
+                PREFIX + "momentum", PREFIX + "stop_loss", PREFIX + "stop_epoch")
+#: the "Your own points" group's widgets that hold a value (upload boxes hold none to keep)
+OWN_OPTIONS = (PREFIX + "click_mode", PREFIX + "click_class", PREFIX + "add_x1",
+               PREFIX + "add_x2")
+#: widgets drawn only in some modes: a layer's neurons and activation, the closed groups'
 OPTIONAL = (*(f"{PREFIX}{w}{i}" for i in range(MAX_HIDDEN_LAYERS) for w in "ha"),
-            PREFIX + "gamma", PREFIX + "every", PREFIX + "k")
+            *MORE_OPTIONS, *OWN_OPTIONS)
 
 
-def drawn_optional(n_hidden, schedule) -> set[str]:
-    """The OPTIONAL widgets the sidebar draws for ``n_hidden`` layers and ``schedule``."""
+_MISSING = object()
+
+
+def state_value(state: Mapping, key: str, default=None, kept=None):
+    """A widget's value, drawn this run or kept while it is not (``KEPT``; ``kept``: that entry,
+    read already). One look-up each: every one walks Streamlit's session state."""
+    value = state.get(key, _MISSING)
+    if value is _MISSING:
+        return (state.get(KEPT) or {} if kept is None else kept).get(key, default)
+    return value
+
+
+def is_open(state: Mapping, key: str, default: bool = False) -> bool:
+    """Whether the lazy group ``key`` is open this run: as the student left it, else
+    ``default``. The page draws the expander with ``expanded=`` this value: its widget id
+    depends on its label and ``expanded``, and a new id starts from ``expanded``, so the group
+    stays as it was when its label (which says its values) changes."""
+    return bool(state.get(key, default))
+
+
+def drawn_optional(n_hidden, schedule, open_groups=()) -> set[str]:
+    """The OPTIONAL widgets the sidebar draws for ``n_hidden`` layers, ``schedule`` and the
+    groups open (keys MORE, OWN)."""
     try:
         n = min(max(int(n_hidden), 0), MAX_HIDDEN_LAYERS)
     except (TypeError, ValueError):
         n = len(DEFAULT.hidden)
     drawn = {f"{PREFIX}{w}{i}" for i in range(n) for w in "ha"}
-    drawn |= {"step": {PREFIX + "gamma", PREFIX + "every"},
-              "inverse_time": {PREFIX + "k"}}.get(schedule, set())
+    if MORE in open_groups:
+        drawn |= {PREFIX + "schedule", PREFIX + "momentum", PREFIX + "stop_loss",
+                  PREFIX + "stop_epoch"}
+        drawn |= {"step": {PREFIX + "gamma", PREFIX + "every"},
+                  "inverse_time": {PREFIX + "k"}}.get(schedule, set())
+    if OWN in open_groups:
+        drawn |= set(OWN_OPTIONS)
     return drawn
 
 
 def keep_hidden_values(state, drawn: set[str]) -> None:
     """Move the values of OPTIONAL widgets not drawn this run into one entry (``KEPT``), and put
     them back before their widgets are drawn again. Every widget call walks all session keys
-    (Streamlit's filtered_state), so seven kept values as keys of their own cost every rerun;
-    a widget not drawn would also lose its Streamlit state, so the value is kept here."""
+    (Streamlit's filtered_state), so kept values as keys of their own cost every rerun; a
+    widget not drawn would also lose its Streamlit state, so the value is kept here. Kept
+    values stay in force: the configuration, the link and the group's label read them."""
     kept = dict(state.get(KEPT) or {})
     for key in OPTIONAL:
         if key in drawn:
@@ -256,7 +291,7 @@ def config_from_state(state: Mapping) -> Config:
     kept = state.get(KEPT) or {}
 
     def get(key, default):
-        return state[key] if key in state else kept.get(key, default)
+        return state_value(state, key, default, kept)
 
     n_hidden = int(get(PREFIX + "n_hidden", len(d.hidden)))
     hidden = tuple(int(get(f"{PREFIX}h{i}", 4)) for i in range(n_hidden))

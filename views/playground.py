@@ -51,11 +51,13 @@ from page_model.playground import (
     history_csv,
     loss_choices,
     output_choices,
+    own_points_summary,
     parse_points_csv,
     parse_weights_json,
     per_class_accuracy,
     points_csv,
     tick_period,
+    training_options_summary,
 )
 from page_model.point_graph import nearest_point, session_point, weight_paths
 from page_model.summaries import (
@@ -71,6 +73,9 @@ from ui.page_state import bounded, said
 from ui.playground_state import (
     DEFAULT,
     KEPT,
+    LOAD,
+    MORE,
+    OWN,
     PREFIX,
     RUN,
     config_dict_to_params,
@@ -78,12 +83,14 @@ from ui.playground_state import (
     config_to_params,
     drawn_optional,
     get_session,
+    is_open,
     keep_hidden_values,
     n_classes_of,
     params_to_config,
     restore_moment,
     share_link,
     shared_points,
+    state_value,
     widget_values,
 )
 
@@ -119,7 +126,15 @@ else:
             ss[key] = value
 if K + "pending_dataset" in ss:  # a click or upload switched to the student's own points
     ss[K + "dataset"] = ss.pop(K + "pending_dataset")
-keep_hidden_values(ss, drawn_optional(ss.get(K + "n_hidden"), ss.get(K + "schedule")))
+if ss.get(K + "dataset") == CUSTOM and ss.get(K + "custom") is None:
+    ss[K + "dataset"] = "circles"
+# The sidebar's rarely used groups are built only while open; the values of a closed group's
+# widgets stay in force from KEPT (the configuration, the link and the group's label read them).
+# "Your own points" starts open when the data are the student's own points.
+OPEN = {key for key, default in ((MORE, False), (OWN, ss.get(K + "dataset") == CUSTOM),
+                                 (LOAD, False)) if is_open(ss, key, default)}
+keep_hidden_values(ss, drawn_optional(ss.get(K + "n_hidden"), state_value(ss, K + "schedule"),
+                                      OPEN))
 
 
 def _custom():
@@ -169,18 +184,21 @@ def _add_point(x1: float, x2: float, label: int, session=None):
         ss[K + "custom"] = add_point(points, x1, x2, label)
     except ValueError as exc:
         ss[K + "point_message"] = str(exc)
+        ss[OWN] = True  # the message is shown in the group (a click may come while it is closed)
+        ss[K + "needs_app_rerun"] = True
         return
     ss[K + "point_message"] = None
     ss[K + "custom_version"] = ss.get(K + "custom_version", 0) + 1
     ss[K + "playing"] = False
     if ss.get(K + "dataset") != CUSTOM:
         ss[K + "pending_dataset"] = CUSTOM
+        ss[OWN] = True  # the group opens when the data become the student's own points
     ss[K + "needs_app_rerun"] = True
 
 
 def _on_manual_add():
-    _add_point(float(ss[K + "add_x1"]), float(ss[K + "add_x2"]), int(ss.get(K + "click_class", 0)),
-               ss.get(K + "session"))
+    _add_point(float(ss[K + "add_x1"]), float(ss[K + "add_x2"]),
+               int(state_value(ss, K + "click_class", 0)), ss.get(K + "session"))
 
 
 def _on_clear_points():
@@ -216,6 +234,11 @@ def _on_features():
         ss[K + "features#said"] = True
 
 
+def _on_dataset():
+    if ss.get(K + "dataset") == CUSTOM:  # back to the student's points: show them
+        ss[OWN] = True
+
+
 def _custom_classes():
     custom = _custom()
     return custom[2] if custom is not None else None
@@ -235,12 +258,30 @@ def _on_chart_click():
     if not points:
         return
     p = points[-1]
-    _add_point(float(p["x"]), float(p["y"]), int(ss.get(K + "click_class", 0)),
+    _add_point(float(p["x"]), float(p["y"]), int(state_value(ss, K + "click_class", 0)),
                ss.get(K + "session"))
 
 
-def training_options():
-    """Sidebar: the learning-rate schedule, momentum and the stop condition."""
+def lazy_group(label: str, key: str):
+    """A sidebar group whose content the page builds only while it is open (``key`` in OPEN,
+    decided at the top of the run, where the closed group's values went to KEPT). Its widget id
+    depends on its label, which says its values: the state is written before it is drawn so
+    that a new id starts open or closed as the group was, never from a stale value."""
+    ss[key] = key in OPEN
+    return st.expander(label, expanded=key in OPEN, key=key, on_change="rerun")
+
+
+def training_options(cfg):
+    """Sidebar: the learning-rate schedule, momentum and the stop condition, in a group built
+    only while open; closed, its label says the values in force."""
+    more = lazy_group(f"More training options: {training_options_summary(cfg)}", MORE)
+    if MORE not in OPEN:
+        return
+    with more:
+        _training_options()
+
+
+def _training_options():
     st.selectbox("Learning-rate schedule", SCHEDULES, key=K + "schedule",
                  format_func=SCHEDULE_LABELS.get,
                  help="How η changes with the epoch t; η above is η₀, the first epoch's.")
@@ -451,38 +492,17 @@ def paths_table(paths, n_layers: int, inputs):
 
 
 # ------------------------------------------------------------------ sidebar: configuration
-st.title("Training playground")
-st.caption("Pick data, features and a network; press Play and watch the weighted sums bend the "
-           "decision boundary. Every number beside the charts is the network's own.")
-for notice in ss.get(K + "notices", []):
-    st.warning(plain(notice))
-
-custom = _custom()
-custom_classes = custom[2] if custom is not None else None
-with st.sidebar:
-    st.header("Data")
-    if ss.get(K + "dataset") == CUSTOM and custom is None:
-        ss[K + "dataset"] = "circles"
-    st.selectbox("Data set", DATASET_CHOICES, key=K + "dataset",
-                 format_func=lambda d: "your own points" if d == CUSTOM else f"{d}",
-                 help="\n\n".join(f"**{k}**: {v}" for k, v in DATASET_INFO.items()))
-    is_custom = ss[K + "dataset"] == CUSTOM
-    st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=1, key=K + "n_points",
-              disabled=is_custom)
-    st.slider("Noise (standard deviation)", 0.0, MAX_NOISE, step=0.05, key=K + "noise",
-              disabled=is_custom)
-    st.slider("Test fraction", 0.0, 0.5, step=0.05, key=K + "test_fraction",
-              help="Share of points held out: hollow markers, never trained on.")
-    st.number_input("Seed", step=1, **bounded(K + "seed", 0, MAX_SEED, "The seed", int),
-                    help="Same seed → same data, same initial weights, same run.")
-    with st.expander("Your own points (CSV or clicks)", expanded=is_custom):
+def own_points_panel(own, custom):
+    """The "Your own points" group's content: upload, click mode and class, the form."""
+    with own:
         st.file_uploader("CSV with columns x1, x2, label", type=["csv", "txt"], key=K + "csv",
                          on_change=_on_upload,
                          help=f"Up to {MAX_POINTS} points, 2 or 3 classes.")
         msg = ss.get(K + "csv_message")
         if msg:
             (st.error if msg[0] == "error" else st.success)(plain(msg[1]))
-        st.toggle("Click on the chart to add points", key=K + "click_mode")
+        st.toggle("Click on the chart to add points", key=K + "click_mode",
+                  help="Stays on while this group is closed (its title says so).")
         st.radio("Class of new points (clicks and the form below)", [0, 1, 2], horizontal=True,
                  key=K + "click_class")
         c1, c2 = st.columns(2)
@@ -500,13 +520,44 @@ with st.sidebar:
                                key=K + "dl_points", on_click="ignore")
             st.button("Clear my points", on_click=_on_clear_points, key=K + "clear",
                       help="Back to the data set you started from.")
-    with st.expander("Load trained weights (JSON)"):
-        st.file_uploader("A file saved by “Download trained weights”", type=["json"],
-                         key=K + "weights_file", on_change=_on_load_weights,
-                         help="Its settings and weights replace the current ones.")
-        msg = ss.get(K + "weights_message")
-        if msg:
-            (st.error if msg[0] == "error" else st.success)(plain(msg[1]))
+
+
+st.title("Training playground")
+st.caption("Pick data, features and a network; press Play and watch the weighted sums bend the "
+           "decision boundary. Every number beside the charts is the network's own.")
+for notice in ss.get(K + "notices", []):
+    st.warning(plain(notice))
+
+custom = _custom()
+custom_classes = custom[2] if custom is not None else None
+with st.sidebar:
+    st.header("Data")
+    st.selectbox("Data set", DATASET_CHOICES, key=K + "dataset", on_change=_on_dataset,
+                 format_func=lambda d: "your own points" if d == CUSTOM else f"{d}",
+                 help="\n\n".join(f"**{k}**: {v}" for k, v in DATASET_INFO.items()))
+    is_custom = ss[K + "dataset"] == CUSTOM
+    st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=1, key=K + "n_points",
+              disabled=is_custom)
+    st.slider("Noise (standard deviation)", 0.0, MAX_NOISE, step=0.05, key=K + "noise",
+              disabled=is_custom)
+    st.slider("Test fraction", 0.0, 0.5, step=0.05, key=K + "test_fraction",
+              help="Share of points held out: hollow markers, never trained on.")
+    st.number_input("Seed", step=1, **bounded(K + "seed", 0, MAX_SEED, "The seed", int),
+                    help="Same seed → same data, same initial weights, same run.")
+    own = lazy_group("Your own points (CSV or clicks): " + own_points_summary(
+        custom, bool(state_value(ss, K + "click_mode", False)),
+        state_value(ss, K + "click_class", 0)), OWN)
+    if OWN in OPEN:
+        own_points_panel(own, custom)
+    load = lazy_group("Load trained weights (JSON)", LOAD)
+    if LOAD in OPEN:
+        with load:
+            st.file_uploader("A file saved by “Download trained weights”", type=["json"],
+                             key=K + "weights_file", on_change=_on_load_weights,
+                             help="Its settings and weights replace the current ones.")
+            msg = ss.get(K + "weights_message")
+            if msg:
+                (st.error if msg[0] == "error" else st.success)(plain(msg[1]))
 
     st.header("Features")
     if K + "features" in ss and not ss[K + "features"]:  # emptied: x₁ and x₂ before the box
@@ -544,7 +595,7 @@ with st.sidebar:
                     **bounded(K + "batch_size", 0, MAX_POINTS, "Batch size", int))
     st.number_input("L2 strength λ", step=0.001, format="%.5f",
                     **bounded(K + "l2", 0.0, MAX_L2, "L2 strength λ"))
-    training_options()
+    training_options(config_from_state(ss))
     st.slider("Chart resolution", 20, MAX_RESOLUTION, 50, step=10, key=K + "resolution")
 
 cfg = config_from_state(ss)
@@ -670,7 +721,7 @@ def live():
         def boundary():
             return big_chart(sess, choice, xs, ys, layers, bounds, res)
 
-        if ss.get(K + "click_mode") and data.n_classes:
+        if state_value(ss, K + "click_mode") and data.n_classes:
             fig = big_chart(sess, choice, xs, ys, layers, bounds, res, wire=False)
             pts = grid(bounds, CLICK_GRID)[2]
             fig.add_scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name="click to add",
@@ -679,8 +730,9 @@ def live():
                             showlegend=False)
             plotly(fig, big_chart_summary(sess, choice, layers), key=K + "boundary",
                    on_select=_on_chart_click, selection_mode="points")
-            st.caption("Click anywhere on the chart to add a point of the class chosen in the "
-                       "sidebar (training pauses).")
+            st.caption("Click anywhere on the chart to add a point of class "
+                       f"{int(state_value(ss, K + 'click_class', 0))} (chosen under “Your own "
+                       "points” in the sidebar; training pauses).")
         else:
             # A widget (a click on a data point draws its graph below): not replayed, but its
             # figure is built once while the weights, data and choice stay (never changed here).

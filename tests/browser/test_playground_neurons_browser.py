@@ -24,6 +24,11 @@ def test_neuron_pictures_point_graph_and_new_controls(page, app_url, screenshot_
              "ds=xor&hidden=4,3&act=tanh,tanh&mom=0.5&sched=inverse_time&stop_epoch=40")
     page.get_by_role("button", name="Play").wait_for()
     wait_for_idle(page)
+    # The link's options are in force in the closed group, whose title says them; opened, its
+    # boxes show them.
+    more = page.get_by_text("More training options: η 1/t decay (k = 0.01), momentum 0.5, "
+                            "stop at epoch 40")
+    act_and_wait(page, more.click)
     momentum = page.get_by_role("spinbutton", name="Momentum μ (0 = plain gradient descent)")
     assert momentum.input_value() == "0.50"
     # The neuron map: one picture (a PNG in the figure) and a clickable marker per neuron.
@@ -54,5 +59,8 @@ def test_neuron_pictures_point_graph_and_new_controls(page, app_url, screenshot_
     # A typed value goes into the link, as every control's does.
     act_and_wait(page, lambda: (momentum.fill("0.8"), momentum.press("Enter")))
     assert "mom=0.8" in page.url
+    # The open group's title follows its values, and the group stays open.
+    page.get_by_text("More training options: η 1/t decay (k = 0.01), momentum 0.8").wait_for()
+    assert momentum.is_visible() and momentum.input_value() == "0.80"
     assert problems(page) == []
     screenshot(page, screenshot_dir, "playground-neurons-and-point-graph")
