@@ -40,6 +40,8 @@ class Backprop:
     lr: float = 0.5
     step: int = 0
     mode: str = "explore"  # "practice": each factor hidden until the student answers it
+    more: bool = False  # the sidebar's box of network, data point and η: open
+    turn: bool = False  # the "Your turn" answer box: open
 
 
 @lru_cache(maxsize=256)

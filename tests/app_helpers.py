@@ -57,3 +57,27 @@ def shown_number(text: str) -> float:
     if m:
         return float((m.group(1) or "1×")[:-1]) * 10.0 ** int(m.group(2).translate(_SUPER))
     return float(text)
+
+
+def open_box(at: AppTest, key: str) -> AppTest:
+    """Open a page's lazy box (an ``st.expander`` with ``key`` that draws its content only
+    while open), as a click on it does, and rerun."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def drawn(at: AppTest) -> tuple[int, int]:
+    """(elements and containers, of which widgets) the last run drew, sidebar included: each
+    costs the server CPU on every rerun."""
+    from streamlit.testing.v1.element_tree import Widget
+
+    def walk(node) -> tuple[int, int]:
+        n = w = 0
+        for child in getattr(node, "children", {}).values():
+            a, b = walk(child)
+            n, w = n + 1 + a, w + isinstance(child, Widget) + b
+        return n, w
+
+    return walk(at._tree)

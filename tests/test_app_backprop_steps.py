@@ -3,7 +3,7 @@ gradient is net.gradients', Next/Previous walk every term, and a link reopens a 
 
 import numpy as np
 import pytest
-from app_helpers import has_latex, notices, page, table
+from app_helpers import has_latex, notices, open_box, page, table
 
 from derivations import chain_rule, notes_network, step_through
 from nn_core import Network, encode, get_activation, get_loss
@@ -117,7 +117,7 @@ def test_bad_and_stale_link_values():
 
 
 def test_your_turn_box_checks_the_current_factor():
-    at = page("backprop_steps")
+    at = open_box(page("backprop_steps"), "bp.turn")
     key = "bp.mlp.1.0.0.weight.0"  # ∂E₁/∂ŷ₁ of the first hidden weight
     at.text_input(key=key + "__text").set_value("yhat1 - y1").run()
     at.button(key=key + "__check").click().run()
@@ -132,6 +132,7 @@ def test_case_switch_clamps_layer_quietly_and_a_new_weight_starts_at_step_1():
     at.button(key="bp_next").click().run()
     at.button(key="bp_next").click().run()
     assert "Step 3 of" in at.get("progress")[0].proto.text
+    open_box(at, "bp.more")
     at.radio(key="bp.case").set_value("single_layer").run()
     assert at.radio(key="bp.layer").value == 1  # the only layer left, not an empty radio
     assert notices(at) == []  # no link was used: nothing to explain
@@ -146,5 +147,7 @@ def test_a_new_weight_stays_at_its_first_step_on_later_reruns():
     at.radio(key="bp.layer").set_value(2).run()
     step = lambda: [p.proto.text for p in at.get("progress")]  # noqa: E731
     assert step() == ["Step 1 of 4"]
+    open_box(at, "bp.more")
+    assert step() == ["Step 1 of 4"]  # opening the box changes nothing either
     at.slider(key="bp.lr").set_value(1.0).run()  # another control: the step must not come back
     assert step() == ["Step 1 of 4"] and at.query_params["step"] == "0"

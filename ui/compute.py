@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import pickle
 import threading
 import time
 
@@ -113,13 +114,21 @@ def descent(model: str, w0: tuple, lr: float, steps: int, learn: tuple):
 
 
 # ------------------------------------------------------------------ backprop, step by step
-@shared(max_entries=64, show_spinner=False)
-def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
+# Keyed by the pickled settings: Streamlit would hash the weights' nested tuples float by float
+# on every rerun (~0.2 ms), bytes hash at once. Equal numbers pickle to equal bytes.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _backprop_step(*, token: bytes, _args: tuple):
     from derivations import step_through
 
+    weights, biases, x, y, layer, i, j, param, lr = _args
     net = Network.from_weights([np.array(w) for w in weights], [np.array(b) for b in biases],
                                "sigmoid")
     return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
+
+
+def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
+    args = (weights, biases, x, y, layer, i, j, param, lr)
+    return _backprop_step(token=pickle.dumps(args, pickle.HIGHEST_PROTOCOL), _args=args)
 
 
 @shared(max_entries=64, show_spinner=False)
@@ -127,6 +136,14 @@ def backprop_rule(sizes, layer, i, j, param):
     from derivations import chain_rule
 
     return chain_rule(sizes, ("sigmoid",) * (len(sizes) - 1), "squared_error", layer, i, j, param)
+
+
+@shared(max_entries=256, show_spinner=False)
+def notes_start(case: str, seed: int):
+    """derivations.notes_network (a seeded network and data point), shared: pages read it."""
+    from derivations import notes_network
+
+    return notes_network(case, seed)
 
 
 # ------------------------------------------------------------------ the notes, checked

@@ -56,11 +56,14 @@ def page_style() -> None:
     st.sidebar.html(_FOCUSABLE_FORMULAS, unsafe_allow_javascript=True)
 
 
-def header(title: str, notes_section: str, intro: str) -> None:
+def header(title: str, notes_section: str, intro: str, quote: str | None = None) -> None:
+    """The page's title, where it is in the notes, its introduction and (``quote``) the notes'
+    own words, as ``notes_quote`` draws them: intro and quote are one element (each element
+    costs the server CPU on every rerun)."""
     page_style()
     st.title(title)
     st.caption(f"In the notes: {notes_section}")
-    st.markdown(intro)
+    st.markdown(intro if quote is None else f"{intro}\n\n{_quote_markdown(quote)}")
 
 
 def columns():
@@ -90,9 +93,13 @@ def formula(latex: str, label: str | None = None) -> None:
     formulas((label, latex))
 
 
+def _quote_markdown(text: str) -> str:
+    return f"> *The notes write:* {text}"
+
+
 def notes_quote(text: str) -> None:
     """A quote from the notes, marked as theirs."""
-    st.markdown(f"> *The notes write:* {text}")
+    st.markdown(_quote_markdown(text))
 
 
 def numbers_table(rows: Iterable[tuple[str, float]]) -> None:

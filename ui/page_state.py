@@ -417,6 +417,14 @@ class PageState(Generic[T]):
             if wkey in st.session_state:
                 st.session_state[wkey] = value
 
+    def keep(self, **values: Any) -> None:
+        """Store fields a widget inside a fragment shows (an expander opened there): the
+        fragment's rerun does not reach the page's ``finish``. Unlike ``update``, the widgets'
+        keys are left alone (they are drawn in this run)."""
+        stored = self.get()
+        if any(getattr(stored, name) != value for name, value in values.items()):
+            st.session_state[self.key] = dataclasses.replace(stored, **values)
+
     def write_link(self) -> None:
         """Write the stored settings' link, for a fragment's rerun (the page's ``finish`` does
         not run then, but a button inside the fragment may have changed a field)."""
@@ -485,6 +493,17 @@ class PageRun(Generic[T]):
         self._bound.add(name)
         return wkey
 
+    def clamped(self, name: str, *, lo=None, hi=None, choices=None) -> Any:
+        """The value of ``name`` for a widget not drawn this run (inside a closed box), pulled
+        into today's bounds like ``key``; the stored settings keep it. Its key is dropped: a
+        key set in a run that draws no widget for it stays in Streamlit's state beside the
+        widget drawn later, and comes back (with the value it had then) once that widget is
+        gone again (box closed, page left). The next run seeds it afresh from the settings."""
+        wkey = self.key(name, lo=lo, hi=hi, choices=choices)
+        value = self._values[name] = st.session_state[wkey]
+        del st.session_state[wkey]
+        return value
+
     def number(self, name: str, *, lo=None, hi=None) -> dict:
         """Keyword arguments for an ``st.number_input`` of ``name``: see ``bounded``."""
         prop = self.spec.table[name]
@@ -519,7 +538,7 @@ class PageRun(Generic[T]):
     def show_notices(self) -> None:
         """The link's notices (while the page still shows what the link asked for)."""
         link_then, notices = st.session_state.get(self.spec.key + "#notices", (None, []))
-        if link_then is not None and link_then != self.spec.to_link(self.value()):
+        if notices and link_then is not None and link_then != self.spec.to_link(self.value()):
             notices = []
         for text in notices:
             st.info(text, icon=":material/link:")

@@ -5,7 +5,6 @@ derivations.step_through's (SymPy + nn_core), the diagram charts.network's."""
 import streamlit as st
 
 from charts.network import network_diagram
-from derivations import notes_network
 from derivations.formulas import paths_total
 from derivations.notes import CASE_LABELS, CASES
 from derivations.practice import typed_symbols_of
@@ -34,11 +33,11 @@ from page_model.worksheet import (
 )
 from ui.answer_box import answer_box, get_progress
 from ui.cached import chart
-from ui.compute import backprop_rule, backprop_step
+from ui.compute import backprop_rule, backprop_step, notes_start
 from ui.escape import plain
-from ui.layout import columns, header, notes_quote, numbers_table
+from ui.layout import columns, header, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, bounded, said
+from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, bounded, said
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
 
 WEIGHT_LIMIT = 10.0
@@ -52,15 +51,15 @@ STATE = PageState("bp", Backprop, {
     "layer": Int("layer of weights", 1, 2), "param": Choice("weight or bias", ("weight", "bias")),
     "i": Int("from neuron i", 0, 9), "j": Int("to neuron j", 0, 9),
     "lr": Float("learning rate η", 0.05, 5.0), "step": Int("step", 0, 99),
-    "mode": Choice("mode", MODES, MODE_LABELS),
+    "mode": Choice("mode", MODES, MODE_LABELS), "more": Local(), "turn": Local(),
 })
 
 
 header("Backprop, step by step", "Training — the chain rule for each layer of weights",
        "Walk through ∂E/∂w for one weight, a chain-rule factor at a time: each derived by "
        "SymPy, shown with the live numbers and checked against the NumPy network (path by path "
-       "below the output layer). The last step applies the update and shows the new loss.")
-notes_quote(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
+       "below the output layer). The last step applies the update and shows the new loss.",
+       quote=r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
             r"E_i}{\partial y_i}\frac{\partial y_i}{\partial z_i}\frac{\partial z_i}{\partial "
             r"y_{h_{11}}}\bigg)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}\frac{\partial "
             r"z_{h_{11}}}{\partial w_{x_1h_{11}}}$")
@@ -73,27 +72,53 @@ with st.sidebar:
     # (written to the link, so the same link reproduces the exercise).
     if practice and "seed" not in s.from_link and (s.changed("mode") or "mode" in s.from_link):
         st.session_state[s.key("seed")] = new_seed()
-    st.subheader("Network")
-    case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get, key=s.key("case"))
-    seed = st.number_input("seed", step=1, **s.number("seed"),
-                           help="Draws the network's weights (and, in practice, the data "
-                                "point): the same seed gives the same numbers.")
-    s.said("seed")
-    start = notes_network(case, int(seed))
-    sizes = tuple(start.net.sizes)
     if practice:
         st.caption("For a class: a link with mode=practice and no seed gives each student "
                    "their own numbers; with a seed, everyone gets the same exercise.")
         st.button("New numbers", key="bp_new_seed", on_click=STATE.update,
                   kwargs={"seed": new_seed(), "step": 0}, icon=":material/casino:",
                   help="A new seed: new weights and a new data point, the same exercise.")
+    # The network, the data point and η change less often than the weight: drawn only while
+    # their box is open (each control costs every rerun); the page state keeps their values.
+    more = st.expander("Network, data point, learning rate", key=s.key("more"),
+                       on_change="rerun", icon=":material/tune:")
+    with more:
+        if more.open:
+            case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get,
+                            key=s.key("case"))
+            seed = st.number_input("seed", step=1, **s.number("seed"),
+                                   help="Draws the network's weights (and, in practice, the "
+                                        "data point): the same seed gives the same numbers.")
+            s.said("seed")
+        else:
+            case, seed = s.clamped("case"), s.clamped("seed")
+    start = notes_start(case, int(seed))
+    sizes = tuple(start.net.sizes)
+    if practice:
         for name, value in (("x1", float(start.x[0])), ("x2", float(start.x[1])),
                             ("cls", start.label)):
             st.session_state[s.key(name)] = value  # the seed's data point
         by_hand = False
         s.set(hand=False)
-    else:
-        by_hand = st.toggle("set every weight by hand", key=s.key("hand"))
+    with more:
+        if more.open and not practice:
+            by_hand = st.toggle("set every weight by hand", key=s.key("hand"))
+        elif not practice:
+            by_hand = s.clamped("hand")
+        if practice:
+            x1, x2, label = s["x1"], s["x2"], s["cls"]
+        elif more.open:
+            st.markdown("**Data point**")
+            x1 = st.slider("x₁", -3.0, 3.0, step=0.01, key=s.key("x1"))
+            x2 = st.slider("x₂", -3.0, 3.0, step=0.01, key=s.key("x2"))
+            label = st.radio("its class (target in the notes' 2-neuron code)", [0, 1, 2],
+                             horizontal=True, key=s.key("cls"))
+        else:
+            x1, x2, label = (s.clamped(n) for n in ("x1", "x2", "cls"))
+        if more.open:
+            lr = st.slider("learning rate η", 0.05, 5.0, step=0.05, key=s.key("lr"))
+        else:
+            lr = s.clamped("lr")
 
 net = start.net
 if by_hand:
@@ -108,29 +133,26 @@ if by_hand:
     with st.sidebar.expander("Weights and biases", expanded=True):
         starts = layer_starts(net)
         new_flat = []
-        for k, (label, suffix) in enumerate(param_inputs(net)):
+        for k, (label_k, suffix) in enumerate(param_inputs(net)):
             if k in starts:
                 st.markdown(f"**Layer {starts[k]}**")
             key = f"bp.{case}.{suffix}"
             if key not in st.session_state or "wts" in s.from_link:
                 st.session_state[key] = float(flat[k])
             new_flat.append(st.number_input(
-                label, step=0.1, format="%.3f",
-                **bounded(key, -WEIGHT_LIMIT, WEIGHT_LIMIT, label)))
+                label_k, step=0.1, format="%.3f",
+                **bounded(key, -WEIGHT_LIMIT, WEIGHT_LIMIT, label_k)))
             said(key)
     net = with_params(net, new_flat)
     s.set(wts=tuple(flat_params(net)))
 
 with st.sidebar:
-    st.subheader("Data point")
     if practice:
-        x1, x2, label = s["x1"], s["x2"], s["cls"]
         st.caption(f"Drawn by the seed: x = ({x1:g}, {x2:g}), class {label}.")
-    else:
-        x1 = st.slider("x₁", -3.0, 3.0, step=0.01, key=s.key("x1"))
-        x2 = st.slider("x₂", -3.0, 3.0, step=0.01, key=s.key("x2"))
-        label = st.radio("its class (target in the notes' 2-neuron code)", [0, 1, 2],
-                         horizontal=True, key=s.key("cls"))
+    if not more.open:  # what the closed box holds, in one line
+        point_now = "" if practice else f"; x = ({x1:g}, {x2:g}), class {label}"
+        st.caption(f"{CASE_LABELS[case]}, seed {int(seed)}"
+                   f"{', weights set by hand' if by_hand else ''}{point_now}; η = {lr:g}.")
     st.subheader("Which parameter")
     n_layers = len(sizes) - 1
     # Choices that another control took away (a layer after "no hidden layer", a neuron past
@@ -149,7 +171,6 @@ with st.sidebar:
         s.set(i=0)
     j = st.radio("to neuron j", list(range(n_out)), horizontal=True,
                  format_func=lambda v: str(v + 1), key=s.key("j", choices=range(n_out)))
-    lr = st.slider("learning rate η", 0.05, 5.0, step=0.05, key=s.key("lr"))
     s.reset_button()
 
 x = (float(x1), float(x2))
@@ -198,18 +219,20 @@ def step_through() -> None:
     the step comes from the stored settings, which the buttons' callbacks set."""
     step = min(max(int(STATE.get().step), 0), n_steps - 1)
     STATE.write_link()  # a fragment's rerun: the page's finish did not run
-    b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 3, 1.6])
+    # One row container (a block for each of five columns cost ~0.5 ms per rerun).
+    row = st.container(horizontal=True, vertical_alignment="center")
     # Each button sets the step it shows (not ±1), so a click replayed after a rerun is harmless.
-    b1.button("◀ Previous", on_click=STATE.update, kwargs={"step": max(step - 1, 0)},
-              key="bp_prev", disabled=step == 0)
-    b2.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_steps - 1)},
-              key="bp_next", disabled=step == n_steps - 1)
-    b3.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
-    b4.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
+    row.button("◀ Previous", on_click=STATE.update, kwargs={"step": max(step - 1, 0)},
+               key="bp_prev", disabled=step == 0)
+    row.button("Next ▶", on_click=STATE.update, kwargs={"step": min(step + 1, n_steps - 1)},
+               key="bp_next", disabled=step == n_steps - 1)
+    row.button("⟲ Restart", on_click=STATE.update, kwargs={"step": 0}, key="bp_restart")
+    row.progress((step + 1) / n_steps, text=f"Step {step + 1} of {n_steps}")
     done_all = practice and all(progress.revealed(p.key) for p in parts)
-    b5.download_button(
+    row.download_button(
         "Download this derivation", key="bp_download", on_click="ignore",
-        data=backprop_worksheet(result, setting, whole.text),
+        # Written when clicked (off the script thread), not on every rerun.
+        data=lambda: backprop_worksheet(result, setting, whole.text),
         file_name=f"backprop-{case}-layer{layer}-{param}-{i + 1}-{j + 1}.md",
         mime="text/markdown", icon=":material/download:", disabled=practice and not done_all,
         help="Markdown with LaTeX: the chain, every factor with its "
@@ -217,7 +240,10 @@ def step_through() -> None:
         + (" In practice mode: once every part is answered or shown." if practice else ""))
 
     st.latex(result.chain_latex)
-    gradient_slot = st.empty()  # filled below: in practice only once the whole formula is tried
+    if practice:  # filled below, once the whole formula is answered or shown
+        gradient_slot = st.empty()
+    elif step == n_steps - 1:
+        st.latex(gradient_latex(result))
     f_col, n_col, c_col = columns()
     shown = True  # explore mode: everything; practice: what the student has answered or shown
     if practice:
@@ -233,7 +259,7 @@ def step_through() -> None:
                              **part.judge_kwargs(rule.net))
         revealed_parts = {p.kind: progress.revealed(p.key) for p in parts if p.step == step}
         shown = all(revealed_parts.values())
-    if step == n_steps - 1 and (not practice or revealed_parts.get("whole")):
+    if practice and step == n_steps - 1 and revealed_parts.get("whole"):
         gradient_slot.latex(gradient_latex(result))
     if step < n_steps - 1:
         term = result.terms[step]
@@ -272,10 +298,15 @@ def step_through() -> None:
             chart("bp_diagram", (params, x, lit),
                   lambda: network_diagram(net, fp, 0, lit, wire=True),
                   summary=lambda: weights_summary(net.weights))
-            if not practice:
-                answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}", term.symbol_latex,
-                           factor.general, names_of(factor.general),
-                           progress_key="bp_progress")
+            if not practice:  # drawn only while open; it stays open from step to step
+                turn = st.expander("Your turn: derive this factor", key=STATE.widget_key("turn"),
+                                   on_change="rerun", icon=":material/edit:")
+                STATE.keep(turn=bool(turn.open))  # opened in the fragment: kept for a return
+                with turn:
+                    if turn.open:
+                        answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}",
+                                   term.symbol_latex, factor.general, names_of(factor.general),
+                                   progress_key="bp_progress")
     else:
         with f_col:
             st.markdown(f"**The update**\n\n$$\n{update_rule_latex(result)}\n$$")

@@ -41,6 +41,7 @@ def test_typed_answers_echo_as_text_and_bombs_are_refused(page, page_urls):
     requested = []
     page.on("request", lambda req: requested.append(req.url))
     open_app(page, page_urls["Backprop, step by step"])
+    act_and_wait(page, lambda: page.locator(".st-key-bp-turn summary").click())
     box = page.get_by_label("Your answer").first
     act_and_wait(page, lambda: (box.fill(f"y ![x](//{HOST}/x)"), box.press("Enter")))
     assert "Unexpected character '!'" in " ".join(alerts(page, "error"))

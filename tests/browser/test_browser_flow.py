@@ -184,6 +184,8 @@ def test_settings_survive_leaving_each_page(page, page_urls):
 
     opened: list[int] = []
     _open_counted(page, "Backprop, step by step", opened)
+    # The network's settings and the answer box are drawn only while their boxes are open.
+    act_and_wait(page, lambda: page.locator(".st-key-bp-more summary").click())
     act_and_wait(page, lambda: page.locator(".st-key-bp-hand label").first.click())
     weight = page.locator(".st-key-bp-mlp-w1_0_0 input")
     act_and_wait(page, lambda: (weight.fill("1.5"), weight.press("Enter")))
@@ -191,6 +193,7 @@ def test_settings_survive_leaving_each_page(page, page_urls):
     act_and_wait(page, lambda: _option(page, "bp.j", 1).click())
     for _ in range(2):
         act_and_wait(page, lambda: page.get_by_role("button", name="Next ▶").click())
+    act_and_wait(page, lambda: page.locator(".st-key-bp-turn summary").click())
     box = page.get_by_label("Your answer").first
     act_and_wait(page, lambda: (box.fill("y*(1 - y)"), box.press("Enter")))
 
