@@ -7,6 +7,7 @@ Time steps are counted from 1, as the notes count neurons: step t of a sequence 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from derivations.recurrent_formulas import hidden_factor_function
 from nn_core import LSTM, RNN
+from nn_core import golden_lstm as golden
 from nn_core.sequences import global_norm
 
 from .numbers import fmt, fmt_share
@@ -351,6 +353,20 @@ def golden_sentence(rows, digits: int) -> str:
     bad = [r for r in rows if not r.matches]
     return (f"The NumPy LSTM reproduces {matched} of the {n} published numbers; these differ: "
             + ", ".join(_golden_label(r.quantity) for r in bad) + ".")
+
+
+@functools.cache
+def golden_rows() -> tuple:
+    """nn_core's reproduction of the published worked example (``golden_lstm.reproduce``): fixed
+    numbers, so worked out once per process (a page shows its verdict on every rerun)."""
+    return tuple(golden.reproduce())
+
+
+def golden_verdict(rows) -> str:
+    """The rows' verdict in a few words (an expander's title), from their own ``matches``."""
+    n, bad = len(rows), sum(not r.matches for r in rows)
+    return f"✓ all {n} published numbers reproduced" if not bad else \
+        f"✗ {bad} of the {n} published numbers not reproduced"
 
 
 @dataclass(frozen=True)

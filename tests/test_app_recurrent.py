@@ -19,6 +19,7 @@ from page_model.recurrent import (
     decay_sentence,
     forget_sentence,
     golden_sentence,
+    golden_verdict,
     lstm_cell_path,
     make_task,
     rnn_flows,
@@ -137,6 +138,9 @@ def test_lstm_page_gate_numbers_and_the_golden_example():
         assert has_latex(at, lstm_step_formulas()[key])
     assert forget_sentence(run.gates["f"]) in markdown(at)
     rows = golden.reproduce()
+    assert at.expander[-1].label.endswith(golden_verdict(rows))  # the verdict in its title
+    at.session_state["lstm#golden_open"] = True  # the worked example is drawn only while open
+    at.run()
     assert any(golden_sentence(rows, golden.DIGITS) == s.value for s in at.success)
     shown = at.dataframe[-1].value
     assert list(shown["agrees"]) == ["✓"] * len(rows)
@@ -153,12 +157,15 @@ def test_lstm_page_derives_each_gate_and_checks_the_worked_example_with_sympy():
     f3 = float(run.gates["f"][2, 0])
     assert has_latex(at, r"\frac{\partial f_{3}}{\partial z_{f,3}}")
     assert has_latex(at, fmt(f3 * (1 - f3), 6))
-    ticks = [c.value for c in at.caption if c.value.startswith(("✓", "✗"))]
+    # each derivative's check: a small line under its formula (ui.layout.small)
+    ticks = re.findall(r":small\[([^\]]*)\]", markdown(at))
     assert ticks and all(c.startswith("✓") for c in ticks)
     path = np.prod(run.gates["f"][1:, 0])
     assert f"∂c_T/∂c_1 = {fmt(path)} over 3 steps; ✓ equals" in markdown(at)
     assert "partly right" in at.expander[0].label
     assert_quotes_verbatim(at)
+    at.session_state["lstm#golden_open"] = True  # the worked example is drawn only while open
+    at.run()
     at.toggle(key="lstm#golden_sympy").set_value(True).run()
     grads = at.dataframe[-1].value
     assert len(grads) == 16 and set(grads["agrees"]) == {"✓"}

@@ -39,14 +39,15 @@ def _token(*parts) -> bytes:
     return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def plotly(fig, summary: str | None = None, **options):
+def plotly(fig, summary: str | None = None, note: str | None = None, **options):
     """``st.plotly_chart(fig, **options)`` and, under it, the chart in words: ``summary`` (a
     sentence computed from the chart's numbers, see ``page_model.summaries``) or else what
-    ``charts.describe`` reads off the figure. Returns what ``st.plotly_chart`` returns (a
-    selection, for a chart with ``on_select``)."""
+    ``charts.describe`` reads off the figure; ``note`` (our own Markdown, e.g. how to read the
+    chart) follows it in the same caption, one element fewer per rerun. Returns what
+    ``st.plotly_chart`` returns (a selection, for a chart with ``on_select``)."""
     words = summary or describe(fig)
     out = st.plotly_chart(fig, alt=words, **options)  # alt: the chart's aria-label
-    st.caption(plain(words))
+    st.caption(plain(words) + (f"\n\n{note}" if note else ""))
     return out
 
 

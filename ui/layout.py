@@ -83,6 +83,15 @@ def formula_markdown(*items: str | tuple[str | None, str]) -> str:
     return "\n\n".join(parts)
 
 
+def small(text: str) -> str:
+    """Markdown of ``text`` drawn small, as a caption looks, for a line inside a larger Markdown
+    element (one element instead of a caption of its own). ``text``: our own sentence, never a
+    student's, and without square brackets (they would end the directive)."""
+    if "[" in text or "]" in text:
+        raise ValueError(f"square brackets would end :small[…]: {text!r}")
+    return f":small[{text}]"
+
+
 def formulas(*items: str | tuple[str | None, str]) -> None:
     """Several formulas (LaTeX, or (label, LaTeX) pairs) in a row as ONE element: each element
     costs the server ~0.07 ms of CPU per rerun, so a column of formulas is drawn as one."""

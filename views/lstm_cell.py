@@ -24,15 +24,17 @@ from page_model.recurrent import (
     forget_sentence,
     golden_gradient_sentence,
     golden_gradient_table,
+    golden_rows,
     golden_sentence,
     golden_table,
+    golden_verdict,
     make_task,
 )
 from page_model.verdicts import factor_check
 from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
-from ui.layout import columns, header, notes_quote
+from ui.layout import columns, formula_markdown, header, notes_quote, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState, settings
 from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
@@ -74,8 +76,6 @@ def _notes() -> None:
     claim_box(recurrent_claims()["lstm_is_rnn_with_filter"])
 
 
-section("lstm_notes", (), _notes)
-
 s = STATE.open()
 with st.sidebar:
     st.subheader("The cell")
@@ -90,18 +90,19 @@ s.show_notices()
 
 def _cell(units: int, seed: int, forget_bias: float, source: str, T: int, t: int, j: int
           ) -> None:
-    """The cell's step t, unit j: drawn from the settings alone (seeded weights and inputs),
-    so replayed from the cache."""
+    """The notes' claim, then the cell's step t, unit j: drawn from the settings alone (seeded
+    weights and inputs), so replayed from the cache (one section: one cache call per rerun)."""
+    _notes()
     cell = LSTM.init(1, units, seed=seed, forget_bias=forget_bias)
     xs = make_task(source, 1, T, k=1, seed=seed).xs[0]
     run = cell.forward(xs)
     plotly(unrolled_diagram(xs, run.h, cs=run.c, step=t,
                             weight_names={"x": "W", "h": "U", "c": "× f"},
                             title=f"The cell unrolled over {T} steps: step {t} highlighted"),
-           key="lstm_diagram")
-    st.caption("The cell state runs along the top: from one step to the next it is only "
-               "multiplied by the forget gate and added to. The outputs h feed every gate of the "
-               "next step through U.")
+           key="lstm_diagram",
+           note="The cell state runs along the top: from one step to the next it is only "
+                "multiplied by the forget gate and added to. The outputs h feed every gate of "
+                "the next step through U.")
 
     forms = lstm_step_formulas()
     x_t = xs[t - 1]
@@ -109,29 +110,23 @@ def _cell(units: int, seed: int, forget_bias: float, source: str, T: int, t: int
     c_prev = float(run.c[t - 2, j - 1]) if t > 1 else 0.0
     g = {k: float(run.gates[k][t - 1, j - 1]) for k in GATES}
     f_col, n_col, c_col = columns()
+    # Each column's heading and formulas are one element (ui.layout.formula_markdown): fewer
+    # elements to replay on every rerun.
     with f_col:
-        st.subheader("The gates")
-        for k in ("a", "i", "f", "o"):
-            st.markdown(f"**{GATE_TITLES[k]}**")
-            st.latex(forms[f"z_{k}"])
-            st.latex(forms[k])
-        st.markdown("**Cell state and output** (unit by unit)")
-        st.latex(forms["c"])
-        st.latex(forms["h"])
-        st.latex(forms["start"])
+        st.markdown("### The gates\n\n" + formula_markdown(
+            *(item for k in ("a", "i", "f", "o")
+              for item in ((GATE_TITLES[k], forms[f"z_{k}"]), forms[k])),
+            ("Cell state and output (unit by unit)", forms["c"]), forms["h"], forms["start"]))
     with n_col:
-        st.subheader(f"Step {t}, unit {j}, with the numbers")
+        lines = []
         for k in ("a", "i", "f", "o"):
-            z_line, g_line = lstm_gate_numbers(
+            lines += lstm_gate_numbers(
                 k, t, j, x_t, h_prev, cell.W[k][:, j - 1], cell.U[k][:, j - 1],
                 float(cell.b[k][j - 1]), float(run.z[k][t - 1, j - 1]), g[k])
-            st.latex(z_line)
-            st.latex(g_line)
-        c_line, h_line = lstm_cell_numbers(t, j, g["a"], g["i"], g["f"], c_prev,
-                                           float(run.c[t - 1, j - 1]), g["o"],
-                                           float(run.h[t - 1, j - 1]))
-        st.latex(c_line)
-        st.latex(h_line)
+        lines += lstm_cell_numbers(t, j, g["a"], g["i"], g["f"], c_prev,
+                                   float(run.c[t - 1, j - 1]), g["o"],
+                                   float(run.h[t - 1, j - 1]))
+        st.markdown(f"### Step {t}, unit {j}, with the numbers\n\n" + formula_markdown(*lines))
         numbers_table([("input x_t", float(x_t[0])), ("c_(t−1)", c_prev),
                        *((GATE_TITLES[k].split(" (")[0], g[k]) for k in ("a", "i", "f", "o")),
                        ("cell state c_t", float(run.c[t - 1, j - 1])),
@@ -143,29 +138,33 @@ def _cell(units: int, seed: int, forget_bias: float, source: str, T: int, t: int
                          title="Cell state and output over time", mark_step=t), key="lstm_state")
         st.markdown(forget_sentence(run.gates["f"]))
 
-    st.subheader(f"Each gate's derivative at step {t}, derived")
+    heading = f"### Each gate's derivative at step {t}, derived"
     if units == 1 and T <= LSTM_MAX_T:
         chk = lstm_local_check(T, seed, forget_bias, source)
-        st.markdown("SymPy differentiates each local formula of the cell; every derivative is "
-                    "evaluated at this cell's numbers and compared with the NumPy network's.")
-        d_cols = st.columns(2)
+        st.markdown(f"{heading}\n\nSymPy differentiates each local formula of the cell; every "
+                    "derivative is evaluated at this cell's numbers and compared with the NumPy "
+                    "network's.")
+        # Each column one element: the derivative's name, its formula, and its check (small).
+        halves: tuple[list[str], list[str]] = ([], [])
         for n, term in enumerate(tm for tm in chk.terms if tm.t == t):
-            with d_cols[n % 2]:
-                st.markdown(f"*{term.description}*")
-                st.latex(equation_lines(term.symbol_latex, term.general_latex,
-                                        term.substituted_latex, fmt(term.value, 6)))
-                st.caption(factor_check(term.value, term.check_value, "activation",
-                                        "the NumPy network's number").text)
+            halves[n % 2].extend((
+                f"*{term.description}*",
+                formula_markdown(equation_lines(term.symbol_latex, term.general_latex,
+                                                term.substituted_latex, fmt(term.value, 6))),
+                small(factor_check(term.value, term.check_value, "activation",
+                                   "the NumPy network's number").text)))
+        for col, half in zip(st.columns(2), halves, strict=True):
+            col.markdown("\n\n".join(half))
         st.markdown("The cell path, multiplied out: " + cell_path_sentence(chk.cell_path,
                                                                            chk.cell_path_check))
     else:
+        st.markdown(heading)
         st.info(derivation_limit_sentence(units, T, LSTM_MAX_T))
 
 
 def _golden() -> None:
     """The published worked example: the same for every setting."""
-    st.subheader("A published worked example, reproduced")
-    rows = golden.reproduce()
+    rows = golden_rows()
     st.markdown(f"Source: {golden.SOURCE}. One cell unit with two inputs, two time steps, the "
                 "squared error ½(h_t − y_t)² at each step, then one gradient step with "
                 f"η = {golden.LEARNING_RATE:g}. The post counts steps from 0; here they count "
@@ -192,10 +191,17 @@ def _golden_gradients() -> None:
 
 shown = (int(units), seed, float(forget_bias), source, T, t, j)
 section("lstm_cell", shown, lambda: _cell(*shown))
-section("lstm_golden", (), _golden)
-if st.toggle("Also derive every weight's gradient with SymPy (a few seconds the first time)",
-             key="lstm#golden_sympy"):
-    section("lstm_golden_gradients", (), _golden_gradients)
+# The worked example is the same for every setting: its verdict in the title, its tables drawn
+# only while open (fewer elements per rerun).
+golden_box = st.expander("A published worked example: "
+                         + golden_verdict(golden_rows()), key="lstm#golden_open",
+                         on_change="rerun")
+with golden_box:
+    if golden_box.open:
+        section("lstm_golden", (), _golden)
+        if st.toggle("Also derive every weight's gradient with SymPy (a few seconds the first "
+                     "time)", key="lstm#golden_sympy"):
+            section("lstm_golden_gradients", (), _golden_gradients)
 
 next_page("views/lstm_cell.py")
 s.finish()
