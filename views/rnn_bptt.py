@@ -23,7 +23,7 @@ from page_model.verdicts import factor_check, loss_change
 from ui.cached import plotly
 from ui.compute import rnn_step
 from ui.escape import plain
-from ui.layout import columns, header, notes_quote
+from ui.layout import columns, formula_markdown, header, notes_quote, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, PageState, settings
 from ui.recurrent import numbers_table, section, seed_input
@@ -106,7 +106,8 @@ def _move(delta: int) -> None:
 
 s.set(stage=stage)
 s.show_notices()
-b1, b2, b3, b4 = st.columns([1, 1, 1, 4])
+b1 = b2 = b3 = b4 = st.container(horizontal=True, vertical_alignment="center")  # not columns:
+# one row container is fewer elements per rerun
 b1.button("◀ Previous", on_click=_move, args=(-1,), key="bptt#prev", disabled=stage == 0)
 b2.button("Next ▶", on_click=_move, args=(1,), key="bptt#next", disabled=stage == n_stages - 1)
 b3.button("⟲ Restart", on_click=_move, args=(-999,), key="bptt#restart")
@@ -128,18 +129,19 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
     if stage < n_paths:
         path = step.paths[stage]
         terms = [t for t in step.terms if t.path == stage]
+        # Each run of heading, formulas and text is one element: fewer elements per rerun.
         with f_col:
-            st.subheader(f"Path {stage + 1}")
-            st.latex(r"\underbrace{" + path.product_latex + "}_{" + f"E_{{{path.t}}}" + "}")
+            st.markdown(f"### Path {stage + 1}\n\n" + formula_markdown(
+                r"\underbrace{" + path.product_latex + "}_{" + f"E_{{{path.t}}}" + "}"))
             st.info(path_sentence(path, stage, n_paths, int(units)))
-            st.markdown("Each factor, derived by SymPy:")
-            for t in terms:
-                st.latex(f"{t.symbol_latex} = {t.general_latex}")
+            st.markdown("Each factor, derived by SymPy:\n\n" + formula_markdown(
+                *(f"{t.symbol_latex} = {t.general_latex}" for t in terms)))
         with n_col:
-            st.subheader("With the numbers")
-            for t in terms:
-                st.latex(equation_lines(t.symbol_latex, t.substituted_latex, fmt(t.value, 6)))
-                st.caption(factor_check(t.value, t.check_value, t.kind, t.check_source).text)
+            st.markdown("\n\n".join(["### With the numbers", *(
+                formula_markdown(equation_lines(t.symbol_latex, t.substituted_latex,
+                                                fmt(t.value, 6)))
+                + "\n\n" + small(factor_check(t.value, t.check_value, t.kind,
+                                               t.check_source).text) for t in terms)]))
             numbers_table([(f"factor {n + 1}", t.value) for n, t in enumerate(terms)]
                           + [("path product", path.product)])
         with c_col:
@@ -150,22 +152,22 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
     elif stage == n_paths:
         use = step.by_use_step
         with f_col:
-            st.subheader("The sum over time steps")
-            st.markdown("Grouped by the step k that **uses** the weight, the paths give each "
-                        "step's term of the sum; each is compared below with backprop through "
-                        "time's own term for that step.")
-            st.latex(rf"\frac{{\partial E}}{{\partial {step.weight_latex}}} = \sum_{{k=1}}^{{{T}}}"
-                     rf"\left(\text{{term of step }} k\right)")
+            st.markdown(
+                "### The sum over time steps\n\nGrouped by the step k that **uses** the weight, "
+                "the paths give each step's term of the sum; each is compared below with "
+                "backprop through time's own term for that step.\n\n" + formula_markdown(
+                    rf"\frac{{\partial E}}{{\partial {step.weight_latex}}} = "
+                    rf"\sum_{{k=1}}^{{{T}}}\left(\text{{term of step }} k\right)"))
             for note in step.notes:
                 st.info(note)
         with n_col:
-            st.subheader("Each step's term")
+            st.markdown("### Each step's term")
             numbers_table([(f"step {c.t}", c.value) for c in use]
                           + [("sum = ∂E/∂w", step.sum_of_paths)])
-            for c in use:
-                st.caption(f"Step {c.t}: {fmt_share(c.magnitude_share)} of the total size; "
-                           + factor_check(c.value, c.check, "input", c.check_source).text)
-            st.markdown(contribution_sentence([c.value for c in use]))
+            st.markdown("\n\n".join([*(small(
+                f"Step {c.t}: {fmt_share(c.magnitude_share)} of the total size; "
+                + factor_check(c.value, c.check, "input", c.check_source).text) for c in use),
+                contribution_sentence([c.value for c in use])]))
         with c_col:
             plotly(contributions_chart([c.value for c in use],
                                        [c.magnitude_share for c in use],
@@ -175,15 +177,14 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
     else:
         check = bptt_check(step, FD_STEP)
         with f_col:
-            st.subheader("The update")
-            st.latex(rf"{step.weight_latex} \gets {step.weight_latex} - \eta "
-                     rf"\frac{{\partial E}}{{\partial {step.weight_latex}}}")
-            st.markdown("SymPy's split into paths equals its derivative of the whole unrolled "
-                        f"error: {'✓ proved' if step.proved else '✗ not proved'} (difference at "
-                        f"these numbers {fmt(step.abs_err_whole, 2)}).")
+            st.markdown("### The update\n\n" + formula_markdown(
+                rf"{step.weight_latex} \gets {step.weight_latex} - \eta "
+                rf"\frac{{\partial E}}{{\partial {step.weight_latex}}}")
+                + "\n\nSymPy's split into paths equals its derivative of the whole unrolled "
+                f"error: {'✓ proved' if step.proved else '✗ not proved'} (difference at these "
+                f"numbers {fmt(step.abs_err_whole, 2)}).")
         with n_col:
-            st.subheader("With the numbers")
-            st.latex(step.update_latex)
+            st.markdown("### With the numbers\n\n" + formula_markdown(step.update_latex))
             numbers_table([
                 ("∂E/∂w, sum of the paths", step.sum_of_paths),
                 ("∂E/∂w, sympy.diff of the whole E", step.gradient),

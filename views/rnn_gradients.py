@@ -20,7 +20,7 @@ from page_model.recurrent import (
 )
 from page_model.verdicts import loss_change
 from ui.cached import plotly
-from ui.layout import columns, header, notes_quote
+from ui.layout import columns, formula_markdown, header, notes_quote, small
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, settings
 from ui.recurrent import numbers_table, section, seed_input
@@ -92,38 +92,35 @@ def _curves(w_h: tuple, T: int, amplitude: float, forget_bias: float, seed: int,
 
     forms = gradient_product_formulas("tanh")
     f_col, n_col, c_col = columns()
+    # Each column's heading, formulas and text are one element: fewer elements per rerun.
     with f_col:
-        st.subheader("The product")
-        st.markdown("One step's factor, derived by SymPy from h_k = tanh(x_k + w_h h_{k−1}), "
-                    "and the chain rule's product over the steps:")
-        st.latex(forms["rnn_factor"])
-        st.latex(forms["rnn_product"])
-        st.markdown("The LSTM's cell path, from c_k = a_k i_k + f_k c_{k−1}:")
-        st.latex(forms["cell_factor"])
-        st.latex(forms["cell_product"])
-        st.caption("Each factor is at most |w_h| in size (1 − h_k² ≤ 1): with |w_h| < 1 the "
-                   "product shrinks at least as fast as |w_h|^(T−t); with |w_h| > 1 it can grow, "
-                   "unless tanh saturates (h_k near ±1) and the factors fall below 1.")
+        st.markdown(
+            "### The product\n\nOne step's factor, derived by SymPy from h_k = tanh(x_k + w_h "
+            "h_{k−1}), and the chain rule's product over the steps:\n\n"
+            + formula_markdown(forms["rnn_factor"], forms["rnn_product"])
+            + "\n\nThe LSTM's cell path, from c_k = a_k i_k + f_k c_{k−1}:\n\n"
+            + formula_markdown(forms["cell_factor"], forms["cell_product"]) + "\n\n"
+            + small("Each factor is at most |w_h| in size (1 − h_k² ≤ 1): with |w_h| < 1 the "
+                    "product shrinks at least as fast as |w_h|^(T−t); with |w_h| > 1 it can "
+                    "grow, unless tanh saturates (h_k near ±1) and the factors fall below 1."))
     with n_col:
-        st.subheader("With the numbers")
-        for label, norms in curves.items():
-            st.markdown("- " + decay_sentence(norms, label))
-        for w in sorted(w_h):
-            st.caption(product_check_sentence(product_check(w, T, amplitude, seed),
-                                              f"w_h = {w:g}"))
+        st.markdown("\n\n".join([
+            "### With the numbers",
+            "\n".join("- " + decay_sentence(norms, label) for label, norms in curves.items()),
+            *(small(product_check_sentence(product_check(w, T, amplitude, seed), f"w_h = {w:g}"))
+              for w in sorted(w_h))]))
         numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
                         float(norms[-1])) for label, norms in curves.items()])
     with c_col:
         plotly(gradient_decay_chart(curves, title=f"How far back the gradient reaches "
                                     f"(T = {T})"), key="grads_decay")
 
-    st.subheader("Gradient clipping")
     step = clipping_step(clip_w, T, amplitude, seed, clip if clip_on else None)
     c1, c2 = st.columns(2)
     with c1:
-        st.latex(forms["clip"])
-        st.markdown(clip_sentence(step.norm, clip) if clip_on else
-                    "Clipping is off: the update uses the whole gradient, however long.")
+        st.markdown("### Gradient clipping\n\n" + formula_markdown(forms["clip"]) + "\n\n"
+                    + (clip_sentence(step.norm, clip) if clip_on else
+                       "Clipping is off: the update uses the whole gradient, however long."))
     with c2:
         numbers_table([("‖g‖ before clipping", step.norm), ("‖g‖ used", step.used_norm),
                        ("loss before the step", step.loss_before),

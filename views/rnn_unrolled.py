@@ -12,7 +12,7 @@ from page_model.recurrent import TASK_LABELS, TASKS, make_task
 from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import recurrent_claims, unrolled_formulas
-from ui.layout import columns, header, notes_quote
+from ui.layout import columns, formula_markdown, header, notes_quote, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Int, PageState, settings
 from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
@@ -77,9 +77,10 @@ def _body(n_h: int, act: str, seed: int, source: str, T: int, t: int, j: int) ->
     run = rnn.forward(xs)
     plotly(unrolled_diagram(xs, run.h, run.y, step=t,
                             title=f"Unrolled over {T} steps: step {t} highlighted"),
-           key="unroll_diagram")
-    st.caption("Every step's arrows carry the same W_x (input → hidden), W_h (hidden → next "
-               "hidden) and W_y (hidden → output); only the numbers flowing through them change.")
+           key="unroll_diagram",
+           note="Every step's arrows carry the same W_x (input → hidden), W_h (hidden → next "
+                "hidden) and W_y (hidden → output); only the numbers flowing through them "
+                "change.")
 
     forms = rnn_step_formulas(act)
     h_prev = run.h[t - 2] if t > 1 else [0.0] * n_h
@@ -87,18 +88,16 @@ def _body(n_h: int, act: str, seed: int, source: str, T: int, t: int, j: int) ->
                                       rnn.W_h[:, j - 1], float(rnn.b_h[j - 1]),
                                       float(run.z[t - 1, j - 1]), float(run.h[t - 1, j - 1]), act)
     f_col, n_col, c_col = columns()
+    # Each column's heading, formulas and text are one element: fewer elements per rerun.
     with f_col:
-        st.subheader("One step")
-        for key in ("weighted_sum", "activation", "output", "start"):
-            st.latex(forms[key])
-        st.markdown("The hidden state carries what the network has read so far; W_h decides how "
-                    "much of h_{t−1} goes into h_t.")
+        st.markdown("### One step\n\n" + formula_markdown(
+            *(forms[key] for key in ("weighted_sum", "activation", "output", "start")))
+            + "\n\nThe hidden state carries what the network has read so far; W_h decides "
+            "how much of h_{t−1} goes into h_t.")
     with n_col:
-        st.subheader(f"Step {t}, unit {j}, with the numbers")
-        st.latex(z_line)
-        st.latex(h_line)
-        st.latex(output_numbers(t, 1, run.h[t - 1], rnn.W_y[:, 0], float(rnn.b_y[0]),
-                                float(run.y[t - 1, 0])))
+        st.markdown(f"### Step {t}, unit {j}, with the numbers\n\n" + formula_markdown(
+            z_line, h_line, output_numbers(t, 1, run.h[t - 1], rnn.W_y[:, 0],
+                                           float(rnn.b_y[0]), float(run.y[t - 1, 0]))))
         numbers_table([("input x_t", float(xs[t - 1, 0])),
                        (f"h_(t−1), unit {j}", float(h_prev[j - 1])),
                        (f"z_t, unit {j}", float(run.z[t - 1, j - 1])),
@@ -110,10 +109,10 @@ def _body(n_h: int, act: str, seed: int, source: str, T: int, t: int, j: int) ->
     with st.expander("The whole unrolled network as one formula (SymPy)"):
         if act in SYMBOLIC_ACTIVATIONS:
             steps = min(T, UNROLLED_STEPS)
-            st.caption(f"One hidden unit, the first {steps} steps: each h_t is the step formula "
-                       "with h_{t−1} put in, down to the inputs; E adds every step's error.")
-            for lhs, rhs in unrolled_formulas(steps, act):
-                st.latex(f"{lhs} = {rhs}")
+            st.markdown(small(f"One hidden unit, the first {steps} steps: each h_t is the step "
+                              "formula with h_{t−1} put in, down to the inputs; E adds every "
+                              "step's error.") + "\n\n" + formula_markdown(
+                *(f"{lhs} = {rhs}" for lhs, rhs in unrolled_formulas(steps, act))))
         else:
             st.caption(f"SymPy unrolls the {', '.join(SYMBOLIC_ACTIVATIONS)} activations; choose "
                        "one of them to see the formula.")
@@ -128,7 +127,7 @@ def _body(n_h: int, act: str, seed: int, source: str, T: int, t: int, j: int) ->
                          + [f"{rnn.b_h[c]:.4f}"] for c in range(n_h)}}, hide_index=True)
 
 
-b1, b2, _ = st.columns([1, 1, 5])
+b1 = b2 = st.container(horizontal=True)  # one row container, not columns: fewer elements
 b1.button("◀ Previous step", key="unroll#prev", on_click=_move, args=(t - 1,), disabled=t == 1)
 b2.button("Next step ▶", key="unroll#next", on_click=_move, args=(t + 1,), disabled=t == T)
 shown = (int(n_h), act, seed, source, T, t, j)

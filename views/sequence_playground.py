@@ -138,7 +138,8 @@ def _on_reset():
 
 
 playing = ss.get("sq#playing", False)
-b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+# One row container, not columns: fewer elements per rerun.
+b1 = b2 = b3 = st.container(horizontal=True)
 if playing:
     b1.button("Pause", key="sq.pause", type="primary", on_click=_pause)
 else:
@@ -161,15 +162,17 @@ def _frame(run: SequenceSession, shown: int) -> None:
                 "again.")
 
     losses = {name: (run.loss(name), run.loss(name, "test")) for name in MODELS}
-    m = st.columns(len(MODELS) + 1)
-    m[0].metric("Epoch", run.epoch)
-    for col, name in zip(m[1:], MODELS, strict=True):
-        col.metric(f"{name} loss (train / held-out)",
-                   f"{fmt(losses[name][0])} / {fmt(losses[name][1])}")
+    with st.container(horizontal=True):  # one row container, not columns: fewer elements
+        st.metric("Epoch", run.epoch)
+        for name in MODELS:
+            st.metric(f"{name} loss (train / held-out)",
+                      f"{fmt(losses[name][0])} / {fmt(losses[name][1])}")
     st.markdown(compare_sentence(losses["RNN"][0], losses["LSTM"][0], run.epoch))
 
     # Figures converted once for sending (charts.wire): a playing run draws a new frame each tick.
+    # One pair of columns (the run on the left, the shown sequence on the right): fewer elements.
     left, right = st.columns(2)
+    examples = {name: run.example(name, shown - 1) for name in MODELS}
     with left:
         # epoch 0 is the loss at the initial weights, so the chart has a point before Play
         series, x = {}, [0]
@@ -179,20 +182,16 @@ def _frame(run: SequenceSession, shown: int) -> None:
             series[f"{name} held-out"] = [run.initial_test_loss[name], *h.test_loss]
             x = [0, *h.epoch] if len(h.epoch) + 1 > len(x) else x
         plotly(loss_curves(series, title="Loss E = Σ_t ½(ŷ_t − y_t)², mean per "
-                           "sequence", log_y=True, x=x, wire=True), key="sq.loss_chart")
-        st.caption(loss_summary(series))
-    examples = {name: run.example(name, shown - 1) for name in MODELS}
+                           "sequence", log_y=True, x=x, wire=True), key="sq.loss_chart",
+               note=loss_summary(series))
+        plotly(hidden_state_chart(examples["RNN"].h, "RNN hidden state h_t", wire=True),
+               key="sq.h_rnn")
     with right:
         ex = examples["RNN"]
         plotly(over_time({"input x_t": ex.x, "target y_t": ex.y,
                           "RNN ŷ_t": ex.y_hat, "LSTM ŷ_t": examples["LSTM"].y_hat},
                          title=f"Sequence {shown}: answers over time",
                          dashed=("target y_t",), wire=True), key="sq.answers")
-    h1, h2 = st.columns(2)
-    with h1:
-        plotly(hidden_state_chart(examples["RNN"].h, "RNN hidden state h_t", wire=True),
-               key="sq.h_rnn")
-    with h2:
         plotly(hidden_state_chart(examples["LSTM"].h, "LSTM output h_t", wire=True),
                key="sq.h_lstm")
     if examples["LSTM"].c is not None:
@@ -205,8 +204,8 @@ def _frame(run: SequenceSession, shown: int) -> None:
                                                 for n, (v, _) in cont.items()}},
                          title=f"Continuing the wave for {MAX_CONTINUE} steps, each "
                          "answer fed back as the next input", dashed=("true wave",), wire=True),
-               key="sq.continue")
-        st.caption(f"Step 1 of this chart is step {run.task.T + 1} of the sequence.")
+               key="sq.continue",
+               note=f"Step 1 of this chart is step {run.task.T + 1} of the sequence.")
 
 
 @st.fragment(run_every=tick_period(ss.get("sq#render_s")) if playing else None)
