@@ -23,19 +23,39 @@ import streamlit as st
 from nn_core import Network, make_dataset
 
 
-def shared(**options):
+def shared(*, memo: int = 0, **options):
     """``st.cache_resource(**options)``, called with its arguments by name: on a call with
     positional arguments Streamlit looks each one's name up (inspect.signature, ~0.05 ms per
-    argument, on every rerun); by name, the cache key is the same and the look-up is gone."""
+    argument, on every rerun); by name, the cache key is the same and the look-up is gone.
+    ``memo``: the last ``memo`` results also kept by their (hashable) arguments in a plain dict in
+    front of the cache, for a function a page calls on every rerun: a hit is one dict look-up
+    instead of Streamlit hashing each argument (~0.2 ms)."""
     def wrap(fn):
         cached = st.cache_resource(**options)(fn)
         names = tuple(inspect.signature(fn).parameters)
+        front: dict = {}
+        lock = threading.Lock()
 
         @functools.wraps(fn)
         def call(*args, **kwargs):
-            return cached(**dict(zip(names, args, strict=False)), **kwargs)
+            kwargs = {**dict(zip(names, args, strict=False)), **kwargs}
+            if not memo:
+                return cached(**kwargs)
+            key = tuple(sorted(kwargs.items()))
+            if key in front:
+                return front[key]
+            out = cached(**kwargs)
+            with lock:  # sessions run in threads of their own
+                while len(front) >= memo:
+                    del front[next(iter(front))]  # the oldest
+                front[key] = out
+            return out
 
-        call.clear = cached.clear
+        def clear():
+            front.clear()
+            cached.clear()
+
+        call.clear = clear
         return call
     return wrap
 
@@ -162,7 +182,7 @@ def notes_training(key: str, case: str, epochs: int, lr: float):
 
 
 # ------------------------------------------------------------------ backprop through time
-@shared(max_entries=64, show_spinner="SymPy is differentiating the unrolled network…")
+@shared(max_entries=64, memo=16, show_spinner="SymPy is differentiating the unrolled network…")
 def rnn_step(T: int, n_h: int, activation: str, seed: int, source: str, param: str, i: int,
              j: int, lr: float):
     """(rnn, xs, ys, step-through) for the BPTT page: a seeded RNN on one task sequence."""

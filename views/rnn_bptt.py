@@ -78,10 +78,12 @@ with st.sidebar:
     param = st.radio("weight", BPTT_PARAMS, format_func=BPTT_PARAM_LABELS.get,
                      key=s.key("param"))
     rows, cols = bptt_index_range(param, 1, units, 1)
+    i_key, j_key = s.key("i", hi=rows), s.key("j", hi=cols)  # pulled back, with a notice
+    # A weight with one row (column) leaves nothing to choose there: no radio, fewer widgets.
     i = st.radio("row i", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 disabled=rows == 1, key=s.key("i", hi=rows))
+                 key=i_key) if rows > 1 else 1
     j = st.radio("column j", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 disabled=cols == 1, key=s.key("j", hi=cols))
+                 key=j_key) if cols > 1 else 1
     lr = st.slider("learning rate η", 0.05, 5.0, step=0.05, key=s.key("lr"))
     s.reset_button()
 i, j = min(int(i), rows), min(int(j), cols)

@@ -1,0 +1,62 @@
+"""The recurrent pages draw few elements on a rerun that changes nothing (issue 13): each element
+costs the server CPU on every rerun, so formulas, headings and their text are merged into one
+Markdown element, rarely read detail waits in a lazy expander, and a choice with one option
+is not drawn. A page that grows back towards its old count fails here, not silently in the
+bench. (Counts from AppTest's tree: every element and block, main area and sidebar.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from app_helpers import page
+
+from ui.compute import shared
+
+# page: (elements before this work, at most now)
+COUNTS = {
+    "lstm_cell": (118, 44),
+    "sequence_playground": (57, 47),
+    "rnn_bptt": (55, 37),
+    "rnn_gradients": (52, 37),
+    "rnn_unrolled": (64, 45),
+}
+
+
+def _count(node) -> int:
+    return sum(1 + _count(child) for child in getattr(node, "children", {}).values())
+
+
+@pytest.mark.parametrize("name", list(COUNTS))
+def test_a_default_rerun_draws_fewer_elements(name):
+    at = page(name)
+    at.run()  # the rerun that changes nothing (replayed from the caches)
+    assert not at.exception
+    before, at_most = COUNTS[name]
+    drawn = _count(at.main) + _count(at.sidebar)
+    assert drawn <= at_most < before, (name, drawn)
+    # the merged Markdown still renders every formula as a display block of its own
+    for md in at.markdown:
+        assert md.value.count("$$") % 2 == 0, md.value[:80]
+    # a check merged as a small line keeps its words whole (no bracket ends it early)
+    for md in at.markdown:
+        for line in re.findall(r":small\[([^\]]*)\]", md.value):
+            assert line.strip() and "[" not in line
+
+
+def test_the_front_memo_returns_the_cached_result_and_forgets_the_oldest():
+    calls = []
+
+    @shared(memo=2, show_spinner=False)
+    def square(x: int) -> list[int]:
+        calls.append(x)
+        return [x * x]
+
+    square.clear()
+    first = square(3)
+    assert square(x=3) is first and calls == [3]  # by position or by name: one key
+    square(4)
+    square(5)  # pushes 3 out of the memo; Streamlit's cache still holds it
+    assert square(3) is first and calls == [3, 4, 5]
+    square.clear()
+    assert square(3) is not first and calls == [3, 4, 5, 3]
