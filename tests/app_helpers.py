@@ -81,3 +81,11 @@ def drawn(at: AppTest) -> tuple[int, int]:
         return n, w
 
     return walk(at._tree)
+
+
+def table_by(at: AppTest, index: int = 0) -> dict[str, dict[str, float]]:
+    """The quantity × column table at position ``index`` (ui.layout.numbers_by): column →
+    quantity → value, without the cells a column leaves empty."""
+    df = at.dataframe[index].value
+    return {col: {q: v for q, v in zip(df["quantity"], df[col], strict=True) if v == v}
+            for col in df.columns if col != "quantity"}

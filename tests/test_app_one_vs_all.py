@@ -1,7 +1,7 @@
 """One-vs-all page: its numbers are page_model.one_vs_all's; the link picks the 'neither' class."""
 
 import pytest
-from app_helpers import has_latex, notices, page, table
+from app_helpers import has_latex, notices, open_box, page, table_by
 
 from derivations import formulas as F
 from nn_core import make_dataset
@@ -28,27 +28,33 @@ def test_formulas_present(at):
 
 
 def test_regions_drawn_for_every_scheme(at):
-    # binary, the chosen scheme, the loss curves, and the three schemes side by side
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 2  # binary and the chosen scheme
+    # opened: the three schemes side by side and the loss curves
+    assert len(open_box(at, "ova.side").get("plotly_chart")) == 6
 
 
 def test_numbers_equal_nn_core(at):
-    for idx, enc in enumerate(("notes_2neuron", "one_vs_rest", "softmax"), start=1):
+    shown = table_by(at, 1)  # a column per scheme
+    assert list(shown) == ["the notes' 2", "one vs rest", "softmax"]
+    for column, enc in zip(shown, ("notes_2neuron", "one_vs_rest", "softmax"), strict=True):
         r = _expected(2, enc)
-        t = table(at, idx)
+        t = shown[column]
         assert t["train accuracy"] == pytest.approx(r.train_accuracy)
         assert t["test accuracy"] == pytest.approx(r.test_accuracy)
         assert [t[f"recall, class {c}"] for c in range(3)] == pytest.approx(r.recall)
         if enc != "softmax":
             assert t["share ambiguous (2 fire)"] == pytest.approx(r.ambiguous_fraction)
             assert t["share where none fires"] == pytest.approx(r.none_fraction)
+        else:  # no such row for softmax: its cells stay empty
+            assert "share ambiguous (2 fire)" not in t and "share where none fires" not in t
 
 
 def test_moving_the_neither_class_retrains(at):
     at.radio(key="ova.neither").set_value(0).run()
     assert not at.exception
     r = _expected(0, "notes_2neuron")
-    assert table(at, 1)["share where none fires"] == pytest.approx(r.none_fraction)
+    assert table_by(at, 1)["the notes' 2"]["share where none fires"] == pytest.approx(
+        r.none_fraction)
     assert any("Class 0 has no neuron of its own" in m.value for m in at.markdown)
     assert at.query_params["neither"] == "0"
 

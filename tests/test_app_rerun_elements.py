@@ -7,9 +7,10 @@ import pytest
 from app_helpers import drawn, page
 
 #: page → (elements and containers, widgets) on a default rerun; before issue 13's work:
-#: backprop_steps (59, 19)
+#: backprop_steps (59, 19), one_vs_all (61, 8)
 LIMITS = {
     "backprop_steps": (42, 10),
+    "one_vs_all": (44, 5),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
@@ -117,3 +117,18 @@ def numbers_table(rows: Iterable[tuple[str, float]]) -> None:
     data = {"quantity": [r[0] for r in rows], "value": [float(r[1]) for r in rows]}
     cached.dataframe(data, {"value": st.column_config.NumberColumn(format="%.6g")},
                      hide_index=True, width="stretch")
+
+
+def numbers_by(columns: Mapping[str, Mapping[str, float]],
+               helps: Mapping[str, str] | None = None) -> None:
+    """One table of quantities (rows) by several columns (schemes, say), each a mapping
+    quantity → value, at full precision (shown to 6 significant digits); a quantity a column
+    lacks stays empty. One element where a table per column would be several."""
+    quantities = list(dict.fromkeys(q for col in columns.values() for q in col))
+    data: dict[str, list] = {"quantity": quantities}
+    config = {}
+    for name, col in columns.items():
+        data[name] = [float(col[q]) if q in col else None for q in quantities]
+        config[name] = st.column_config.NumberColumn(
+            format="%.6g", help=(helps or {}).get(name))
+    cached.dataframe(data, config, hide_index=True, width="stretch")

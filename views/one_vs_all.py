@@ -11,9 +11,9 @@ from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
 from ui.compute import ova_binary, ova_compare
 from ui.escape import plain
-from ui.layout import columns, formulas, header, notes_quote, numbers_table
+from ui.layout import columns, formulas, header, numbers_by, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
 MAX_POINTS = 300
 LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
@@ -28,6 +28,8 @@ class OneVsAll:
     lr: float = 2.0
     seed: int = 0
     show: str = "notes_2neuron"
+    more: bool = False  # the sidebar's training box: open
+    side: bool = False  # "The three side by side": open
 
 
 STATE = PageState("ova", OneVsAll, {
@@ -35,7 +37,10 @@ STATE = PageState("ova", OneVsAll, {
     "neither": Choice("class coded as “neither fires”", (0, 1, 2)),
     "epochs": Int("epochs", 50, MAX_SCHEME_EPOCHS), "lr": Choice("learning rate η", LEARNING_RATES),
     "seed": Int("seed", 0, 999), "show": Choice("regions shown", SCHEMES, SCHEME_LABELS),
+    "more": Local(), "side": Local(),
 })
+#: the comparison table's column for each scheme (its full name in the column's tooltip)
+SHORT = {"notes_2neuron": "the notes' 2", "one_vs_rest": "one vs rest", "softmax": "softmax"}
 
 
 header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 2 Neurons can "
@@ -44,9 +49,9 @@ header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 
        "two neurons: one class fires neuron 1, another fires neuron 2, and the third class is "
        "*neither fires* (pick which in the sidebar). Below, that code is trained beside the "
        "usual alternatives: one neuron per class (one-vs-rest) and a softmax layer, all without "
-       "a hidden layer, on the same points.")
-notes_quote("1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 classes. This is "
-            "called as 1 vs All logical structure.")
+       "a hidden layer, on the same points.",
+       quote="1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 classes. This is "
+             "called as 1 vs All logical structure.")
 
 s = STATE.open()
 with st.sidebar:
@@ -55,10 +60,19 @@ with st.sidebar:
     noise = st.slider("noise", 0.0, 1.5, step=0.05, key=s.key("noise"))
     neither = st.radio("class coded as “neither fires” (0, 0)", [0, 1, 2], horizontal=True,
                        key=s.key("neither"))
-    epochs = st.slider("epochs", 50, MAX_SCHEME_EPOCHS, step=50, key=s.key("epochs"))
-    lr = st.select_slider("learning rate η", LEARNING_RATES, key=s.key("lr"))
-    seed = st.number_input("seed", step=1, **s.number("seed"))
-    s.said("seed")
+    # Drawn only while open (each control costs every rerun); the page state keeps the values.
+    more = st.expander("Training: epochs, η, seed", key=s.key("more"), on_change="rerun",
+                       icon=":material/tune:")
+    with more:
+        if more.open:
+            epochs = st.slider("epochs", 50, MAX_SCHEME_EPOCHS, step=50, key=s.key("epochs"))
+            lr = st.select_slider("learning rate η", LEARNING_RATES, key=s.key("lr"))
+            seed = st.number_input("seed", step=1, **s.number("seed"))
+            s.said("seed")
+        else:
+            epochs, lr, seed = s.clamped("epochs"), s.clamped("lr"), s.clamped("seed")
+    if not more.open:  # what the closed box holds
+        st.caption(f"{int(epochs)} epochs, η = {lr:g}, seed {int(seed)}.")
     shown = st.radio("regions shown", SCHEMES, format_func=SCHEME_LABELS.get, key=s.key("show"))
     s.reset_button()
 s.show_notices()
@@ -98,37 +112,42 @@ with f_col:
         if enc == "softmax":
             three.append(forms["activation"])
     formulas(*three)
-with n_col:
+with n_col:  # one table, a column per scheme: the numbers compared row by row
+    by_scheme = {}
     for enc in SCHEMES:
         r = results[enc]
-        st.markdown(f"**{SCHEME_LABELS[enc]}**")
-        rows = [("train accuracy", r.train_accuracy), ("test accuracy", r.test_accuracy)]
-        rows += [(f"recall, class {c}", v) for c, v in enumerate(r.recall)]
+        rows = {"train accuracy": r.train_accuracy, "test accuracy": r.test_accuracy}
+        rows |= {f"recall, class {c}": v for c, v in enumerate(r.recall)}
         if enc != "softmax":
-            rows += [("share ambiguous (2 fire)", r.ambiguous_fraction),
-                     ("share where none fires", r.none_fraction)]
-        numbers_table(rows)
+            rows |= {"share ambiguous (2 fire)": r.ambiguous_fraction,
+                     "share where none fires": r.none_fraction}
+        by_scheme[SHORT[enc]] = rows
+    numbers_by(by_scheme, {SHORT[e]: SCHEME_LABELS[e] for e in SCHEMES})
 with c_col:
     r = results[shown]
     chart("ova_regions", (*trained, int(neither), shown), lambda: scheme_regions(
         r.net.forward, data.X_train, data.y_train, 3, shown, title=SCHEME_LABELS[shown],
         class_of_code=r.classes))
-    chart("ova_loss", (*trained, int(neither)), lambda: loss_curves(
-        {SCHEME_LABELS[e]: results[e].history.train_loss for e in SCHEMES},
-        title="Training loss", log_y=True))
-    st.caption("The sigmoid schemes train on the squared error, softmax on cross-entropy: "
-               "compare how fast each settles, not the heights.")
 
-st.subheader("The three side by side")
-for col, enc in zip(st.columns(len(SCHEMES)), SCHEMES, strict=True):
-    with col:
-        def side(enc=enc):
-            fig = scheme_regions(results[enc].net.forward, data.X_train, data.y_train, 3, enc,
-                                 title=SCHEME_LABELS[enc], resolution=50,
-                                 class_of_code=results[enc].classes)
-            return fig.update_layout(height=340, showlegend=False)
+# Drawn only while open: four more charts on every rerun otherwise.
+side_by_side = st.expander("The three side by side, and their training loss", key=s.key("side"),
+                           on_change="rerun", icon=":material/view_column:")
+with side_by_side:
+    if side_by_side.open:
+        for col, enc in zip(st.columns(len(SCHEMES)), SCHEMES, strict=True):
+            with col:
+                def side(enc=enc):
+                    fig = scheme_regions(results[enc].net.forward, data.X_train, data.y_train,
+                                         3, enc, title=SCHEME_LABELS[enc], resolution=50,
+                                         class_of_code=results[enc].classes)
+                    return fig.update_layout(height=340, showlegend=False)
 
-        chart(f"ova_side_{enc}", (*trained, int(neither)), side)
+                chart(f"ova_side_{enc}", (*trained, int(neither)), side)
+        chart("ova_loss", (*trained, int(neither)), lambda: loss_curves(
+            {SCHEME_LABELS[e]: results[e].history.train_loss for e in SCHEMES},
+            title="Training loss", log_y=True))
+        st.caption("The sigmoid schemes train on the squared error, softmax on cross-entropy: "
+                   "compare how fast each settles, not the heights.")
 
 st.subheader("Where the notes' 2-neuron code struggles")
 st.markdown("\n".join(f"- {b}" for b in notes_code_bullets(results, int(neither))))

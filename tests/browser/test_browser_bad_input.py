@@ -50,6 +50,13 @@ def test_every_slider_and_number_box_at_its_ends(page, page_urls, title):
     sliders = page.locator('[data-testid="stSlider"] input[type="range"]')
     numbers = page.locator('[data-testid="stNumberInput"] input:not([disabled])')
     # A widget's code loads lazily in a fresh browser: wait until the first control is drawn.
+    # Controls in a closed sidebar box are drawn once it opens: open each, so all are moved.
+    closed = page.locator('[data-testid="stSidebar"] details:not([open]) > summary')
+    sliders.or_(numbers).or_(closed).first.wait_for(timeout=20_000)
+    for _ in range(8):
+        if not closed.count():
+            break
+        act_and_wait(page, lambda: closed.first.click())
     sliders.or_(numbers).first.wait_for(timeout=20_000)
     n_sliders, n_numbers = sliders.count(), numbers.count()
     assert n_sliders + n_numbers > 0, f"{title} has no slider or number box"
