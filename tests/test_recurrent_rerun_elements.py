@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_helpers import page
+from app_helpers import notices, page, table
 
 from ui.compute import shared
 
@@ -60,3 +60,27 @@ def test_the_front_memo_returns_the_cached_result_and_forgets_the_oldest():
     assert square(3) is first and calls == [3, 4, 5]
     square.clear()
     assert square(3) is not first and calls == [3, 4, 5, 3]
+
+
+def test_one_unit_draws_no_unit_choice_and_a_link_past_it_still_says_so():
+    at = page("lstm_cell", {"units": "1", "j": "3"})
+    assert "lstm.j" not in [r.key for r in at.radio]  # nothing to choose between
+    assert any("cell unit (3) does not fit" in n for n in notices(at))
+    assert at.query_params["j"] == "1"
+    at.slider(key="lstm.units").set_value(2).run()
+    at.radio(key="lstm.j").set_value(2).run()
+    assert table(at)["output h_t"] == pytest.approx(_lstm_h(2, 2, 2))
+    at.slider(key="lstm.units").set_value(1).run()  # the radio goes, j is pulled back to 1
+    assert "lstm.j" not in [r.key for r in at.radio] and at.query_params["j"] == "1"
+    at.slider(key="lstm.units").set_value(2).run()  # and comes back at 1, no stale value
+    assert at.radio(key="lstm.j").value == 1 and at.query_params["j"] == "1"
+    assert table(at)["output h_t"] == pytest.approx(_lstm_h(2, 2, 1))
+
+
+def _lstm_h(units: int, t: int, j: int) -> float:
+    from nn_core import LSTM
+    from page_model.recurrent import make_task
+
+    run = LSTM.init(1, units, seed=0, forget_bias=1.0).forward(
+        make_task("sine", 1, 4, k=1, seed=0).xs[0])
+    return float(run.h[t - 1, j - 1])

@@ -77,10 +77,10 @@ def sequence_and_step(s, max_steps: int, unit_label: str, max_units: int, n_unit
     # Fixed widget ranges keep their state when T or the units change; a choice past the
     # current sequence or network is pulled back to its last step / unit.
     t = st.slider("time step t", 1, max_steps, key=s.key("t", hi=T))
-    j_key = s.key("j", hi=n_units)
-    # One unit leaves nothing to choose: no radio (one widget less per rerun); a link's unit
-    # past the network is still pulled back, with its notice, by s.key.
-    j = st.radio(unit_label, list(range(1, max_units + 1)), horizontal=True,
-                 key=j_key) if n_units > 1 else 1
+    if n_units > 1:
+        j = st.radio(unit_label, list(range(1, max_units + 1)), horizontal=True,
+                     key=s.key("j", hi=n_units))
+    else:  # one unit leaves nothing to choose: no radio (a widget less on every rerun)
+        j = s.clamped("j", hi=n_units)  # a link's unit past it still gets its notice
     s.reset_button()
     return source, int(T), min(int(t), int(T)), min(int(j), int(n_units))

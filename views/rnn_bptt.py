@@ -78,12 +78,12 @@ with st.sidebar:
     param = st.radio("weight", BPTT_PARAMS, format_func=BPTT_PARAM_LABELS.get,
                      key=s.key("param"))
     rows, cols = bptt_index_range(param, 1, units, 1)
-    i_key, j_key = s.key("i", hi=rows), s.key("j", hi=cols)  # pulled back, with a notice
-    # A weight with one row (column) leaves nothing to choose there: no radio, fewer widgets.
+    # A weight with one row (column) leaves nothing to choose there: no radio, a widget less
+    # on every rerun (s.clamped still pulls a link's value back, with its notice).
     i = st.radio("row i", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 key=i_key) if rows > 1 else 1
+                 key=s.key("i", hi=rows)) if rows > 1 else s.clamped("i", hi=rows)
     j = st.radio("column j", list(range(1, MAX_UNITS + 1)), horizontal=True,
-                 key=j_key) if cols > 1 else 1
+                 key=s.key("j", hi=cols)) if cols > 1 else s.clamped("j", hi=cols)
     lr = st.slider("learning rate η", 0.05, 5.0, step=0.05, key=s.key("lr"))
     s.reset_button()
 i, j = min(int(i), rows), min(int(j), cols)
