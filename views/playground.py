@@ -621,28 +621,34 @@ if K + "pending_weights" in ss:  # a loaded weights file
             [f"{name}: weights loaded at epoch {session.epoch}.", *file_notices]))
     st.rerun()  # show the message beside the uploader
 
-# The link: the settings, and the trained moment and the student's points when they fit.
-link = config_to_params(cfg)
-extra, too_long = share_link(cfg, session, custom, ss.get(K + "custom_test"))
-link.update(extra)
-if st.query_params.to_dict() != link:
-    st.query_params.from_dict(link)
-if too_long:
-    st.info(plain(too_long) + " To share it, download the trained weights (JSON) below"
-            + (" and your points (CSV)" if cfg.dataset == CUSTOM else "")
-            + ": “Load trained weights” opens them again.")
+def share(cfg, sess):
+    """The link: the settings, and the trained moment and the student's points when they fit."""
+    custom = _custom()
+    link = config_to_params(cfg)
+    extra, too_long = share_link(cfg, sess, custom, ss.get(K + "custom_test"))
+    link.update(extra)
+    if st.query_params.to_dict() != link:
+        st.query_params.from_dict(link)
+    if too_long:
+        st.info(plain(too_long) + " To share it, download the trained weights (JSON) below"
+                + (" and your points (CSV)" if cfg.dataset == CUSTOM else "")
+                + ": “Load trained weights” opens them again.")
 
 
 # ------------------------------------------------------------------ controls
-# Outside the fragment, with callbacks: a click reruns the whole page, which preempts the frame
-# being drawn at its next element (a click inside the fragment would wait for the frame to
-# end), and its callback stops training before anything else; the same rerun turns the
-# fragment's timer on or off and redraws the diagram and the link.
+# While playing, the buttons are outside every fragment, with callbacks: a click reruns the
+# whole page, which preempts the frame being drawn at its next element (a click inside a
+# fragment would wait for the frame to end), and its callback stops training before anything
+# else; the same rerun turns the fragment's timer on or off and redraws the diagram and the
+# link. While paused no frame runs, so the buttons and everything a click changes are one
+# fragment (``board``): a Step or Reset reruns it alone, not the sidebar's widgets; Play reruns
+# the whole page (``st.rerun`` in its callback) to start the timer.
 # Play and Pause are two buttons (one shown at a time), so a click that reaches the server twice
 # (the animation's timer rerun can carry it before the click's own rerun does) repeats only its
 # own action: a second Pause never becomes a Play.
 def _play():
     ss[K + "playing"] = True
+    st.rerun()  # the whole page: the live part's timer starts and the buttons move out
 
 
 def _pause():
@@ -660,16 +666,21 @@ def _on_reset():
     ss[K + "playing"] = False
 
 
+def controls(sess, playing: bool):
+    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+    if playing:
+        b1.button("Pause", key=K + "pause", type="primary", on_click=_pause)
+    else:
+        b1.button("Play", key=K + "play", type="primary", on_click=_play, disabled=sess.done)
+    # The epoch shown goes with the click: a replay (a run that did not redraw this button)
+    # finds the session further on and does nothing.
+    b2.button("Step", key=K + "step", on_click=_on_step, args=(sess.epoch,), disabled=playing,
+              help="Train one epoch: one pass over the training points.")
+    b3.button("Reset", key=K + "reset", on_click=_on_reset,
+              help="Back to the initial weights of this seed, epoch 0.")
+
+
 playing = ss.get(K + "playing", False)
-b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-if playing:
-    b1.button("Pause", key=K + "pause", type="primary", on_click=_pause)
-else:
-    b1.button("Play", key=K + "play", type="primary", on_click=_play, disabled=session.done)
-b2.button("Step", key=K + "step", on_click=_on_step, args=(session.epoch,), disabled=playing,
-          help="Train one epoch: one pass over the training points.")
-b3.button("Reset", key=K + "reset", on_click=_on_reset,
-          help="Back to the initial weights of this seed, epoch 0.")
 
 
 # ------------------------------------------------------------------ the live part
@@ -743,12 +754,12 @@ def live():
                    on_select=_on_point_click, selection_mode="points")
         st.caption("Filled markers: training points; hollow: test points.")
     with right:
-        loss_title = f"Loss ({cfg.loss.replace('_', ' ')})"
+        loss_title = f"Loss ({sess.cfg.loss.replace('_', ' ')})"
         chart(K + "loss_chart", (h.train_loss, h.test_loss, h.epoch, loss_title),
               lambda: loss_curves({"train": h.train_loss, "test": h.test_loss},
                                   title=loss_title, x=h.epoch, wire=True))
         confusion_panel(sess)
-        update_rule_panel(cfg, sess)
+        update_rule_panel(sess.cfg, sess)
         st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")
         norms = sess.gradient_norms()
         dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")
@@ -767,34 +778,43 @@ def live():
     ss[K + "render_s"] = time.perf_counter() - started  # sets the next Play's frame period
 
 
-live()
 
-# Drawn on full reruns only, like the diagram below: Graphviz lays it out in the browser. Built
-# only while open (a rerun of the page does not pay for a graph nobody sees).
-point_graph = st.expander("The graph of one point", key=K + "graph_open", on_change="rerun")
-with point_graph:
-    if point_graph.open:
+def board():
+    """What a click on Play, Step or Reset changes: the link, the buttons, the live part, the
+    graph of one point and the network diagram with its weights."""
+    sess, playing = ss[K + "session"], ss.get(K + "playing", False)
+    share(sess.cfg, sess)
+    controls(sess, playing)
+    live()
+    # Drawn on full and board reruns only, like the diagram below: Graphviz lays it out in the
+    # browser. Built only while open (a rerun does not pay for a graph nobody sees).
+    point_graph = st.expander("The graph of one point", key=K + "graph_open", on_change="rerun")
+    with point_graph:
+        if point_graph.open:
+            if playing:
+                st.caption("Showing the weights when Play was pressed; the graph updates when "
+                           "you pause.")
+            point_graph_panel(sess)
+    # Not redrawn on animation frames (Play, Pause, Step, Reset, any setting redraw it): at the
+    # caps the diagram costs more than a whole training tick.
+    with st.expander("Network diagram and current weights", expanded=True):
         if playing:
-            st.caption("Showing the weights when Play was pressed; the graph updates when you "
-                       "pause.")
-        point_graph_panel(session)
+            st.caption("Showing the weights when Play was pressed; they update when you pause.")
+        chart(K + "diagram", net_numbers(sess.net),
+              lambda: network_diagram(sess.net, show_values=False, wire=True),
+              summary=lambda: weights_summary(sess.net.weights))
+        inputs = feature_labels(sess.cfg.features)
+        for i, (W, b) in enumerate(zip(sess.net.weights, sess.net.biases, strict=True)):
+            rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
+            table = {"from": [*rows, "bias"]}
+            for j in range(W.shape[1]):
+                table[f"neuron {j + 1}"] = [fmt(v) for v in W[:, j]] + [fmt(b[j])]
+            st.markdown(f"Layer {i + 1} ({sess.net.activation_names[i]})")
+            dataframe(table, hide_index=True)
 
-# Drawn on full reruns only (Play, Pause, Step, Reset, any setting): at the caps the diagram
-# costs more than a whole training tick, so it is not redrawn on every animation frame.
-with st.expander("Network diagram and current weights", expanded=True):
-    if playing:
-        st.caption("Showing the weights when Play was pressed; they update when you pause.")
-    chart(K + "diagram", net_numbers(session.net),
-          lambda: network_diagram(session.net, show_values=False, wire=True),
-          summary=lambda: weights_summary(session.net.weights))
-    inputs = feature_labels(cfg.features)
-    for i, (W, b) in enumerate(zip(session.net.weights, session.net.biases, strict=True)):
-        rows = inputs if i == 0 else [f"h{i}_{j + 1}" for j in range(W.shape[0])]
-        table = {"from": [*rows, "bias"]}
-        for j in range(W.shape[1]):
-            table[f"neuron {j + 1}"] = [fmt(v) for v in W[:, j]] + [fmt(b[j])]
-        st.markdown(f"Layer {i + 1} ({session.net.activation_names[i]})")
-        dataframe(table, hide_index=True)
+
+# Paused: one fragment, so a Step or Reset does not rebuild the sidebar (see the controls).
+(board if playing else st.fragment(board, key="pg_board"))()
 
 st.button("Reset this page", key=K + "reset_page", on_click=_on_reset_page,
           icon=":material/restart_alt:",
