@@ -226,7 +226,7 @@ def own_points_summary(points, click_mode: bool, click_class: int) -> str:
     """The student's points and what a click on the chart does, in words: what a closed
     "Your own points" group has in force (``points``: (X, y, classes) or None)."""
     have = "none yet" if points is None else f"{len(points[0])} points, {points[2]} classes"
-    return have + (f"; a click on the chart adds a class-{int(click_class)} point"
+    return have + (f"; clicks on the chart add class {int(click_class)}"
                    if click_mode else "")
 
 

@@ -111,7 +111,7 @@ def test_click_mode_stays_on_while_own_points_is_closed():
     at.session_state[OWN] = False  # closed: click mode and its class stay in force
     at.run()
     assert label(at, "Your own points") == (
-        "Your own points (CSV or clicks): none yet; a click on the chart adds a class-1 point")
+        "Your own points (CSV or clicks): none yet; clicks on the chart add class 1")
     assert not [t for t in at.toggle if t.key == "pg.click_mode"]
     assert any("point of class 1" in c.value for c in at.caption)
     _click_chart(at, 0.25, -0.5)
@@ -121,7 +121,7 @@ def test_click_mode_stays_on_while_own_points_is_closed():
     # Becoming the student's own points opens the group, which shows them.
     assert at.session_state[OWN] is True
     assert label(at, "Your own points") == ("Your own points (CSV or clicks): 51 points, "
-                                            "2 classes; a click on the chart adds a class-1 point")
+                                            "2 classes; clicks on the chart add class 1")
     assert at.toggle(key="pg.click_mode").value is True
     assert any("Your data: 51 points" in c.value for c in at.caption)
     # Closed again by the student, it stays closed while clicks add points.

@@ -667,7 +667,7 @@ def _on_reset():
 
 
 def controls(sess, playing: bool):
-    b1, b2, b3, _ = st.columns([1, 1, 1, 3])
+    b1 = b2 = b3 = st.container(horizontal=True)  # one row container, not columns: fewer elements
     if playing:
         b1.button("Pause", key=K + "pause", type="primary", on_click=_pause)
     else:
@@ -708,7 +708,7 @@ def live():
                 "on, or press Reset.")
 
     h = sess.history
-    m = st.columns(5)
+    m = [st.container(horizontal=True)] * 5  # one row, not five columns
     m[0].metric("Epoch", sess.epoch)
     m[1].metric("Training loss", fmt(h.train_loss[-1] if h else sess.train_loss()))
     test = h.test_loss[-1] if h else sess.test_loss()
@@ -768,7 +768,7 @@ def live():
                   hide_index=True)
 
     neuron_map_panel(sess, layers, res)
-    d1, d2 = st.columns(2)
+    d1 = d2 = st.container(horizontal=True)
     d1.download_button("Download trained weights (JSON)", sess.weights_json(),
                        file_name="playground-weights.json", mime="application/json",
                        key=K + "dl_weights", on_click="ignore")
