@@ -29,6 +29,8 @@ class NotesChecked:
     epochs: int = 200
     lr: float = 0.5
     mode: str = "explore"  # "practice": a derivative's derivation hidden until answered
+    more: bool = False  # the sidebar's training-run box: open
+    turn: bool = False  # the "Your turn" answer box: open
 
 
 def verdict(rec: AuditRecord) -> str:

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from app_helpers import has_latex, notices, page, table
+from app_helpers import has_latex, notices, open_box, page, table
 
 from derivations import formulas as F
 from nn_core import Network
@@ -34,6 +34,7 @@ def test_default_forward_pass_matches_nn_core():
 def test_widgets_change_numbers_consistently():
     at = page("hidden_layers")
     at.slider(key="hidden.x1").set_value(2.0).run()
+    open_box(at, "hidden.more")  # the activations are drawn while their box is open
     at.selectbox(key="hidden.act").set_value("tanh").run()
     at.slider(key="hidden.layers").set_value(2).run()
     sizes = [2, 3, 3, 2]
@@ -64,7 +65,7 @@ def test_stale_link_values_fall_back():
 
 
 def test_switching_activation_keeps_the_weights_until_asked():
-    at = page("hidden_layers")
+    at = open_box(page("hidden_layers"), "hidden.more")
     z_before = table(at)["z(1)_1"]
     at.selectbox(key="hidden.act").set_value("relu").run()
     # Same weights, new activation: the first weighted sums do not move.

@@ -2,7 +2,7 @@
 and counter-examples, and the training run is derivations' own."""
 
 import pytest
-from app_helpers import has_latex, notices, page, table
+from app_helpers import has_latex, notices, open_box, page, table
 
 from derivations import audit_by_key, audit_notes, train_with_notes_formula
 
@@ -35,6 +35,7 @@ def test_choosing_another_record_and_case():
     at = page("notes_checked", {"rec": "where_dyh_dzh", "epochs": "100"})
     run = train_with_notes_formula("where_dyh_dzh", case="mlp", epochs=100, lr=0.5)
     assert table(at, 2)["after training, as stated"] == pytest.approx(run.stated_loss[-1])
+    open_box(at, "notes.more")  # the training run's settings are drawn while it is open
     at.radio(key="notes.case").set_value("single_layer").run()
     assert not at.exception
     # a hidden-layer formula has no run on a network without a hidden layer: a warning, no crash
@@ -49,7 +50,7 @@ def test_bad_link_value_notice():
 
 
 def test_your_turn_box_on_a_where_line():
-    at = page("notes_checked", {"rec": "where_dy_dz", "epochs": "50"})
+    at = open_box(page("notes_checked", {"rec": "where_dy_dz", "epochs": "50"}), "notes.turn")
     at.text_input(key="notes.where_dy_dz__text").set_value("yhati*(1 - yhati)").run()
     at.button(key="notes.where_dy_dz__check").click().run()
     assert any("Correct" in s.value for s in at.success)

@@ -7,10 +7,15 @@ import pytest
 from app_helpers import drawn, page
 
 #: page → (elements and containers, widgets) on a default rerun; before issue 13's work:
-#: backprop_steps (59, 19), one_vs_all (61, 8)
+#: backprop_steps (59, 19), one_vs_all (61, 8), neuron (38, 9), hidden_layers (43, 12),
+#: notes_checked (39, 9), gradient_descent (40, 7)
 LIMITS = {
     "backprop_steps": (42, 10),
     "one_vs_all": (44, 5),
+    "neuron": (34, 6),
+    "hidden_layers": (39, 7),
+    "notes_checked": (34, 4),
+    "gradient_descent": (39, 7),
 }
 
 

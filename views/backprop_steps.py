@@ -299,7 +299,10 @@ def step_through() -> None:
                   lambda: network_diagram(net, fp, 0, lit, wire=True),
                   summary=lambda: weights_summary(net.weights))
             if not practice:  # drawn only while open; it stays open from step to step
-                turn = st.expander("Your turn: derive this factor", key=STATE.widget_key("turn"),
+                turn_key = STATE.widget_key("turn")
+                if turn_key not in st.session_state:  # not drawn on the step before
+                    st.session_state[turn_key] = STATE.get().turn
+                turn = st.expander("Your turn: derive this factor", key=turn_key,
                                    on_change="rerun", icon=":material/edit:")
                 STATE.keep(turn=bool(turn.open))  # opened in the fragment: kept for a return
                 with turn:
@@ -308,6 +311,8 @@ def step_through() -> None:
                                    term.symbol_latex, factor.general, names_of(factor.general),
                                    progress_key="bp_progress")
     else:
+        # No answer box on this step: its key must not outlive it (see PageRun.clamped).
+        st.session_state.pop(STATE.widget_key("turn"), None)
         with f_col:
             st.markdown(f"**The update**\n\n$$\n{update_rule_latex(result)}\n$$")
         with n_col:

@@ -22,7 +22,7 @@ from page_model.verdicts import descent_verdict
 from ui.cached import chart
 from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
 from ui.escape import plain
-from ui.layout import columns, formula_markdown, formulas, header, notes_quote, numbers_table
+from ui.layout import columns, formula_markdown, formulas, header, numbers_table
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Int, PageState, settings
 
@@ -63,8 +63,8 @@ STATE = PageState("gd", Descent, {
 header("Gradient descent", "Training — “We can use Least Squares or Gradient Descent”",
        "Gradient descent moves each weight a small step downhill: the step is the slope "
        "∂E/∂w times the learning rate η. Too small and it crawls; too large and every step "
-       "overshoots the bottom by more than the last.")
-notes_quote(r"$w_{x_1z_1} \gets w_{x_1z_1} - \eta\frac{\partial E_{total}}{\partial w_{x_1z_1}}$")
+       "overshoots the bottom by more than the last.",
+       quote=r"$w_{x_1z_1} \gets w_{x_1z_1} - \eta\frac{\partial E_{total}}{\partial w_{x_1z_1}}$")
 
 s = STATE.open()
 with st.sidebar:

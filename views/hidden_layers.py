@@ -8,9 +8,9 @@ from nn_core import HIDDEN_ACTIVATIONS, Network
 from page_model.summaries import weights_summary
 from ui.cached import chart
 from ui.compute import hidden_weights
-from ui.layout import columns, formulas, header, notes_quote, numbers_table
+from ui.layout import columns, formulas, header, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
 MAX_HIDDEN_LAYERS = 2
 MAX_NEURONS = 6
@@ -32,6 +32,7 @@ class Hidden:
     layer: int = 1
     neuron: int = 1  # counted from 1, as the notes count neurons (h_{11}, h_{12}, …)
     drawn: str = ""  # "hidden/output" activations the weights were drawn for; "" = those in use
+    more: bool = False  # the sidebar's box of activations, outputs and seed: open
 
 
 STATE = PageState("hidden", Hidden, {
@@ -43,15 +44,15 @@ STATE = PageState("hidden", Hidden, {
     "seed": Int("weight seed", 0, 999), "x1": Float("x₁", -3.0, 3.0), "x2": Float("x₂", -3.0, 3.0),
     "layer": Int("layer explained", 1, MAX_HIDDEN_LAYERS + 1),
     "neuron": Int("neuron explained", 1, MAX_NEURONS),
-    "drawn": Choice("activations the weights were drawn for", DRAWN),
+    "drawn": Choice("activations the weights were drawn for", DRAWN), "more": Local(),
 })
 
 header("Hidden layers", "Background — hidden layers and the Multi Layer Perceptron",
        "A hidden layer is a layer of neurons between the inputs and the output: each of its "
        "neurons takes a weighted sum of the layer before and passes it through an activation; "
-       "its outputs are the next layer's inputs. Pick a point and watch the numbers flow.")
-notes_quote("Hidden layer(s) is introduced to allow the “system” to perform more complicated "
-            "work, $y_{i, new} = f_{hidden}(y_{i})$.")
+       "its outputs are the next layer's inputs. Pick a point and watch the numbers flow.",
+       quote="Hidden layer(s) is introduced to allow the “system” to perform more complicated "
+             "work, $y_{i, new} = f_{hidden}(y_{i})$.")
 st.caption("What the notes mean: the hidden layer's outputs become the new inputs of the layer "
            "after it. Read literally, though, $y_{i, new} = f_{hidden}(y_{i})$ puts the "
            "activation straight onto the old outputs, one by one and without weights. On this "
@@ -71,13 +72,25 @@ with st.sidebar:
     st.subheader("Network")
     n_hidden = st.slider("hidden layers", 1, MAX_HIDDEN_LAYERS, key=s.key("layers"))
     width = st.slider("neurons per hidden layer", 1, MAX_NEURONS, key=s.key("width"))
-    hidden_act = st.selectbox("hidden activation", HIDDEN_ACTIVATIONS, key=s.key("act"))
-    n_out = st.slider("output neurons", 1, MAX_OUTPUTS, key=s.key("outputs"))
-    out_act = st.selectbox("output activation", OUTPUT_ACTIVATIONS, key=s.key("out"))
-    seed = st.number_input("weight seed", step=1, **s.number("seed"))
-    s.said("seed")
-    st.button("Draw the weights again for these activations", on_click=_redraw,
-              key="hidden#redraw")
+    # Drawn only while open (each control costs every rerun); the page state keeps the values.
+    more = st.expander("Activations, outputs, seed", key=s.key("more"), on_change="rerun",
+                       icon=":material/tune:")
+    with more:
+        if more.open:
+            hidden_act = st.selectbox("hidden activation", HIDDEN_ACTIVATIONS,
+                                      key=s.key("act"))
+            n_out = st.slider("output neurons", 1, MAX_OUTPUTS, key=s.key("outputs"))
+            out_act = st.selectbox("output activation", OUTPUT_ACTIVATIONS, key=s.key("out"))
+            seed = st.number_input("weight seed", step=1, **s.number("seed"))
+            s.said("seed")
+            st.button("Draw the weights again for these activations", on_click=_redraw,
+                      key="hidden#redraw")
+        else:
+            hidden_act, n_out, out_act, seed = (s.clamped(n)
+                                                for n in ("act", "outputs", "out", "seed"))
+    if not more.open:  # what the closed box holds
+        st.caption(f"{hidden_act} hidden neurons, {n_out} {out_act} output"
+                   f"{'s' if n_out > 1 else ''}, weight seed {int(seed)}.")
     st.subheader("Data point")
     x1 = st.slider("x₁", -3.0, 3.0, step=0.1, key=s.key("x1"))
     x2 = st.slider("x₂", -3.0, 3.0, step=0.1, key=s.key("x2"))

@@ -9,9 +9,9 @@ from nn_core import Network, get_activation
 from page_model.one_vs_all import neuron_point
 from ui.cached import chart
 from ui.compute import NEURON_POINTS, neuron_data
-from ui.layout import columns, formula, formulas, header, notes_quote, numbers_table
+from ui.layout import columns, formula_markdown, formulas, header, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
 N_POINTS = NEURON_POINTS
 STAGES = {
@@ -33,22 +33,23 @@ class Neuron:
     point: int = 0
     noise: float = 0.1
     seed: int = 0
+    more: bool = False  # the sidebar's data box: open
 
 
 STATE = PageState("neuron", Neuron, {
     "stage": Choice("stage", tuple(STAGES), STAGES), "w1": Float("weight w₁", -5.0, 5.0),
     "w2": Float("weight w₂", -5.0, 5.0), "b": Float("bias b", -5.0, 5.0),
     "theta": Float("threshold θ", 0.05, 0.95), "point": Int("data point i", 0, N_POINTS - 1),
-    "noise": Float("noise", 0.0, 1.0), "seed": Int("data seed", 0, 999),
+    "noise": Float("noise", 0.0, 1.0), "seed": Int("data seed", 0, 999), "more": Local(),
 })
 
 
 header("The neuron", "Background — weighted sum, sigmoid, threshold",
        "One neuron computes a **weighted sum** of its inputs. On its own that is linear "
        "regression; passing it through the **sigmoid** turns it into logistic regression; a "
-       "**threshold** on the output makes it a classifier for two classes.")
-notes_quote("Neural Network without hidden layer can be thought of Linear Regression, weighted "
-            "sum. Adding the Sigmoid function it then becomes Logistic Regression.")
+       "**threshold** on the output makes it a classifier for two classes.",
+       quote="Neural Network without hidden layer can be thought of Linear Regression, "
+             "weighted sum. Adding the Sigmoid function it then becomes Logistic Regression.")
 
 s = STATE.open()
 with st.sidebar:
@@ -61,11 +62,20 @@ with st.sidebar:
     theta = st.slider("threshold θ", 0.05, 0.95, step=0.05, key=s.key("theta"),
                       disabled=stage != "classifier",
                       help=None if stage == "classifier" else "Used from stage 3 on.")
-    point = st.number_input("data point i", step=1, **s.number("point"))
-    s.said("point")
-    noise = st.slider("noise", 0.0, 1.0, step=0.05, key=s.key("noise"))
-    seed = st.number_input("data seed", step=1, **s.number("seed"))
-    s.said("seed")
+    # Drawn only while open (each control costs every rerun); the page state keeps the values.
+    more = st.expander("Data: point, noise, seed", key=s.key("more"), on_change="rerun",
+                       icon=":material/scatter_plot:")
+    with more:
+        if more.open:
+            point = st.number_input("data point i", step=1, **s.number("point"))
+            s.said("point")
+            noise = st.slider("noise", 0.0, 1.0, step=0.05, key=s.key("noise"))
+            seed = st.number_input("data seed", step=1, **s.number("seed"))
+            s.said("seed")
+        else:
+            point, noise, seed = s.clamped("point"), s.clamped("noise"), s.clamped("seed")
+    if not more.open:  # what the closed box holds
+        st.caption(f"Data point {int(point)} of {N_POINTS}, noise {noise:g}, seed {int(seed)}.")
     s.reset_button()
 s.show_notices()
 
@@ -81,15 +91,16 @@ forms = F.neuron_formulas(2)
 f_col, n_col, c_col = columns()
 with f_col:
     st.subheader("Formula")
-    formula(forms["weighted_sum"], "Weighted sum")
-    st.caption("The notes' form, for data point i and feature j (no bias term):")
     shown = [forms["notes_weighted_sum"]]
     if stage != "weighted_sum":
         shown.append(("Sigmoid", forms["sigmoid"]))
     if stage == "classifier":
         shown += [("Threshold", forms["classifier"]),
                   ("Decision line (solved by SymPy from σ(z) = θ)", forms["decision_line"])]
-    formulas(*shown)
+    # One element: ours, then the notes' form and the stages after it.
+    st.markdown(formula_markdown(("Weighted sum", forms["weighted_sum"]))
+                + "\n\n*The notes' form, for data point i and feature j (no bias term):*\n\n"
+                + formula_markdown(*shown))
 with n_col:
     st.subheader(f"Numbers for point {point}")
     lines = [F.weighted_sum_numbers([w1, w2], x_i, b, z_i)]

@@ -25,7 +25,7 @@ from ui.compute import notes_audit, notes_training
 from ui.escape import plain
 from ui.layout import columns, header, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState
+from ui.page_state import Choice, Float, Int, Local, PageState
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
 
 notes_audit()  # the audit, once per server (a spinner on a server's first load)
@@ -37,7 +37,7 @@ STATE = PageState("notes", NotesChecked, {
     "case": Choice("network", CASES, CASE_LABELS),
     "epochs": Int("epochs", 50, MAX_COMPARISON_EPOCHS),
     "lr": Float("learning rate η", 0.1, 5.0),
-    "mode": Choice("mode", MODES, MODE_LABELS),
+    "mode": Choice("mode", MODES, MODE_LABELS), "more": Local(), "turn": Local(),
 })
 PRACTICE = "notes_progress"
 # The derivatives a student can derive here (the "where" block's lines), and every name they
@@ -55,11 +55,21 @@ with st.sidebar:
     st.subheader("Formula")
     key = st.selectbox("look closely at", keys, format_func=FIXED["titles"].get,
                        key=s.key("rec"))
-    st.subheader("Training run")
-    case = st.radio("network", CASES, format_func=lambda c: CASE_LABELS.get(c, c),
-                    key=s.key("case"))
-    epochs = st.slider("epochs", 50, MAX_COMPARISON_EPOCHS, step=50, key=s.key("epochs"))
-    lr = st.slider("learning rate η", 0.1, 5.0, step=0.1, key=s.key("lr"))
+    # Drawn only while open (each control costs every rerun); the page state keeps the values.
+    more = st.expander("Training run: network, epochs, η", key=s.key("more"),
+                       on_change="rerun", icon=":material/tune:")
+    with more:
+        if more.open:
+            case = st.radio("network", CASES, format_func=lambda c: CASE_LABELS.get(c, c),
+                            key=s.key("case"))
+            epochs = st.slider("epochs", 50, MAX_COMPARISON_EPOCHS, step=50,
+                               key=s.key("epochs"))
+            lr = st.slider("learning rate η", 0.1, 5.0, step=0.1, key=s.key("lr"))
+        else:
+            case, epochs, lr = s.clamped("case"), s.clamped("epochs"), s.clamped("lr")
+    if not more.open:  # what the closed box holds
+        st.caption(f"The training run: {CASE_LABELS.get(case, case)}, {int(epochs)} epochs, "
+                   f"η = {lr:g}.")
     s.reset_button()
 s.show_notices()
 s.finish()
@@ -116,13 +126,19 @@ with c_col:
     else:
         st.caption("This line is not a derivative used in training, so there is no training "
                    "run to compare; the verdict and the counter-example say what it means.")
-    if key in DERIVABLE and not practice:
-        answer_box(f"notes.{key}", rec.label, rec.derived, FIXED["typed"][key],
-                   progress_key="notes_progress")
+    if key in DERIVABLE and not practice:  # drawn only while open
+        turn = st.expander("Your turn: derive this line", key=s.key("turn"),
+                           on_change="rerun", icon=":material/edit:")
+        with turn:
+            if turn.open:
+                answer_box(f"notes.{key}", rec.label, rec.derived, FIXED["typed"][key],
+                           progress_key="notes_progress")
+    else:
+        s.clamped("turn")  # no box this run: its key must not outlive it (PageRun.clamped)
 
 st.download_button(
     "Download this derivation", key="notes_download", on_click="ignore", disabled=concealed,
-    data=notes_worksheet(rec, verdict(rec), run,
+    data=lambda: notes_worksheet(rec, verdict(rec), run,  # written when clicked
                          f"The notes' network with {CASE_LABELS.get(case, case)}, {int(epochs)} "
                          f"epochs at η = {lr:g}, trained once as derived and once as the notes "
                          "state it (same start, same data)."),
