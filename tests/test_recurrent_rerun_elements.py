@@ -1,8 +1,9 @@
 """The recurrent pages draw few elements on a rerun that changes nothing (issue 13): each element
 costs the server CPU on every rerun, so formulas, headings and their text are merged into one
-Markdown element, rarely read detail waits in a lazy expander, and a choice with one option
-is not drawn. A page that grows back towards its old count fails here, not silently in the
-bench. (Counts from AppTest's tree: every element and block, main area and sidebar.)"""
+Markdown element, rarely read detail and rarely changed settings wait in a box drawn only while
+open (its values said beside it), and a choice with one option is not drawn. A page that
+grows back towards its old count fails here, not silently in the bench. (Counts from AppTest's
+tree: every element and block, main area and sidebar.)"""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from ui.compute import shared
 
 # page: (elements before this work, at most now)
 COUNTS = {
-    "lstm_cell": (118, 44),
-    "sequence_playground": (57, 47),
-    "rnn_bptt": (55, 37),
-    "rnn_gradients": (52, 37),
-    "rnn_unrolled": (64, 45),
+    "lstm_cell": (118, 40),
+    "sequence_playground": (57, 46),
+    "rnn_bptt": (55, 32),
+    "rnn_gradients": (52, 34),
+    "rnn_unrolled": (64, 39),
 }
 
 
@@ -67,6 +68,8 @@ def test_one_unit_draws_no_unit_choice_and_a_link_past_it_still_says_so():
     assert "lstm.j" not in [r.key for r in at.radio]  # nothing to choose between
     assert any("cell unit (3) does not fit" in n for n in notices(at))
     assert at.query_params["j"] == "1"
+    at.session_state["lstm.more"] = True  # the units are in the sidebar's box, drawn while open
+    at.run()
     at.slider(key="lstm.units").set_value(2).run()
     at.radio(key="lstm.j").set_value(2).run()
     assert table(at)["output h_t"] == pytest.approx(_lstm_h(2, 2, 2))
@@ -84,3 +87,24 @@ def _lstm_h(units: int, t: int, j: int) -> float:
     run = LSTM.init(1, units, seed=0, forget_bias=1.0).forward(
         make_task("sine", 1, 4, k=1, seed=0).xs[0])
     return float(run.h[t - 1, j - 1])
+
+
+def test_the_closed_settings_box_keeps_its_values_and_says_them():
+    from nn_core import RNN
+    from page_model.recurrent import make_task
+
+    at = page("rnn_unrolled", {"T": "6", "seed": "5", "act": "relu"})  # box closed: from the link
+    said = " ".join(c.value for c in at.sidebar.caption)
+    assert "activation relu, weight seed 5" in said and "T = 6 steps" in said
+    run = RNN.init(1, 2, 1, seed=5, activation="relu").forward(
+        make_task("sine", 1, 6, k=1, seed=5).xs[0])
+    assert table(at)["h_t, unit 1"] == pytest.approx(run.h[0, 0], rel=1e-12)
+    at.session_state["unroll.more"] = True
+    at.run()  # open: the controls show the same values
+    assert at.slider(key="unroll.T").value == 6 and at.number_input(key="unroll.seed").value == 5
+    at.slider(key="unroll.T").set_value(7).run()
+    at.session_state["unroll.more"] = False
+    at.run()  # closed again: the new value kept, said, and in the link
+    assert "T = 7 steps" in " ".join(c.value for c in at.sidebar.caption)
+    assert at.query_params["T"] == "7" and at.query_params["seed"] == "5"
+    assert "unroll.T" not in [s.key for s in at.slider]

@@ -64,15 +64,40 @@ def seed_input(s, label: str = "weight seed", **options) -> int:
     return int(seed)
 
 
-def sequence_and_step(s, max_steps: int, unit_label: str, max_units: int, n_units: int
-                      ) -> tuple[str, int, int, int]:
-    """The input sequence (task, steps T) and the step t and unit j to explain, in the sidebar
-    (fields ``input``, ``T``, ``t``, ``j``). Returns (source, T, t, j); t and j are pulled back
-    to the sequence's last step and the network's last unit."""
-    st.subheader("Input sequence")
+def settings_box(s, label: str):
+    """A sidebar box for the settings a student changes rarely, drawn only while open (every
+    control costs the server CPU on every rerun); the page's field ``more`` (a ``Local``) keeps
+    whether it is open. Returns the expander: draw its controls only ``if box.open``, else take
+    the stored values with ``s.clamped`` and say them in ``closed_summary``."""
+    return st.expander(label, key=s.key("more"), on_change="rerun", icon=":material/tune:")
+
+
+def closed_summary(box, text: str) -> None:
+    """What a closed ``settings_box`` holds, in one line under it (our own words and numbers)."""
+    if not box.open:
+        st.caption(text)
+
+
+def sequence_settings(s, max_steps: int, drawn: bool) -> tuple[str, int]:
+    """The input sequence (fields ``input``, ``T``): its controls when ``drawn`` (an open
+    ``settings_box``), else the stored values."""
+    if not drawn:
+        return s.clamped("input"), int(s.clamped("T"))
     source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
                           key=s.key("input"))
     T = st.slider("steps T", 2, max_steps, key=s.key("T"))
+    return source, int(T)
+
+
+def sequence_summary(source: str, T: int) -> str:
+    return f"inputs like the task “{TASK_LABELS[source]}”, T = {T} steps"
+
+
+def step_choice(s, max_steps: int, T: int, unit_label: str, max_units: int, n_units: int
+                ) -> tuple[int, int]:
+    """The step t and unit j to explain, in the sidebar (fields ``t``, ``j``), then the reset
+    button. Returns (t, j), pulled back to the sequence's last step and the network's last
+    unit."""
     st.subheader("Explain")
     # Fixed widget ranges keep their state when T or the units change; a choice past the
     # current sequence or network is pulled back to its last step / unit.
@@ -83,4 +108,4 @@ def sequence_and_step(s, max_steps: int, unit_label: str, max_units: int, n_unit
     else:  # one unit leaves nothing to choose: no radio (a widget less on every rerun)
         j = s.clamped("j", hi=n_units)  # a link's unit past it still gets its notice
     s.reset_button()
-    return source, int(T), min(int(t), int(T)), min(int(j), int(n_units))
+    return min(int(t), int(T)), min(int(j), int(n_units))

@@ -34,10 +34,19 @@ from page_model.verdicts import factor_check
 from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
-from ui.layout import columns, formula_markdown, header, notes_quote, small
+from ui.layout import columns, formula_markdown, header, small
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState, settings
-from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
+from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.recurrent import (
+    closed_summary,
+    numbers_table,
+    section,
+    seed_input,
+    sequence_settings,
+    sequence_summary,
+    settings_box,
+    step_choice,
+)
 
 MAX_UNITS = 3
 MAX_STEPS = 10
@@ -55,36 +64,41 @@ class Cell:
     forget_bias: float = 1.0
     t: int = 2
     j: int = 1
+    more: bool = False  # the sidebar's box of cell units, seed and input sequence: open
 
 
 STATE = PageState("lstm", Cell, {
     "units": Int("number of cell units", 1, MAX_UNITS), "T": Int("number of steps", 2, MAX_STEPS),
     "input": Choice("input sequence", TASKS, TASK_LABELS), "seed": Int("weight seed", 0, 999),
     "forget_bias": Float("forget-gate bias", -3.0, 6.0), "t": Int("time step", 1, MAX_STEPS),
-    "j": Int("cell unit", 1, MAX_UNITS),
+    "j": Int("cell unit", 1, MAX_UNITS), "more": Local(),
 })
 
 header("The LSTM cell", "“LSTM is RNN with filter”",
        "An LSTM keeps a **cell state** c_t beside its output h_t. Three gates, each a number "
        "between 0 and 1 per unit, act as filters: the **input gate** scales what is written "
        "into the cell, the **forget gate** what it keeps of its last value, the **output gate** "
-       "what is read out. Follow one step's numbers, gate by gate.")
-
-
-def _notes() -> None:
-    notes_quote("LSTM is RNN with filter.")
-    claim_box(recurrent_claims()["lstm_is_rnn_with_filter"])
+       "what is read out. Follow one step's numbers, gate by gate.",
+       quote="LSTM is RNN with filter.")
 
 
 s = STATE.open()
 with st.sidebar:
     st.subheader("The cell")
-    units = st.slider("cell units", 1, MAX_UNITS, key=s.key("units"))
-    seed = seed_input(s)
     forget_bias = st.slider("forget-gate bias b_f", -3.0, 6.0, step=0.5,
                             key=s.key("forget_bias"),
                             help="A large b_f keeps f near 1: the cell remembers.")
-    source, T, t, j = sequence_and_step(s, MAX_STEPS, "cell unit j", MAX_UNITS, units)
+    more = settings_box(s, "Cell units, seed, input sequence")
+    with more:
+        if more.open:
+            units = st.slider("cell units", 1, MAX_UNITS, key=s.key("units"))
+            seed = seed_input(s)
+        else:
+            units, seed = s.clamped("units"), int(s.clamped("seed"))
+        source, T = sequence_settings(s, MAX_STEPS, more.open)
+    closed_summary(more, f"{units} cell unit{'s' if units > 1 else ''}, weight seed {seed}; "
+                         + sequence_summary(source, T) + ".")
+    t, j = step_choice(s, MAX_STEPS, T, "cell unit j", MAX_UNITS, units)
 s.show_notices()
 
 
@@ -92,7 +106,7 @@ def _cell(units: int, seed: int, forget_bias: float, source: str, T: int, t: int
           ) -> None:
     """The notes' claim, then the cell's step t, unit j: drawn from the settings alone (seeded
     weights and inputs), so replayed from the cache (one section: one cache call per rerun)."""
-    _notes()
+    claim_box(recurrent_claims()["lstm_is_rnn_with_filter"])
     cell = LSTM.init(1, units, seed=seed, forget_bias=forget_bias)
     xs = make_task(source, 1, T, k=1, seed=seed).xs[0]
     run = cell.forward(xs)

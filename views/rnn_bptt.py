@@ -23,10 +23,17 @@ from page_model.verdicts import factor_check, loss_change
 from ui.cached import plotly
 from ui.compute import rnn_step
 from ui.escape import plain
-from ui.layout import columns, formula_markdown, header, notes_quote, small
+from ui.layout import columns, formula_markdown, header, small
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState, settings
-from ui.recurrent import numbers_table, section, seed_input
+from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.recurrent import (
+    closed_summary,
+    numbers_table,
+    section,
+    seed_input,
+    sequence_summary,
+    settings_box,
+)
 
 MAX_CHAIN_PATHS = 12  # the whole chain with its underbraces stays readable up to here
 
@@ -43,6 +50,7 @@ class Bptt:
     j: int = 1
     lr: float = 0.5
     stage: int = 0
+    more: bool = False  # the sidebar's box of the network and its sequence: open
 
 
 STATE = PageState("bptt", Bptt, {
@@ -52,28 +60,36 @@ STATE = PageState("bptt", Bptt, {
     "param": Choice("weight", BPTT_PARAMS, BPTT_PARAM_LABELS),
     "i": Int("row i", 1, MAX_UNITS), "j": Int("column j", 1, MAX_UNITS),
     "lr": Float("learning rate η", 0.05, 5.0), "stage": Int("step of the walk", 0, 999),
+    "more": Local(),
 })
 
 header("Backprop through time, step by step", "Training — the chain rule, through time",
        "Unrolled, a recurrent network is a deep network whose layers share their weights. So "
        "the gradient of a shared weight is a **sum over time steps**: every error E_t reaches "
        "the weight through every step k ≤ t that used it, along a path of chain-rule factors. "
-       "Walk the paths one by one, then add them up step by step, then take the update.")
-notes_quote(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
+       "Walk the paths one by one, then add them up step by step, then take the update.",
+       quote=(r"$\frac{\partial E_{total}}{\partial w_{x_1h_{11}}} = \sum_{i}\bigg(\frac{\partial "
             r"E_i}{\partial y_i}\frac{\partial y_i}{\partial z_i}\frac{\partial z_i}{\partial "
             r"y_{h_{11}}}\bigg)\frac{\partial y_{h_{11}}}{\partial z_{h_{11}}}\frac{\partial "
-            r"z_{h_{11}}}{\partial w_{x_1h_{11}}}$")
+            r"z_{h_{11}}}{\partial w_{x_1h_{11}}}$"))
 
 s = STATE.open()
 with st.sidebar:
-    st.subheader("Network and sequence")
-    T = st.slider("steps T", 2, MAX_T, key=s.key("T"),
-                  help=f"SymPy differentiates the whole unrolled network: up to {MAX_T} steps.")
-    units = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
-    act = st.selectbox("activation", RNN_ACTIVATIONS, key=s.key("act"))
-    seed = seed_input(s)
-    source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
-                          key=s.key("input"))
+    more = settings_box(s, "Network and sequence")
+    with more:
+        if more.open:
+            T = st.slider("steps T", 2, MAX_T, key=s.key("T"), help="SymPy differentiates the "
+                          f"whole unrolled network: up to {MAX_T} steps.")
+            units = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
+            act = st.selectbox("activation", RNN_ACTIVATIONS, key=s.key("act"))
+            seed = seed_input(s)
+            source = st.selectbox("inputs like the task", TASKS, format_func=TASK_LABELS.get,
+                                  key=s.key("input"))
+        else:
+            T, units, act, seed, source = (s.clamped(n) for n in ("T", "units", "act", "seed",
+                                                                    "input"))
+    closed_summary(more, f"{units} hidden unit{'s' if units > 1 else ''}, activation {act}, "
+                         f"weight seed {seed}; " + sequence_summary(source, T) + ".")
     st.subheader("Which weight")
     param = st.radio("weight", BPTT_PARAMS, format_func=BPTT_PARAM_LABELS.get,
                      key=s.key("param"))

@@ -20,10 +20,10 @@ from page_model.recurrent import (
 )
 from page_model.verdicts import loss_change
 from ui.cached import plotly
-from ui.layout import columns, formula_markdown, header, notes_quote, small
+from ui.layout import columns, formula_markdown, header, small
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Floats, Int, PageState, settings
-from ui.recurrent import numbers_table, section, seed_input
+from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, settings
+from ui.recurrent import closed_summary, numbers_table, section, seed_input, settings_box
 
 
 @settings
@@ -36,6 +36,7 @@ class Gradients:
     clip_on: bool = True
     clip: float = 1.0
     clip_w: float = 1.5
+    more: bool = False  # the sidebar's clipping box: open
 
 
 STATE = PageState("grads", Gradients, {
@@ -43,7 +44,7 @@ STATE = PageState("grads", Gradients, {
     "amplitude": Float("input size", 0.0, 2.0), "forget_bias": Float("forget-gate bias", -3, 6),
     "seed": Int("input seed", 0, 999), "clip_on": Bool("clipping"),
     "clip": Float("clipping threshold", 0.01, 100.0),
-    "clip_w": Choice("recurrent weight to clip", W_H_CHOICES),
+    "clip_w": Choice("recurrent weight to clip", W_H_CHOICES), "more": Local(),
 })
 
 header("Vanishing and exploding gradients",
@@ -51,8 +52,8 @@ header("Vanishing and exploding gradients",
        "Backprop through time multiplies one factor ∂h_k/∂h_{k−1} per step. Over many steps "
        "that product shrinks towards 0 (the gradient **vanishes**: early steps stop mattering) "
        "or grows without bound (it **explodes**: one step swamps the update). The LSTM's cell "
-       "state is carried by the forget gate alone, so its path multiplies only f_k.")
-notes_quote("LSTM is RNN with filter.")
+       "state is carried by the forget gate alone, so its path multiplies only f_k.",
+       quote="LSTM is RNN with filter.")
 
 s = STATE.open()
 with st.sidebar:
@@ -69,12 +70,18 @@ with st.sidebar:
     forget_bias = st.slider("LSTM forget-gate bias b_f", -3.0, 6.0, step=0.5,
                             key=s.key("forget_bias"),
                             help="f = σ(… + b_f): a large b_f keeps f near 1.")
-    st.subheader("Gradient clipping")
-    clip_on = st.toggle("clip the gradient's length", key=s.key("clip_on"))
-    clip = st.number_input("threshold", step=0.5, format="%.2f", disabled=not clip_on,
-                           **s.number("clip"))
-    s.said("clip")
-    clip_w = st.selectbox("for the RNN with w_h =", W_H_CHOICES, key=s.key("clip_w"))
+    more = settings_box(s, "Gradient clipping")
+    with more:
+        if more.open:
+            clip_on = st.toggle("clip the gradient's length", key=s.key("clip_on"))
+            clip = st.number_input("threshold", step=0.5, format="%.2f", disabled=not clip_on,
+                                   **s.number("clip"))
+            s.said("clip")
+            clip_w = st.selectbox("for the RNN with w_h =", W_H_CHOICES, key=s.key("clip_w"))
+        else:
+            clip_on, clip, clip_w = (s.clamped(n) for n in ("clip_on", "clip", "clip_w"))
+    closed_summary(more, (f"Clipped at length {clip:g}" if clip_on else "Not clipped")
+                   + f", the RNN with w_h = {clip_w:g}.")
     s.reset_button()
 s.show_notices()
 if not w_h:

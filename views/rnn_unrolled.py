@@ -12,10 +12,19 @@ from page_model.recurrent import TASK_LABELS, TASKS, make_task
 from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import recurrent_claims, unrolled_formulas
-from ui.layout import columns, formula_markdown, header, notes_quote, small
+from ui.layout import columns, formula_markdown, header, small
 from ui.lesson import next_page
-from ui.page_state import Choice, Int, PageState, settings
-from ui.recurrent import numbers_table, section, seed_input, sequence_and_step
+from ui.page_state import Choice, Int, Local, PageState, settings
+from ui.recurrent import (
+    closed_summary,
+    numbers_table,
+    section,
+    seed_input,
+    sequence_settings,
+    sequence_summary,
+    settings_box,
+    step_choice,
+)
 
 MAX_UNITS = 3  # readable numbers on the diagram
 MAX_STEPS = 8
@@ -30,6 +39,7 @@ class Unrolled:
     T: int = 5
     t: int = 1
     j: int = 1
+    more: bool = False  # the sidebar's box of the network and its input sequence: open
 
 
 STATE = PageState("unroll", Unrolled, {
@@ -38,11 +48,11 @@ STATE = PageState("unroll", Unrolled, {
     "input": Choice("input sequence", TASKS, TASK_LABELS),
     "T": Int("number of steps", 2, MAX_STEPS),
     "t": Int("time step", 1, MAX_STEPS), "j": Int("hidden unit", 1, MAX_UNITS),
+    "more": Local(),
 })
 
 
 def _notes() -> None:
-    notes_quote("LSTM is a kind of Recurrent Neural Network (RNN).")
     st.markdown("> *A comment under the notes:* […] is just NN of fixed parameters at each "
                 "hidden […]")
     claim_box(recurrent_claims()["rnn_is_nn_with_fixed_parameters"])
@@ -52,16 +62,24 @@ header("Unrolled through time", "“to be continued… (RNN and LSTM)”",
        "A recurrent network reads a sequence one step at a time and keeps a hidden state h_t "
        "between steps. Drawn out over time (unrolled) it is an ordinary feed-forward network "
        "with one layer per time step, where every layer uses the same weights W_x, W_h, b_h. "
-       "Pick a step and follow its numbers.")
+       "Pick a step and follow its numbers.",
+       quote="LSTM is a kind of Recurrent Neural Network (RNN).")
 section("unroll_notes", (), _notes)
 
 s = STATE.open()
 with st.sidebar:
-    st.subheader("Network")
-    n_h = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
-    act = st.selectbox("hidden activation f", HIDDEN_ACTIVATIONS, key=s.key("act"))
-    seed = seed_input(s)
-    source, T, t, j = sequence_and_step(s, MAX_STEPS, "hidden unit j", MAX_UNITS, n_h)
+    more = settings_box(s, "Network and input sequence")
+    with more:
+        if more.open:
+            n_h = st.slider("hidden units", 1, MAX_UNITS, key=s.key("units"))
+            act = st.selectbox("hidden activation f", HIDDEN_ACTIVATIONS, key=s.key("act"))
+            seed = seed_input(s)
+        else:
+            n_h, act, seed = s.clamped("units"), s.clamped("act"), int(s.clamped("seed"))
+        source, T = sequence_settings(s, MAX_STEPS, more.open)
+    closed_summary(more, f"{n_h} hidden unit{'s' if n_h > 1 else ''}, activation {act}, "
+                         f"weight seed {seed}; " + sequence_summary(source, T) + ".")
+    t, j = step_choice(s, MAX_STEPS, T, "hidden unit j", MAX_UNITS, n_h)
 s.show_notices()
 
 

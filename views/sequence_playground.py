@@ -40,8 +40,8 @@ from ui.cached import plotly
 from ui.escape import plain
 from ui.layout import header
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, PageState, settings
-from ui.recurrent import session_section
+from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.recurrent import closed_summary, session_section, settings_box
 
 ss = st.session_state
 
@@ -57,6 +57,7 @@ class Playground:
     clip: float = SequenceConfig.clip
     seed: int = SequenceConfig.seed
     seq: int = 1
+    more: bool = False  # the sidebar's box of training sequences, seed and clipping: open
 
 
 STATE = PageState("sq", Playground, {
@@ -64,7 +65,7 @@ STATE = PageState("sq", Playground, {
     "k": Int("steps to remember", 1, MAX_K), "n": Int("training sequences", 1, MAX_SEQUENCES),
     "hidden": Int("hidden units", 1, MAX_HIDDEN), "lr": Float("learning rate η", 0.001, MAX_LR),
     "clip": Float("clipping threshold", 0.0, MAX_CLIP), "seed": Int("seed", 0, MAX_SEED),
-    "seq": Int("shown sequence", 1, MAX_SEQUENCES),
+    "seq": Int("shown sequence", 1, MAX_SEQUENCES), "more": Local(),
 })
 
 header("A sequence playground", "“to be continued… (RNN and LSTM)”",
@@ -80,17 +81,25 @@ with st.sidebar:
     T = st.slider("steps per sequence T", MIN_T, MAX_T, key=s.key("T"))
     k = st.slider("remember for k steps", 1, MAX_K, disabled=task != "remember",
                   key=s.key("k", hi=max(1, min(MAX_K, T - 1))))
-    n_seq = st.slider("training sequences", 1, MAX_SEQUENCES, key=s.key("n"))
-    seed = st.number_input("seed", step=1, help="Same seed → same sequences, same initial "
-                           "weights, same run.", **s.number("seed"))
-    s.said("seed")
     st.subheader("Networks")
     n_hidden = st.slider("hidden units (each network)", 1, MAX_HIDDEN, key=s.key("hidden"))
     lr = st.number_input("learning rate η", step=0.01, format="%.3f", **s.number("lr"))
     s.said("lr")
-    clip = st.number_input("clip the gradient's length at (0 = off)", step=0.5,
-                           **s.number("clip"))
-    s.said("clip")
+    more = settings_box(s, "Training sequences, seed, clipping")
+    with more:
+        if more.open:
+            n_seq = st.slider("training sequences", 1, MAX_SEQUENCES, key=s.key("n"))
+            seed = st.number_input("seed", step=1, help="Same seed → same sequences, same "
+                                   "initial weights, same run.", **s.number("seed"))
+            s.said("seed")
+            clip = st.number_input("clip the gradient's length at (0 = off)", step=0.5,
+                                   **s.number("clip"))
+            s.said("clip")
+        else:
+            n_seq, seed, clip = (s.clamped(n) for n in ("n", "seed", "clip"))
+    closed_summary(more, f"{int(n_seq)} training sequence{'s' if n_seq > 1 else ''}, seed "
+                         f"{int(seed)}, " + (f"gradient clipped at length {clip:g}." if clip
+                                              else "no clipping."))
     st.subheader("Shown sequence")
     shown = st.slider("training sequence", 1, MAX_SEQUENCES, key=s.key("seq", hi=n_seq))
     s.reset_button()
