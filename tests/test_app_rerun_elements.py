@@ -15,7 +15,7 @@ LIMITS = {
     "neuron": (34, 6),
     "hidden_layers": (39, 7),
     "notes_checked": (34, 4),
-    "gradient_descent": (39, 7),
+    "gradient_descent": (38, 4),
 }
 
 

@@ -24,7 +24,7 @@ from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
 from ui.escape import plain
 from ui.layout import columns, formula_markdown, formulas, header, numbers_table
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Int, PageState, settings
+from ui.page_state import Bool, Choice, Float, Int, Local, PageState, settings
 
 MODELS = {
     "linear": "linear neuron ŷ = z (linear regression)",
@@ -50,13 +50,14 @@ class Descent:
     rate: str = "good"
     eta: float = 0.5
     steps: int = 20
+    more: bool = False  # the sidebar's box of model, weights learned and steps: open
 
 
 STATE = PageState("gd", Descent, {
     "model": Choice("model", tuple(MODELS), MODELS), "two": Bool("two weights"),
     "w1": Float("start w₁", -3.5, 3.5), "w2": Float("w₂", -3.5, 3.5),
     "rate": Choice("learning rate", tuple(RATES), RATES),
-    "eta": Float("custom η", 0.001, 200.0), "steps": Int("steps", 1, 60),
+    "eta": Float("custom η", 0.001, 200.0), "steps": Int("steps", 1, 60), "more": Local(),
 })
 
 
@@ -69,8 +70,20 @@ header("Gradient descent", "Training — “We can use Least Squares or Gradient
 s = STATE.open()
 with st.sidebar:
     st.subheader("Model and weights")
-    model = st.radio("model", list(MODELS), format_func=MODELS.get, key=s.key("model"))
-    two = st.toggle("learn two weights (w₁ and w₂)", key=s.key("two"))
+    # Drawn only while open (each control costs every rerun); the page state keeps the values.
+    more = st.expander("Model, weights learned, steps", key=s.key("more"), on_change="rerun",
+                       icon=":material/tune:")
+    with more:
+        if more.open:
+            model = st.radio("model", list(MODELS), format_func=MODELS.get,
+                             key=s.key("model"))
+            two = st.toggle("learn two weights (w₁ and w₂)", key=s.key("two"))
+            steps = st.slider("steps", 1, 60, key=s.key("steps"))
+        else:
+            model, two, steps = s.clamped("model"), s.clamped("two"), s.clamped("steps")
+    if not more.open:  # what the closed box holds
+        st.caption(f"The {MODELS[model]}; {'w₁ and w₂' if two else 'w₁ alone'} learned; "
+                   f"{int(steps)} steps.")
     w1_0 = st.slider("start w₁", -3.5, 3.5, step=0.1, key=s.key("w1"))
     w2_0 = st.slider("start w₂" if two else "w₂ (held fixed)", -3.5, 3.5, step=0.1,
                      key=s.key("w2"))
@@ -81,7 +94,6 @@ with st.sidebar:
         s.said("eta")
     else:
         custom = s["eta"]
-    steps = st.slider("steps", 1, 60, key=s.key("steps"))
     s.reset_button()
 s.show_notices()
 s.finish()
