@@ -97,6 +97,7 @@ from ui.playground_state import (
 K = PREFIX  # session-state key prefix: "pg."
 ss = st.session_state
 CLICK_GRID = 25  # invisible markers per side that catch clicks on the boundary chart
+MARKERS = "Filled markers: training points; hollow: test points."
 LOSS_LABELS = {"squared_error": "squared error ½(y − ŷ)² (the notes')",
                "cross_entropy": "cross-entropy"}
 
@@ -572,7 +573,7 @@ with st.sidebar:
                     **bounded(K + "n_hidden", 0, MAX_HIDDEN_LAYERS, "Hidden layers", int))
     said(K + "n_hidden")
     for i in range(int(ss[K + "n_hidden"])):
-        c1, c2 = st.columns(2)
+        c1, c2 = st.columns(2)  # side by side (a row container wraps them in the sidebar)
         c1.number_input(f"Neurons in layer {i + 1}", step=1,
                         **bounded(f"{K}h{i}", 1, MAX_NEURONS, "Neurons per layer", int))
         c2.selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"{K}a{i}")
@@ -740,10 +741,10 @@ def live():
                             hovertemplate="add a point at (%{x:.2f}, %{y:.2f})<extra></extra>",
                             showlegend=False)
             plotly(fig, big_chart_summary(sess, choice, layers), key=K + "boundary",
-                   on_select=_on_chart_click, selection_mode="points")
-            st.caption("Click anywhere on the chart to add a point of class "
-                       f"{int(state_value(ss, K + 'click_class', 0))} (chosen under “Your own "
-                       "points” in the sidebar; training pauses).")
+                   on_select=_on_chart_click, selection_mode="points",
+                   note="Click anywhere on the chart to add a point of class "
+                        f"{int(state_value(ss, K + 'click_class', 0))} (chosen under “Your own "
+                        "points” in the sidebar; training pauses). " + MARKERS)
         else:
             # A widget (a click on a data point draws its graph below): not replayed, but its
             # figure is built once while the weights, data and choice stay (never changed here).
@@ -751,8 +752,7 @@ def live():
                                                   data.X_train, data.y_train, data.X_test,
                                                   data.y_test, res, choice), boundary)
             plotly(fig, big_chart_summary(sess, choice, layers), key=K + "boundary_view",
-                   on_select=_on_point_click, selection_mode="points")
-        st.caption("Filled markers: training points; hollow: test points.")
+                   on_select=_on_point_click, selection_mode="points", note=MARKERS)
     with right:
         loss_title = f"Loss ({sess.cfg.loss.replace('_', ' ')})"
         chart(K + "loss_chart", (h.train_loss, h.test_loss, h.epoch, loss_title),
