@@ -78,6 +78,7 @@ def test_hand_set_weights_stay_in_their_session(two_students, page_urls):
     before = tex_sources(bob)
     assert tex_sources(alice) == before
 
+    click(alice, alice.locator(".st-key-bp-more summary"))  # the box with the toggle
     click(alice, alice.get_by_text("set every weight by hand"))
     weight = alice.get_by_label("w⁽1⁾ 1→1")
     weight.fill("4.5")
