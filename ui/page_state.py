@@ -500,8 +500,9 @@ class PageRun(Generic[T]):
         widget drawn later, and comes back (with the value it had then) once that widget is
         gone again (box closed, page left). The next run seeds it afresh from the settings."""
         wkey = self.key(name, lo=lo, hi=hi, choices=choices)
-        value = self._values[name] = st.session_state[wkey]
-        del st.session_state[wkey]
+        ss = st.session_state
+        value = self._values[name] = ss[wkey] if wkey in ss else getattr(self.start, name)
+        ss.pop(wkey, None)
         return value
 
     def number(self, name: str, *, lo=None, hi=None) -> dict:
