@@ -24,21 +24,12 @@ def run() -> None:
     import numpy as np
     from threadpoolctl import threadpool_info, threadpool_limits
 
+    from bench.caps import caps_session
     from nn_core.features import transform
-    from page_model.playground import (
-        MAX_HIDDEN_LAYERS,
-        MAX_NEURONS,
-        MAX_POINTS,
-        MAX_RESOLUTION,
-        Config,
-        TrainingSession,
-        make_data,
-    )
+    from page_model.playground import MAX_RESOLUTION
 
-    cfg = Config(dataset="blobs3", n_points=MAX_POINTS, hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS,
-                 hidden_activations=("tanh",) * MAX_HIDDEN_LAYERS, output="softmax",
-                 loss="cross_entropy", test_fraction=0.3)
-    sess = TrainingSession(cfg, make_data(cfg))
+    sess = caps_session()
+    cfg = sess.cfg
     axis = np.linspace(-3.0, 3.0, MAX_RESOLUTION)
     grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
 

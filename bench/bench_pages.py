@@ -159,23 +159,14 @@ def playground_frame_ms(frames: int = 8) -> dict:
     import plotly.io as pio
     import streamlit.elements.plotly_chart  # noqa: F401 (sets Streamlit's Plotly template)
 
+    from bench.caps import caps_session
     from charts.neuron_maps import neuron_map
     from charts.training import data_bounds, decision_boundary, grid, loss_curves
     from nn_core.features import feature_labels
-    from page_model.playground import (
-        MAX_HIDDEN_LAYERS,
-        MAX_NEURONS,
-        MAX_POINTS,
-        MAX_RESOLUTION,
-        Config,
-        TrainingSession,
-        make_data,
-    )
+    from page_model.playground import MAX_RESOLUTION
 
-    cfg = Config(dataset="blobs3", n_points=MAX_POINTS, hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS,
-                 hidden_activations=("tanh",) * MAX_HIDDEN_LAYERS, output="softmax",
-                 loss="cross_entropy", test_fraction=0.3)
-    sess = TrainingSession(cfg, make_data(cfg))
+    sess = caps_session()
+    cfg = sess.cfg
     data = sess.data
     bounds = data_bounds(data.X_train, data.X_test)
     points = grid(bounds, MAX_RESOLUTION)[2]

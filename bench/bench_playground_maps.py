@@ -77,26 +77,16 @@ def _heatmap_subplots(layers, res):
 
 
 def run() -> None:
+    from bench.caps import caps_session
     from charts.neuron_maps import neuron_map
     from charts.point_graph import point_graph_dot
     from charts.training import data_bounds, decision_boundary, grid
     from nn_core.features import FEATURES, feature_labels
-    from page_model.playground import (
-        MAX_HIDDEN_LAYERS,
-        MAX_NEURONS,
-        MAX_POINTS,
-        MAX_RESOLUTION,
-        Config,
-        TrainingSession,
-        make_data,
-    )
+    from page_model.playground import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_RESOLUTION
     from page_model.point_graph import session_point, weight_paths
 
-    cfg = Config(dataset="blobs3", n_points=MAX_POINTS, features=FEATURES,
-                 hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS,
-                 hidden_activations=("tanh",) * MAX_HIDDEN_LAYERS, output="softmax",
-                 loss="cross_entropy")
-    sess = TrainingSession(cfg, make_data(cfg))
+    sess = caps_session(features=FEATURES)  # every feature: the widest first layer
+    cfg = sess.cfg
     sess.step(3)
     data, res = sess.data, MAX_RESOLUTION
     bounds = data_bounds(data.X_train, data.X_test)
