@@ -6,7 +6,7 @@ typed arrays), then the encoder. For a chart drawn on every rerun (a chart with 
 callback, which the cache cannot replay) or on every animation frame, that conversion costs
 more than the maths behind the chart. ``ready`` does the same conversion once, from a builder's
 plain trace and layout dicts, without building Plotly objects: the default template is added as
-``go.Figure`` adds it, arrays are packed by Plotly's own ``convert_to_base64``, and
+``go.Figure`` adds it, arrays are packed as Plotly's ``convert_to_base64`` packs them, and
 ``ReadyFigure.to_dict`` (what ``st.plotly_chart`` calls) hands out that result.
 tests/test_charts_valid.py checks that it is the JSON ``go.Figure`` gives.
 """
@@ -18,7 +18,8 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
-from _plotly_utils.utils import convert_to_base64, plotlyjsShortTypes
+from _plotly_utils.basevalidators import is_homogeneous_array
+from _plotly_utils.utils import plotlyjsShortTypes, to_typed_array_spec
 
 #: keys whose values Plotly's convert_to_base64 leaves as they are
 _SKIPPED = frozenset(("geojson", "layer", "layers", "range"))
@@ -59,20 +60,29 @@ def _typed(v: np.ndarray):
     return spec
 
 
+#: values Plotly's convert_to_base64 never packs (they have no ``__array__``)
+_PLAIN = (dict, list, tuple, str, int, float, bool)
+
+
 def _copy(value, pack: bool = True):
-    """The dicts and lists of a figure copied (``convert_to_base64`` packs arrays in place),
-    numeric arrays that are a dict's values packed here already; ``None`` values left out, as
-    ``charts.figure`` leaves them out."""
+    """The dicts and lists of a figure copied, arrays that are a dict's values packed as
+    Plotly's ``convert_to_base64`` packs them (in the same walk: a second walk over every key
+    cost more than the copy); ``None`` values left out, as ``charts.figure`` leaves them out."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if v is None:
                 continue
             keep = pack and k not in _SKIPPED
-            if keep and isinstance(v, np.ndarray) and v.dtype.kind in "uif" and v.size:
-                out[k] = _typed(v)
-            else:
+            if not keep or isinstance(v, _PLAIN):
                 out[k] = _copy(v, keep)
+            elif isinstance(v, np.ndarray) and v.dtype.kind in "uif" and v.size:
+                packed = _typed(v)
+                out[k] = to_typed_array_spec(packed) if isinstance(packed, np.ndarray) else packed
+            elif is_homogeneous_array(v):
+                out[k] = to_typed_array_spec(v)
+            else:
+                out[k] = v
         return out
     if isinstance(value, list | tuple):
         return [_copy(v, pack) for v in value]
@@ -91,8 +101,7 @@ class ReadyFigure(go.Figure):
             template = _template()
             if template is not None:
                 spec["layout"]["template"] = template
-        template = spec["layout"].pop("template", None)
-        convert_to_base64(spec)  # the template holds no arrays: not walked
+        template = spec["layout"].pop("template", None)  # last, where the JSON had it
         if template is not None:
             spec["layout"]["template"] = template
         self._spec = spec
