@@ -709,9 +709,7 @@ class TrainingSession:
                 else (self.X_test, self.data.y_test))
         if len(X) == 0:
             return None
-        with np.errstate(all="ignore"):
-            out = np.nan_to_num(self.net.forward(X), nan=0.0)
-        return float(np.mean(decode(out, self.encoding) == y.astype(int)))
+        return float(np.mean(self._decoded(which) == y.astype(int)))
 
     def confusion(self, which: str = "train") -> np.ndarray | None:
         """The confusion matrix on the training or test points (None: regression, no points)."""
@@ -724,9 +722,20 @@ class TrainingSession:
                 else (self.X_test, self.data.y_test))
         if len(X) == 0:
             return None
-        with np.errstate(all="ignore"):
-            out = np.nan_to_num(self.net.forward(X), nan=0.0)
-        return confusion_matrix(y, decode(out, self.encoding), self.data.n_classes)
+        return confusion_matrix(y, self._decoded(which), self.data.n_classes)
+
+    def _outputs(self, which: str) -> np.ndarray:
+        """The network's outputs on the training or test points (NaN read as 0): one forward
+        pass per weights for the accuracy, the confusion matrix and the boundary's summary."""
+        def compute():
+            X = self.X_train if which == "train" else self.X_test
+            with np.errstate(all="ignore"):
+                return np.nan_to_num(self.net.forward(X), nan=0.0)
+        return self._shown("outputs", compute, which)
+
+    def _decoded(self, which: str) -> np.ndarray:
+        """The class each training or test point is given (classification only)."""
+        return self._shown("decoded", lambda: decode(self._outputs(which), self.encoding), which)
 
     def plane_summary(self, grid_outputs) -> str:
         """The decision boundary chart in words, from the outputs over its grid."""
@@ -735,12 +744,11 @@ class TrainingSession:
                            out.tobytes())
 
     def _plane_summary(self, grid_outputs) -> str:
-        with np.errstate(all="ignore"):
-            out = np.nan_to_num(self.net.forward(self.X_train), nan=0.0)
         if self.encoding is None:
-            return regression_summary(grid_outputs[:, 0], self.data.y_train, out[:, 0])
+            return regression_summary(grid_outputs[:, 0], self.data.y_train,
+                                      self._outputs("train")[:, 0])
         return boundary_summary(decode(grid_outputs, self.encoding), self.data.y_train,
-                                decode(out, self.encoding), self.data.n_classes)
+                                self._decoded("train"), self.data.n_classes)
 
     def load_state(self, weights, biases, history: History | None = None, epoch: int = 0,
                    velocity=None) -> None:
