@@ -11,7 +11,7 @@ from app_helpers import drawn, open_box, page
 #: notes_checked (39, 9), gradient_descent (40, 7)
 LIMITS = {
     "backprop_steps": (42, 10),
-    "one_vs_all": (44, 5),
+    "one_vs_all": (39, 5),
     "neuron": (34, 6),
     "hidden_layers": (39, 7),
     "notes_checked": (34, 4),

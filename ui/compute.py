@@ -72,7 +72,7 @@ def neuron_data(seed: int, noise: float):
 
 
 # ------------------------------------------------------------------ one vs all
-@shared(max_entries=16, show_spinner="Training the three networks…")
+@shared(max_entries=16, memo=8, show_spinner="Training the three networks…")
 def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, neither: int):
     from page_model.one_vs_all import SCHEMES, fit_scheme
 
@@ -82,7 +82,7 @@ def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, 
                   for enc in SCHEMES}
 
 
-@shared(max_entries=16, show_spinner=False)
+@shared(max_entries=16, memo=8, show_spinner=False)
 def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
     from page_model.one_vs_all import fit_scheme
 

@@ -56,14 +56,18 @@ def page_style() -> None:
     st.sidebar.html(_FOCUSABLE_FORMULAS, unsafe_allow_javascript=True)
 
 
-def header(title: str, notes_section: str, intro: str, quote: str | None = None) -> None:
+def header(title: str, notes_section: str, intro: str, quote: str | None = None,
+           heading: str | None = None) -> None:
     """The page's title, where it is in the notes, its introduction and (``quote``) the notes'
-    own words, as ``notes_quote`` draws them: intro and quote are one element (each element
-    costs the server CPU on every rerun)."""
+    own words, as ``notes_quote`` draws them, and (``heading``) the first section's heading, as
+    ``st.header`` draws it: intro, quote and heading are one element (each element costs the
+    server CPU on every rerun)."""
     page_style()
     st.title(title)
     st.caption(f"In the notes: {notes_section}")
-    st.markdown(intro if quote is None else f"{intro}\n\n{_quote_markdown(quote)}")
+    parts = [intro] + ([_quote_markdown(quote)] if quote else []) + \
+        ([f"## {heading}"] if heading else [])
+    st.markdown("\n\n".join(parts))
 
 
 def columns():

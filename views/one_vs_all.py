@@ -51,7 +51,8 @@ header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 
        "usual alternatives: one neuron per class (one-vs-rest) and a softmax layer, all without "
        "a hidden layer, on the same points.",
        quote="1 Neuron can classify 2 classes whereas 2 Neurons can classify 3 classes. This is "
-             "called as 1 vs All logical structure.")
+             "called as 1 vs All logical structure.",
+       heading="Two classes: one neuron")
 
 s = STATE.open()
 with st.sidebar:
@@ -78,7 +79,6 @@ with st.sidebar:
 s.show_notices()
 s.finish()
 
-st.header("Two classes: one neuron")
 try:
     bdata, bres = ova_binary(int(n_points), float(noise), int(seed), int(epochs), float(lr))
     data, results = ova_compare(int(n_points), float(noise), int(seed), int(epochs), float(lr),
@@ -149,7 +149,7 @@ with side_by_side:
         st.caption("The sigmoid schemes train on the squared error, softmax on cross-entropy: "
                    "compare how fast each settles, not the heights.")
 
-st.subheader("Where the notes' 2-neuron code struggles")
-st.markdown("\n".join(f"- {b}" for b in notes_code_bullets(results, int(neither))))
+st.markdown("### Where the notes' 2-neuron code struggles\n\n"  # heading and bullets: one element
+            + "\n".join(f"- {b}" for b in notes_code_bullets(results, int(neither))))
 
 next_page("views/one_vs_all.py")
