@@ -231,15 +231,16 @@ class SequenceSession:
         return ran
 
     def _one_epoch(self, name: str) -> None:
-        model = self.models[name]
-        before = model.copy()
+        # Trained on a copy and published once the epoch is kept: a published network is never
+        # changed in place, so a download read later on another thread sees whole networks.
+        before = self.models[name]
+        model = before.copy()
         history = self.histories[name]
         try:
             train_sequences(model, self.task.xs, self.task.ys, self.cfg.lr, 1,
                             seed=self.cfg.seed, clip=self.cfg.clip or None,
                             xs_test=self.test.xs, ys_test=self.test.ys, history=history)
         except DivergenceError as exc:
-            self.models[name] = before
             self.errors[name] = (f"The {name} diverged at epoch {exc.epoch}: its loss or weights "
                                  "stopped being finite. " + _advice(self.cfg))
             return
@@ -250,11 +251,12 @@ class SequenceSession:
             for column in (history.epoch, history.train_loss, history.test_loss,
                            history.train_accuracy, history.test_accuracy):
                 column.pop()
-            self.models[name] = before
             self.errors[name] = (f"The {name} is diverging: at epoch {self.epoch + 1} its loss "
                                  f"reached {fmt(last)}, over {fmt(BLOW_UP)} times its starting "
                                  f"{fmt(start)}. The weights are those before that epoch. "
                                  + _advice(self.cfg))
+            return
+        self.models[name] = model
 
     # -- what the page shows
     def loss(self, name: str, which: str = "train") -> float:
@@ -298,10 +300,21 @@ class SequenceSession:
         once per state and configuration."""
         if self._weights_json is not None and self._weights_json[0] == (self.version, self.cfg):
             return self._weights_json[1]
-        text = json.dumps({"config": asdict(self.cfg), "epoch": self.epoch,
-                           "weights": {name: m.to_dict() for name, m in self.models.items()}})
+        text = _weights_text(self.cfg, self.epoch, self.models)
         self._weights_json = ((self.version, self.cfg), text)
         return text
+
+    def weights_download(self):
+        """``weights_json`` of the networks now, made only when called: for a download button,
+        whose data Streamlit makes on the click, on another thread, while this session may be
+        training. It holds the published networks (never changed in place), not the session."""
+        cfg, epoch, models = self.cfg, self.epoch, dict(self.models)
+        return lambda: _weights_text(cfg, epoch, models)
+
+
+def _weights_text(cfg: SequenceConfig, epoch: int, models: dict) -> str:
+    return json.dumps({"config": asdict(cfg), "epoch": epoch,
+                       "weights": {name: m.to_dict() for name, m in models.items()}})
 
 
 def _advice(cfg: SequenceConfig) -> str:

@@ -87,6 +87,20 @@ def test_version_names_the_state_a_page_may_draw_once():
     assert json.loads(a.weights_json())["epoch"] == 0
 
 
+def test_a_download_made_later_holds_the_networks_as_drawn():
+    """The download's JSON is made on the click (another thread, maybe mid-training): it is the
+    state when the button was drawn, and training never changes those networks in place."""
+    a = SequenceSession(SequenceConfig(T=6, n_sequences=8, n_hidden=3))
+    a.step(2)
+    later, drawn = a.weights_download(), a.weights_json()
+    W_h = a.models["RNN"].W_h.copy()
+    a.step(3)
+    assert not np.array_equal(a.models["RNN"].W_h, W_h)  # trained on
+    assert later() == drawn and json.loads(later())["epoch"] == 2
+    np.testing.assert_array_equal(json.loads(later())["weights"]["RNN"]["W_h"], W_h)
+    assert json.loads(a.weights_download()())["epoch"] == 5 == json.loads(a.weights_json())["epoch"]
+
+
 def test_a_runaway_network_is_stopped_as_it_starts():
     sess = SequenceSession(SequenceConfig(T=12, lr=0.1))
     sess.step(40)

@@ -230,7 +230,9 @@ def live():
     else:
         # Paused: a rerun that changes nothing replays this state's drawing.
         session_section("sq.frame", (run.version, shown), lambda: _frame(run, shown))
-    st.download_button("Download both networks' weights (JSON)", run.weights_json(),
+    # The JSON made on the click, not on every rerun and frame (a playing run's weights change
+    # each tick): from the networks as drawn here, which training never changes in place.
+    st.download_button("Download both networks' weights (JSON)", run.weights_download(),
                        file_name="sequence-playground-weights.json", mime="application/json",
                        key="sq.dl_weights", on_click="ignore")
     ss["sq#render_s"] = time.perf_counter() - started  # sets the next Play's frame period
