@@ -100,8 +100,8 @@ with st.sidebar:
     closed_summary(more, f"{int(n_seq)} training sequence{'s' if n_seq > 1 else ''}, seed "
                          f"{int(seed)}, " + (f"gradient clipped at length {clip:g}." if clip
                                               else "no clipping."))
-    st.subheader("Shown sequence")
-    shown = st.slider("training sequence", 1, MAX_SEQUENCES, key=s.key("seq", hi=n_seq))
+    # its label says what a heading of its own would (one element fewer per rerun)
+    shown = st.slider("shown training sequence", 1, MAX_SEQUENCES, key=s.key("seq", hi=n_seq))
     s.reset_button()
 s.show_notices()
 shown = min(int(shown), int(n_seq))
