@@ -354,8 +354,9 @@ def test_every_quote_of_the_notes_is_verbatim():
             assert _norm(piece) in notes, (r.key, piece)
     for name in ("neuron", "one_vs_all", "hidden_layers", "gradient_descent", "backprop_steps"):
         at = page(name)
-        quotes = [m.value.split("*The notes write:*", 1)[1] for m in at.markdown
-                  if "*The notes write:*" in m.value]
+        # A quote is one block-quote paragraph; the element may go on (a heading after it).
+        quotes = [m.value.split("*The notes write:*", 1)[1].split("\n\n", 1)[0]
+                  for m in at.markdown if "*The notes write:*" in m.value]
         assert quotes, name
         for q in quotes:
             q = _norm(q)
