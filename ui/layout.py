@@ -70,6 +70,20 @@ def header(title: str, notes_section: str, intro: str, quote: str | None = None,
     st.markdown("\n\n".join(parts))
 
 
+def settings_box(s, label: str, icon: str = ":material/tune:"):
+    """A sidebar box for the settings a student changes rarely, drawn only while open (every
+    control costs the server CPU on every rerun); the page's field ``more`` (a ``Local``) keeps
+    whether it is open. Returns the expander: draw its controls only ``if box.open``, else take
+    the stored values with ``s.clamped`` and say them in ``closed_summary``."""
+    return st.expander(label, key=s.key("more"), on_change="rerun", icon=icon)
+
+
+def closed_summary(box, text: str) -> None:
+    """What a closed ``settings_box`` holds, in one line under it (our own words and numbers)."""
+    if not box.open:
+        st.caption(text)
+
+
 def columns():
     """(formula, numbers, chart) columns."""
     return st.columns(COLUMN_WIDTHS, gap="medium")

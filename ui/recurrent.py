@@ -64,20 +64,6 @@ def seed_input(s, label: str = "weight seed", **options) -> int:
     return int(seed)
 
 
-def settings_box(s, label: str):
-    """A sidebar box for the settings a student changes rarely, drawn only while open (every
-    control costs the server CPU on every rerun); the page's field ``more`` (a ``Local``) keeps
-    whether it is open. Returns the expander: draw its controls only ``if box.open``, else take
-    the stored values with ``s.clamped`` and say them in ``closed_summary``."""
-    return st.expander(label, key=s.key("more"), on_change="rerun", icon=":material/tune:")
-
-
-def closed_summary(box, text: str) -> None:
-    """What a closed ``settings_box`` holds, in one line under it (our own words and numbers)."""
-    if not box.open:
-        st.caption(text)
-
-
 def sequence_settings(s, max_steps: int, drawn: bool) -> tuple[str, int]:
     """The input sequence (fields ``input``, ``T``): its controls when ``drawn`` (an open
     ``settings_box``), else the stored values."""

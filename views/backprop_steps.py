@@ -35,7 +35,7 @@ from ui.answer_box import answer_box, get_progress
 from ui.cached import chart
 from ui.compute import backprop_rule, backprop_step, notes_start
 from ui.escape import plain
-from ui.layout import columns, header, numbers_table
+from ui.layout import closed_summary, columns, header, numbers_table, settings_box
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, bounded, said
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
@@ -80,8 +80,7 @@ with st.sidebar:
                   help="A new seed: new weights and a new data point, the same exercise.")
     # The network, the data point and η change less often than the weight: drawn only while
     # their box is open (each control costs every rerun); the page state keeps their values.
-    more = st.expander("Network, data point, learning rate", key=s.key("more"),
-                       on_change="rerun", icon=":material/tune:")
+    more = settings_box(s, "Network, data point, learning rate")
     with more:
         if more.open:
             case = st.radio("the notes' case", CASES, format_func=CASE_LABELS.get,
@@ -149,10 +148,9 @@ if by_hand:
 with st.sidebar:
     if practice:
         st.caption(f"Drawn by the seed: x = ({x1:g}, {x2:g}), class {label}.")
-    if not more.open:  # what the closed box holds, in one line
-        point_now = "" if practice else f"; x = ({x1:g}, {x2:g}), class {label}"
-        st.caption(f"{CASE_LABELS[case]}, seed {int(seed)}"
-                   f"{', weights set by hand' if by_hand else ''}{point_now}; η = {lr:g}.")
+    point_now = "" if practice else f"; x = ({x1:g}, {x2:g}), class {label}"
+    closed_summary(more, f"{CASE_LABELS[case]}, seed {int(seed)}"
+                         f"{', weights set by hand' if by_hand else ''}{point_now}; η = {lr:g}.")
     st.subheader("Which parameter")
     n_layers = len(sizes) - 1
     # Choices that another control took away (a layer after "no hidden layer", a neuron past

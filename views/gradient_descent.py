@@ -22,7 +22,15 @@ from page_model.verdicts import descent_verdict
 from ui.cached import chart
 from ui.compute import DESCENT_POINTS, descent, descent_data, descent_landscape
 from ui.escape import plain
-from ui.layout import columns, formula_markdown, formulas, header, numbers_table
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    formulas,
+    header,
+    numbers_table,
+    settings_box,
+)
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Int, Local, PageState, settings
 
@@ -71,8 +79,7 @@ s = STATE.open()
 with st.sidebar:
     st.subheader("Model and weights")
     # Drawn only while open (each control costs every rerun); the page state keeps the values.
-    more = st.expander("Model, weights learned, steps", key=s.key("more"), on_change="rerun",
-                       icon=":material/tune:")
+    more = settings_box(s, "Model, weights learned, steps")
     with more:
         if more.open:
             model = st.radio("model", list(MODELS), format_func=MODELS.get,
@@ -81,9 +88,8 @@ with st.sidebar:
             steps = st.slider("steps", 1, 60, key=s.key("steps"))
         else:
             model, two, steps = s.clamped("model"), s.clamped("two"), s.clamped("steps")
-    if not more.open:  # what the closed box holds
-        st.caption(f"The {MODELS[model]}; {'w₁ and w₂' if two else 'w₁ alone'} learned; "
-                   f"{int(steps)} steps.")
+    closed_summary(more, f"The {MODELS[model]}; {'w₁ and w₂' if two else 'w₁ alone'} learned; "
+                         f"{int(steps)} steps.")
     w1_0 = st.slider("start w₁", -3.5, 3.5, step=0.1, key=s.key("w1"))
     w2_0 = st.slider("start w₂" if two else "w₂ (held fixed)", -3.5, 3.5, step=0.1,
                      key=s.key("w2"))

@@ -8,7 +8,7 @@ from nn_core import HIDDEN_ACTIVATIONS, Network
 from page_model.summaries import weights_summary
 from ui.cached import chart
 from ui.compute import hidden_weights
-from ui.layout import columns, formulas, header, numbers_table
+from ui.layout import closed_summary, columns, formulas, header, numbers_table, settings_box
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
@@ -73,8 +73,7 @@ with st.sidebar:
     n_hidden = st.slider("hidden layers", 1, MAX_HIDDEN_LAYERS, key=s.key("layers"))
     width = st.slider("neurons per hidden layer", 1, MAX_NEURONS, key=s.key("width"))
     # Drawn only while open (each control costs every rerun); the page state keeps the values.
-    more = st.expander("Activations, outputs, seed", key=s.key("more"), on_change="rerun",
-                       icon=":material/tune:")
+    more = settings_box(s, "Activations, outputs, seed")
     with more:
         if more.open:
             hidden_act = st.selectbox("hidden activation", HIDDEN_ACTIVATIONS,
@@ -88,9 +87,8 @@ with st.sidebar:
         else:
             hidden_act, n_out, out_act, seed = (s.clamped(n)
                                                 for n in ("act", "outputs", "out", "seed"))
-    if not more.open:  # what the closed box holds
-        st.caption(f"{hidden_act} hidden neurons, {n_out} {out_act} output"
-                   f"{'s' if n_out > 1 else ''}, weight seed {int(seed)}.")
+    closed_summary(more, f"{hidden_act} hidden neurons, {n_out} {out_act} output"
+                         f"{'s' if n_out > 1 else ''}, weight seed {int(seed)}.")
     st.subheader("Data point")
     x1 = st.slider("x₁", -3.0, 3.0, step=0.1, key=s.key("x1"))
     x2 = st.slider("x₂", -3.0, 3.0, step=0.1, key=s.key("x2"))

@@ -34,17 +34,15 @@ from page_model.verdicts import factor_check
 from ui.cached import plotly
 from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
-from ui.layout import columns, formula_markdown, header, small
+from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 from ui.recurrent import (
-    closed_summary,
     numbers_table,
     section,
     seed_input,
     sequence_settings,
     sequence_summary,
-    settings_box,
     step_choice,
 )
 

@@ -9,7 +9,15 @@ from nn_core import Network, get_activation
 from page_model.one_vs_all import neuron_point
 from ui.cached import chart
 from ui.compute import NEURON_POINTS, neuron_data
-from ui.layout import columns, formula_markdown, formulas, header, numbers_table
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    formulas,
+    header,
+    numbers_table,
+    settings_box,
+)
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
@@ -63,8 +71,7 @@ with st.sidebar:
                       disabled=stage != "classifier",
                       help=None if stage == "classifier" else "Used from stage 3 on.")
     # Drawn only while open (each control costs every rerun); the page state keeps the values.
-    more = st.expander("Data: point, noise, seed", key=s.key("more"), on_change="rerun",
-                       icon=":material/scatter_plot:")
+    more = settings_box(s, "Data: point, noise, seed", icon=":material/scatter_plot:")
     with more:
         if more.open:
             point = st.number_input("data point i", step=1, **s.number("point"))
@@ -74,8 +81,8 @@ with st.sidebar:
             s.said("seed")
         else:
             point, noise, seed = s.clamped("point"), s.clamped("noise"), s.clamped("seed")
-    if not more.open:  # what the closed box holds
-        st.caption(f"Data point {int(point)} of {N_POINTS}, noise {noise:g}, seed {int(seed)}.")
+    closed_summary(more, f"Data point {int(point)} of {N_POINTS}, noise {noise:g}, "
+                         f"seed {int(seed)}.")
     s.reset_button()
 s.show_notices()
 

@@ -23,7 +23,7 @@ from ui.answer_box import answer_box, get_progress
 from ui.cached import chart
 from ui.compute import notes_audit, notes_training
 from ui.escape import plain
-from ui.layout import columns, header, numbers_table
+from ui.layout import closed_summary, columns, header, numbers_table, settings_box
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
@@ -56,8 +56,7 @@ with st.sidebar:
     key = st.selectbox("look closely at", keys, format_func=FIXED["titles"].get,
                        key=s.key("rec"))
     # Drawn only while open (each control costs every rerun); the page state keeps the values.
-    more = st.expander("Training run: network, epochs, η", key=s.key("more"),
-                       on_change="rerun", icon=":material/tune:")
+    more = settings_box(s, "Training run: network, epochs, η")
     with more:
         if more.open:
             case = st.radio("network", CASES, format_func=lambda c: CASE_LABELS.get(c, c),
@@ -67,9 +66,8 @@ with st.sidebar:
             lr = st.slider("learning rate η", 0.1, 5.0, step=0.1, key=s.key("lr"))
         else:
             case, epochs, lr = s.clamped("case"), s.clamped("epochs"), s.clamped("lr")
-    if not more.open:  # what the closed box holds
-        st.caption(f"The training run: {CASE_LABELS.get(case, case)}, {int(epochs)} epochs, "
-                   f"η = {lr:g}.")
+    closed_summary(more, f"The training run: {CASE_LABELS.get(case, case)}, {int(epochs)} "
+                         f"epochs, η = {lr:g}.")
     s.reset_button()
 s.show_notices()
 s.finish()

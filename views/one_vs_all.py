@@ -11,7 +11,15 @@ from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
 from ui.compute import ova_binary, ova_compare
 from ui.escape import plain
-from ui.layout import columns, formulas, header, numbers_by, numbers_table
+from ui.layout import (
+    closed_summary,
+    columns,
+    formulas,
+    header,
+    numbers_by,
+    numbers_table,
+    settings_box,
+)
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
@@ -62,8 +70,7 @@ with st.sidebar:
     neither = st.radio("class coded as “neither fires” (0, 0)", [0, 1, 2], horizontal=True,
                        key=s.key("neither"))
     # Drawn only while open (each control costs every rerun); the page state keeps the values.
-    more = st.expander("Training: epochs, η, seed", key=s.key("more"), on_change="rerun",
-                       icon=":material/tune:")
+    more = settings_box(s, "Training: epochs, η, seed")
     with more:
         if more.open:
             epochs = st.slider("epochs", 50, MAX_SCHEME_EPOCHS, step=50, key=s.key("epochs"))
@@ -72,8 +79,7 @@ with st.sidebar:
             s.said("seed")
         else:
             epochs, lr, seed = s.clamped("epochs"), s.clamped("lr"), s.clamped("seed")
-    if not more.open:  # what the closed box holds
-        st.caption(f"{int(epochs)} epochs, η = {lr:g}, seed {int(seed)}.")
+    closed_summary(more, f"{int(epochs)} epochs, η = {lr:g}, seed {int(seed)}.")
     shown = st.radio("regions shown", SCHEMES, format_func=SCHEME_LABELS.get, key=s.key("show"))
     s.reset_button()
 s.show_notices()

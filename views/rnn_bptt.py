@@ -23,16 +23,14 @@ from page_model.verdicts import factor_check, loss_change
 from ui.cached import plotly
 from ui.compute import rnn_step
 from ui.escape import plain
-from ui.layout import columns, formula_markdown, header, small
+from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 from ui.recurrent import (
-    closed_summary,
     numbers_table,
     section,
     seed_input,
     sequence_summary,
-    settings_box,
 )
 
 MAX_CHAIN_PATHS = 12  # the whole chain with its underbraces stays readable up to here

@@ -20,10 +20,10 @@ from page_model.recurrent import (
 )
 from page_model.verdicts import loss_change
 from ui.cached import plotly
-from ui.layout import columns, formula_markdown, header, small
+from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, settings
-from ui.recurrent import closed_summary, numbers_table, section, seed_input, settings_box
+from ui.recurrent import numbers_table, section, seed_input
 
 
 @settings

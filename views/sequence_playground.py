@@ -38,10 +38,10 @@ from page_model.sequence_playground import (
 from page_model.summaries import loss_summary
 from ui.cached import plotly
 from ui.escape import plain
-from ui.layout import header
+from ui.layout import closed_summary, header, settings_box
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
-from ui.recurrent import closed_summary, session_section, settings_box
+from ui.recurrent import session_section
 
 ss = st.session_state
 
