@@ -519,6 +519,14 @@ def points_csv(X, y) -> str:
     return "x1,x2,label\n" + "\n".join(rows) + "\n"
 
 
+def history_download(history: History):
+    """``history_csv`` of the epochs so far, made only when called (see
+    ``TrainingSession.weights_download``): training appends to the history in place."""
+    copy = History(*(list(getattr(history, f)) for f in
+                     ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")))
+    return lambda: history_csv(copy)
+
+
 def history_csv(history: History) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -780,7 +788,13 @@ class TrainingSession:
 
     def weights_json(self) -> str:
         """The trained network (loadable by ``Network.from_dict``) plus what it was trained on."""
-        d = self.net.to_dict()
+        return self.weights_download()()
+
+    def weights_download(self):
+        """``weights_json`` of the network now, made only when called: for a download button,
+        whose data Streamlit makes on the click, on another thread, while this session may be
+        training. It holds copies of the numbers (training changes the network in place)."""
+        d = self.net.to_dict()  # lists: copies
         d.update(features=list(self.cfg.features), encoding=self.encoding, epoch=self.epoch,
                  config=self.cfg.as_dict())
-        return json.dumps(d)
+        return lambda: json.dumps(d)

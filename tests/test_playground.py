@@ -26,6 +26,7 @@ from page_model.playground import (
     encoding_for,
     gradient_norms,
     history_csv,
+    history_download,
     loss_choices,
     make_data,
     output_choices,
@@ -199,6 +200,17 @@ def test_exports():
     no_test = History(epoch=[1], train_loss=[0.5], test_loss=[None], train_accuracy=[None],
                       test_accuracy=[None])
     assert history_csv(no_test).splitlines()[1] == "1,0.5,,,"
+
+
+def test_downloads_are_made_on_the_click_from_the_moment_they_were_drawn():
+    sess = TrainingSession(EASY, make_data(EASY))
+    sess.step(2)
+    weights, history = sess.weights_download(), history_download(sess.history)
+    at_two = (sess.weights_json(), history_csv(sess.history))
+    sess.step(3)  # training goes on in place before the student clicks
+    assert (weights(), history()) == at_two
+    assert json.loads(weights())["epoch"] == 2 and json.loads(sess.weights_json())["epoch"] == 5
+    assert len(history().splitlines()) == 1 + 2
 
 
 # ------------------------------------------------------------------ configuration

@@ -36,7 +36,7 @@ def test_schedule_momentum_and_stop_from_the_link_train_and_stop():
     md = " ".join(m.value for m in at.markdown)
     assert "current η = 0.15" in md  # epoch 4: 0.3 · 0.5^⌊3/2⌋
     assert {m.label: m.value for m in at.metric}["Learning rate η now"] == "0.15"
-    assert any(r"\mu v" in x.value for x in at.latex)  # momentum's rule beside plain descent
+    assert any(r"\mu v" in x.value for x in at.markdown)  # momentum's rule beside plain descent
     # Widening the stop condition lets the run go on; the link follows.
     at.number_input(key="pg.stop_epoch").set_value(0).run()
     at.button(key="pg.step").click().run()

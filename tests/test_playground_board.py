@@ -52,6 +52,9 @@ def epoch_shown(at) -> str:
 
 def test_a_paused_step_or_reset_reruns_the_board_alone():
     at = open_page({"ds": "xor", "hidden": "3", "act": "tanh", "n": "60"})
+    assert not [t for t in at.dataframe if "from" in t.value.columns]  # closed: not built
+    at.session_state["pg.diagram_open"] = True  # the diagram's box is built only while open
+    at.run()
     assert sidebar_elements(at) > 20
     for epoch in (1, 2):  # the second click finds the epoch the first one drew
         click_in_fragment(at, "pg.step")

@@ -48,7 +48,7 @@ from page_model.playground import (
     MIN_POINTS,
     OUTPUT_LABELS,
     add_point,
-    history_csv,
+    history_download,
     loss_choices,
     output_choices,
     own_points_summary,
@@ -68,6 +68,7 @@ from page_model.summaries import (
 )
 from ui.cached import chart, dataframe, net_numbers, plotly, shared_figure
 from ui.escape import plain
+from ui.layout import formula_markdown, small
 from ui.lesson import next_page
 from ui.page_state import bounded, said
 from ui.playground_state import (
@@ -304,22 +305,26 @@ def _training_options():
                     **bounded(K + "stop_epoch", 0, MAX_RUN_EPOCHS, "The stop epoch", int))
 
 
-def update_rule_panel(cfg, sess):
-    """The update rule in symbols and with the current numbers; momentum beside plain descent."""
-    st.markdown(f"**The update rule, with the current η = {fmt(sess.current_lr)}** "
-                f"(epoch {sess.epoch + 1}, {SCHEDULE_LABELS[cfg.schedule]})")
-    if cfg.schedule != "constant":
-        st.latex(schedule_latex(cfg.schedule))
-    plain, with_momentum = st.columns(2) if cfg.momentum else (st.container(), None)
-    with plain:
-        st.caption("Plain gradient descent")
-        st.latex(update_rule_latex(None, cfg.l2))
-        st.latex(update_rule_latex(sess.current_lr, cfg.l2))
-    if with_momentum is not None:
-        with with_momentum:
-            st.caption("With momentum (this run)")
-            st.latex(momentum_rule_latex(None, None, cfg.l2))
-            st.latex(momentum_rule_latex(sess.current_lr, cfg.momentum, cfg.l2))
+def update_rule_panel(cfg, sess, then: str = ""):
+    """The update rule in symbols and with the current numbers; momentum beside plain descent.
+    Each side is one Markdown element (its heading, caption and formulas); ``then``: Markdown
+    drawn after it (the next panel's heading) in the same element."""
+    head = (f"**The update rule, with the current η = {fmt(sess.current_lr)}** "
+            f"(epoch {sess.epoch + 1}, {SCHEDULE_LABELS[cfg.schedule]})")
+    schedule = [schedule_latex(cfg.schedule)] if cfg.schedule != "constant" else []
+    plain_rule = [small("Plain gradient descent"), formula_markdown(
+        update_rule_latex(None, cfg.l2), update_rule_latex(sess.current_lr, cfg.l2))]
+    if not cfg.momentum:
+        st.markdown("\n\n".join([head, *map(formula_markdown, schedule), *plain_rule, then]))
+        return
+    st.markdown("\n\n".join([head, *map(formula_markdown, schedule)]))
+    plain_side, momentum_side = st.columns(2)
+    plain_side.markdown("\n\n".join(plain_rule))
+    momentum_side.markdown("\n\n".join([small("With momentum (this run)"), formula_markdown(
+        momentum_rule_latex(None, None, cfg.l2),
+        momentum_rule_latex(sess.current_lr, cfg.momentum, cfg.l2))]))
+    if then:
+        st.markdown(then)
 
 
 def confusion_panel(sess):
@@ -759,8 +764,8 @@ def live():
               lambda: loss_curves({"train": h.train_loss, "test": h.test_loss},
                                   title=loss_title, x=h.epoch, wire=True))
         confusion_panel(sess)
-        update_rule_panel(sess.cfg, sess)
-        st.markdown("**Gradient length per layer** (how hard each layer is being pushed)")
+        update_rule_panel(sess.cfg, sess, then="**Gradient length per layer** (how hard each "
+                                                 "layer is being pushed)")
         norms = sess.gradient_norms()
         dataframe({"layer": [f"{i + 1}" + (" (output)" if i == len(norms) - 1 else "")
                              for i in range(len(norms))],
@@ -769,10 +774,10 @@ def live():
 
     neuron_map_panel(sess, layers, res)
     d1 = d2 = st.container(horizontal=True)
-    d1.download_button("Download trained weights (JSON)", sess.weights_json(),
+    d1.download_button("Download trained weights (JSON)", sess.weights_download(),
                        file_name="playground-weights.json", mime="application/json",
                        key=K + "dl_weights", on_click="ignore")
-    d2.download_button("Download loss history (CSV)", history_csv(h),
+    d2.download_button("Download loss history (CSV)", history_download(h),
                        file_name="playground-history.csv", mime="text/csv",
                        key=K + "dl_history", on_click="ignore")
     ss[K + "render_s"] = time.perf_counter() - started  # sets the next Play's frame period
@@ -796,8 +801,13 @@ def board():
                            "you pause.")
             point_graph_panel(sess)
     # Not redrawn on animation frames (Play, Pause, Step, Reset, any setting redraw it): at the
-    # caps the diagram costs more than a whole training tick.
-    with st.expander("Network diagram and current weights", expanded=True):
+    # caps the diagram costs more than a whole training tick. Built only while open: the
+    # pictures of each neuron above draw the same network and its weights' signs and sizes.
+    diagram = st.expander("Network diagram and current weights", key=K + "diagram_open",
+                          on_change="rerun")
+    with diagram:
+        if not diagram.open:
+            return
         if playing:
             st.caption("Showing the weights when Play was pressed; they update when you pause.")
         chart(K + "diagram", net_numbers(sess.net),

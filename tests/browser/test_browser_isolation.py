@@ -47,6 +47,8 @@ def test_training_in_one_session_leaves_the_other_alone(two_students, page_urls)
     alice, bob = two_students
     for p in (alice, bob):
         open_app(p, page_urls["Training playground"], LINK)
+        click(p, p.get_by_text("Network diagram and current weights"))  # built while open
+        p.locator(".st-key-pg-diagram .js-plotly-plot").wait_for()
     bob_weights = _weights_text(bob)
     assert _weights_text(alice) == bob_weights  # same link, same starting network
 
