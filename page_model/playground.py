@@ -430,6 +430,7 @@ class LoadedWeights:
     biases: list[np.ndarray]
     epoch: int
     config: dict  # Config fields as the file gives them (checked like a link by the page)
+    velocity: list[np.ndarray] | None = None  # momentum's v when the run used momentum
 
 
 def parse_weights_json(content: bytes | str) -> LoadedWeights:
@@ -487,7 +488,31 @@ def parse_weights_json(content: bytes | str) -> LoadedWeights:
     epoch = data.get("epoch", 0)
     if isinstance(epoch, bool) or not isinstance(epoch, int) or not 0 <= epoch <= MAX_RUN_EPOCHS:
         raise ValueError(f"“epoch” must be a whole number from 0 to {MAX_RUN_EPOCHS}.")
-    return LoadedWeights(weights, biases, epoch, config)
+    return LoadedWeights(weights, biases, epoch, config, _file_velocity(data, weights))
+
+
+def _file_velocity(data: dict, weights: list[np.ndarray]) -> list[np.ndarray] | None:
+    """The file's momentum velocity (one [v_W; v_b] table per layer, as the link carries it),
+    checked against its weights; None when it has none."""
+    V = data.get("velocity")
+    if V is None:
+        return None
+    if not isinstance(V, list) or len(V) != len(weights):
+        raise ValueError("“velocity” must be a list with one table per layer.")
+    velocity = []
+    for n, (v, w) in enumerate(zip(V, weights, strict=True), start=1):
+        try:
+            v = np.array(v, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"Layer {n}'s velocity is not a table of numbers.") from exc
+        if v.shape != (w.shape[0] + 1, w.shape[1]):
+            raise ValueError(f"Layer {n}'s velocity must have one row per input and one for the "
+                             "bias, one column per neuron, like its weights.")
+        if not np.all(np.isfinite(v)) or np.max(np.abs(v), initial=0) > MAX_WEIGHT:
+            raise ValueError(f"Layer {n}'s velocity has a number that is not finite or beyond "
+                             f"±{MAX_WEIGHT:g}.")
+        velocity.append(v)
+    return velocity
 
 
 def gradient_norms(net: Network, X, Y, loss: str = "squared_error") -> list[float]:
@@ -797,4 +822,6 @@ class TrainingSession:
         d = self.net.to_dict()  # lists: copies
         d.update(features=list(self.cfg.features), encoding=self.encoding, epoch=self.epoch,
                  config=self.cfg.as_dict())
+        if self.cfg.momentum and any(np.any(v) for v in self.velocity):
+            d["velocity"] = [v.tolist() for v in self.velocity]  # the run goes on as it would
         return lambda: json.dumps(d)

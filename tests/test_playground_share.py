@@ -86,6 +86,32 @@ def test_adding_a_point_keeps_the_split_and_clear_goes_back():
     assert at.session_state["pg.dataset"] == "moons"
 
 
+def test_a_weights_file_carries_momentum_so_the_loaded_run_goes_on_as_the_saved_one():
+    query = {"ds": "xor", "hidden": "3", "act": "tanh", "mom": "0.9", "seed": "2"}
+    at = run(query)
+    for _ in range(2):
+        at.button(key="pg.step").click().run()
+    saved = sess(at).weights_json().encode()
+    assert len(json.loads(saved)["velocity"]) == 2  # one [v_W; v_b] table per layer
+    other = run(opened=["pg.load_open"])
+    other.file_uploader(key="pg.weights_file").upload("w.json", saved, "application/json")
+    other.run()
+    for a in zip(sess(other).velocity, sess(at).velocity, strict=True):
+        np.testing.assert_array_equal(*a)
+    for app in (at, other):
+        app.button(key="pg.step").click().run()
+    assert sess(other).history.train_loss[-1] == sess(at).history.train_loss[-1]
+    np.testing.assert_array_equal(sess(other).net.weights[1], sess(at).net.weights[1])
+    bad = json.loads(saved)
+    bad["velocity"][0] = bad["velocity"][0][:-1]  # the bias row missing
+    other.file_uploader(key="pg.weights_file").upload("bad.json", json.dumps(bad).encode(),
+                                                      "application/json")
+    other.run()
+    assert any("velocity must have one row per input" in e.value for e in other.error)
+    assert not json.loads(run({"ds": "xor"}).session_state["pg.session"].weights_json()).get(
+        "velocity")  # no momentum: no velocity
+
+
 def test_weights_file_loads_back_and_bad_files_get_a_message():
     at = run({"ds": "xor", "hidden": "4", "act": "relu", "seed": "3"})
     for _ in range(2):

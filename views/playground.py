@@ -618,7 +618,8 @@ if K + "pending_moment" in ss:  # the link's trained network, epoch and history
 if K + "pending_weights" in ss:  # a loaded weights file
     name, loaded, file_notices = ss.pop(K + "pending_weights")
     try:
-        session.load_state(loaded.weights, loaded.biases, epoch=loaded.epoch)
+        session.load_state(loaded.weights, loaded.biases, epoch=loaded.epoch,
+                           velocity=loaded.velocity)
     except ValueError as exc:
         ss[K + "weights_message"] = ("error", f"{name}: {exc} The settings were loaded; the "
                                               "weights were not.")
