@@ -111,7 +111,17 @@ def checked(monkeypatch):
         return lookup.KeyLookup(self._safe)
 
     monkeypatch.setattr(lookup._WidgetSessionState, "filtered_state", property(filtered_state))
-    return calls, wrong, lambda: any(calls)
+    paths = {"all": 0, "exact": 0}  # lookups of plain keys, and those the exact path answered
+
+    def counting(find, path):
+        def counted(*args):
+            paths[path] += 1
+            return find(*args)
+        return counted
+
+    monkeypatch.setattr(lookup, "_find", counting(lookup._find, "all"))
+    monkeypatch.setattr(lookup, "_find_exact", counting(lookup._find_exact, "exact"))
+    return calls, wrong, lambda: any(calls), paths
 
 
 def _remapped_keys(state: SessionState) -> int:
@@ -127,7 +137,7 @@ def _first(elements):
 
 @pytest.mark.parametrize("page", ["playground", "backprop_steps", "lstm_cell", "one_vs_all"])
 def test_pages_see_the_same_state(checked, page):
-    calls, wrong, _remapped = checked
+    calls, wrong, _remapped, paths = checked
     at = AppTest.from_file(str(REPO / "views" / f"{page}.py"), default_timeout=300)
     at.run()
     first_calls = len(calls)
@@ -151,10 +161,11 @@ def test_pages_see_the_same_state(checked, page):
     assert not at.exception, [e.value for e in at.exception]
     assert first_calls >= 1 and len(calls) >= 3 * first_calls - 2, (first_calls, len(calls))
     assert wrong == [], wrong[:10]
+    assert paths["exact"] <= paths["all"] // 10, paths  # a page's lookups skip the key set
 
 
 def test_awkward_cases_see_the_same_state(checked, tmp_path):
-    calls, wrong, remapped = checked
+    calls, wrong, remapped, paths = checked
     path = tmp_path / "awkward.py"
     path.write_text(SCRIPT)
     at = AppTest.from_file(str(path))
@@ -167,6 +178,7 @@ def test_awkward_cases_see_the_same_state(checked, tmp_path):
     assert len(calls) >= 4 * 9
     assert wrong == [], wrong[:10]
     assert remapped(), "no widget call saw a key with its old widget id still stored"
+    assert 0 < paths["exact"] < paths["all"], paths  # a leftover id: the key set decides
 
 
 def test_a_widget_set_to_none_shows_empty(checked, tmp_path):
@@ -190,16 +202,31 @@ def test_a_widget_set_to_none_shows_empty(checked, tmp_path):
 
 def _random_state(rng: random.Random) -> SessionState:
     """A session with user keys, keyed and keyless widget ids, internal keys, a key remapped
-    to a new id (the old id still stored), presented and unreadable widget values, Nones."""
+    to a new id (the old id still stored), presented and unreadable widget values, Nones; and,
+    now and then, what a page rarely makes but the fast path must read right: two keys given one
+    widget id, a widget id named like a user key, an id known only to the reverse map, a key
+    mapped to an internal key, a user key in the widget states, a value stored under an id."""
     state = SessionState()
+    mapper = state._key_id_mapper
     users = ["a", "b", "c", "d"]
     ids: list[str] = []
     for key in users:
         for n in range(rng.choice((0, 1, 1, 2))):  # 2: remapped, the old id left behind
             wid = f"$$ID-{rng.getrandbits(32):08x}{n}-{key}"
-            state._key_id_mapper[key] = wid
+            mapper[key] = wid
             ids.append(wid)
-    ids += [f"$$ID-{rng.getrandbits(32):08x}-None", f"{STREAMLIT_INTERNAL_KEY_PREFIX}_x"]
+    internal = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_x"
+    ids += [f"$$ID-{rng.getrandbits(32):08x}-None", internal]
+    one, other = rng.sample(users, 2)
+    if rng.random() < 0.15 and one in mapper:  # two user keys, one widget id
+        mapper[other] = mapper.get_id_from_key(one)
+    if rng.random() < 0.1:  # a widget id that is another user key's name
+        mapper[other] = one
+    if rng.random() < 0.15:  # an id only the reverse map knows
+        ids.append(f"$$ID-{rng.getrandbits(32):08x}r-{one}")
+        mapper.id_key_mapping[ids[-1]] = one
+    if rng.random() < 0.1:
+        mapper[other] = internal
     value = lambda: rng.choice((None, 0, 1, "x", (1, 2)))  # noqa: E731
     for k in users + ids:
         if rng.random() < 0.5:
@@ -207,7 +234,11 @@ def _random_state(rng: random.Random) -> SessionState:
     for k in users:
         if rng.random() < 0.3:
             state._new_session_state[k] = value()
+        if rng.random() < 0.05:  # a forged plain widget id from a browser
+            state._new_widget_state.set_from_value(k, value())
     for wid in ids:
+        if rng.random() < 0.05:
+            state._new_session_state[wid] = value()
         if rng.random() < 0.5:
             if rng.random() < 0.2:  # from a reconnecting browser: no metadata, unreadable
                 state._new_widget_state.states[wid] = Serialized(None)
@@ -219,15 +250,100 @@ def _random_state(rng: random.Random) -> SessionState:
     return state
 
 
-def test_synthetic_states_see_the_same_state():
+def _readable(state: SessionState) -> bool:
+    """The real dict can be built (a forged plain entry it cannot read raises for every key;
+    the view raises only for that key, as the module docstring says)."""
+    try:
+        _ = state.filtered_state
+    except KeyError:
+        return False
+    return True
+
+
+def _synthetic_states(n: int = 400):
     rng = random.Random(13)
-    wrong, remapped = [], 0
-    for _ in range(400):
-        state = _random_state(rng)
+    return [_random_state(rng) for _ in range(n)]
+
+
+def test_synthetic_states_see_the_same_state():
+    wrong, remapped, readable = [], 0, 0
+    for state in _synthetic_states():
         remapped += _remapped_keys(state) > 0
-        wrong += _mismatches(SafeSessionState(state, lambda: None))
+        if _readable(state):
+            readable += 1
+            wrong += _mismatches(SafeSessionState(state, lambda: None))
     assert remapped > 50  # the leftover-id case was really exercised
+    assert readable > 360
     assert wrong == [], wrong[:10]
+
+
+def _where(state: SessionState, user_key: str) -> str:
+    """Which of the dicts lead ``_keys()`` to ``user_key``'s widget id (or to the key)."""
+    wid = state._key_id_mapper.get_id_from_key(user_key, None)
+    if wid is None:
+        return "no widget id"
+    return "+".join(name for name, held in (
+        ("widget state", wid in state._new_widget_state.states),
+        ("old state by id", wid in state._old_state),
+        ("old state by key", user_key in state._old_state),
+        ("new session state", user_key in state._new_session_state)) if held) or "none"
+
+
+def test_the_fast_path_reads_the_key_set_right():
+    """``_held`` says what ``_keys()`` holds (or passes), and ``_find`` answers what the
+    exact path answers (value or KeyError), for every key the states hold and more; both paths
+    run, the fast one in every place a widget id can come from (only the old state, only the
+    widget states, only through its key...)."""
+    fast, exact, held_cases = {}, 0, {True: 0, False: 0, None: 0}
+    for state in _synthetic_states():
+        mapper = state._key_id_mapper
+        keys = state._keys()
+        probes = {*keys, *state._old_state, *state._new_session_state, *mapper.id_key_mapping,
+                  *mapper.id_key_mapping.values(), *mapper._key_id_mapping,
+                  *mapper._key_id_mapping.values(), "absent"}
+        for key in probes:
+            held = lookup._held(state, key)
+            held_cases[held] += 1
+            assert held in (None, key in keys), (key, held)
+        for key in probes:
+            if not isinstance(key, str) or key.startswith(("$$ID", STREAMLIT_INTERNAL_KEY_PREFIX)):
+                continue
+            calls = []
+            real_exact = lookup._find_exact
+
+            def counted(*args, calls=calls, real_exact=real_exact):
+                calls.append(args)
+                return real_exact(*args)
+
+            lookup._find_exact = counted
+            try:
+                got = _outcome(lookup._find, state, key)
+            finally:
+                lookup._find_exact = real_exact
+            assert _same_outcome(got, _outcome(real_exact, state, key)), (key, got)
+            if calls:
+                exact += 1
+            else:
+                where = _where(state, key)
+                fast[where] = fast.get(where, 0) + 1
+    assert min(held_cases.values()) > 10, held_cases
+    assert exact > 50, exact
+    for where in ("widget state", "old state by id", "old state by key", "new session state",
+                  "none", "no widget id"):
+        assert fast.get(where, 0) > 20, (where, fast)
+
+
+def _outcome(find, state, key):
+    try:
+        return find(state, key)
+    except KeyError:
+        return KeyError
+
+
+def _same_outcome(a, b) -> bool:
+    if a is KeyError or b is KeyError:
+        return a is b
+    return a[0] == b[0] and _same(a[1], b[1])
 
 
 def _widget_modules():

@@ -8,15 +8,18 @@ session, presenting each value, so a page costs widgets × keys (upstream: strea
 issue #9415, from PR #8529).
 
 ``lazy_widget_key_lookup()`` gives those widget modules, and only them, a ``get_session_state``
-whose ``filtered_state`` is a read-only view: a lookup of a plain user key walks the session's
-keys as ``filtered_state`` does but presents only the entries that land on that key (same
-precedence, same winner when two entries map to one key), so ``in`` and ``[]`` agree with the
-dict; any other key and any iteration, ``len``, ``repr`` or comparison build the real dict.
+whose ``filtered_state`` is a read-only view: a lookup of a plain user key presents only the
+entries the dict would store under that key (same precedence, same winner, same KeyError), so
+``in`` and ``[]`` agree with the dict; any other key and any iteration, ``len``, ``repr`` or
+comparison build the real dict. Whether an entry is among the session's keys is read from the
+dicts ``SessionState._keys()`` is built from, so a lookup costs neither the keys nor their
+widget ids; when more than one entry could land on the key (a widget whose id changed, its old
+id still stored) the key set is built and its order picks the winner, as the dict's loop does.
 Everything else (``st.session_state``, whose ``to_dict()`` hands the dict to user code, and
-AppTest) keeps the real property. Measured on a no-change rerun of the playground (38 keys, 16
-such widgets, under bench.bench_pages' setup, lookup on/off alternating in one process): its
-lookups 2.7 → 0.8 ms of CPU (the rest is the key set Streamlit builds), the rerun 27.3 → 25.8 ms;
-backprop (27 keys, 12 widgets) 1.1 → 0.6 ms; pages with few keys or widgets gain little.
+AppTest) keeps the real property. Measured (CPU, variants alternating in one process): on a
+page of 20 keyed number inputs and 100 other keys a lookup costs 7 µs (46 building the key
+set), a no-change rerun 8.7 ms (9.6 with the key set, 14.5 with the real dict); the
+playground's lookups (30 keyed widgets, 40 keys) 0.35 ms a rerun (0.75 with the key set).
 
 Each lookup reads under the session's lock, as the property does; the widget code uses the view
 in the call that made it (a local variable, tested) and the view answers each key once, so
@@ -33,6 +36,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Iterator, Mapping
+from operator import countOf
 from typing import Any
 
 import streamlit
@@ -50,7 +54,49 @@ WIDGET_MODULES = ("number_input", "radio", "selectbox", "slider", "text_widgets"
 _FULL = object()  # marks "answer from the real dict"
 
 
+def _held(state: SessionState, key: str) -> bool | None:
+    """Whether ``state._keys()`` holds ``key``, read from the dicts it is built from; None when
+    more than one entry could lead to ``key`` (ask the set then). ``_keys()`` is the new widget
+    states' ids plus ``_get_widget_id(k)`` (``_key_id_mapping.get(k, k)``) of every key of the
+    old and the new session state."""
+    if key in state._new_widget_state.states:
+        return True
+    key_ids = state._key_id_mapper._key_id_mapping
+    sources = [] if key in key_ids else [key]  # a key with no widget id stands for itself
+    mapped = countOf(key_ids.values(), key)  # user keys whose widget id is ``key``
+    if mapped:
+        owner = state._key_id_mapper.id_key_mapping.get(key)
+        if mapped > 1 or key_ids.get(owner) != key:
+            return None
+        sources.append(owner)
+    return any(k in state._old_state or k in state._new_session_state for k in sources)
+
+
 def _find(state: SessionState, user_key: str) -> tuple[bool, Any]:
+    """What ``filtered_state`` stores under a plain ``user_key``, without building the key set
+    when at most one entry lands there (``_find_exact`` otherwise)."""
+    id_keys = state._key_id_mapper.id_key_mapping
+    owned = countOf(id_keys.values(), user_key)  # widget ids that map to ``user_key``
+    wid = state._key_id_mapper._key_id_mapping.get(user_key)
+    if owned == 0:
+        ids: list[str] = []
+    elif owned == 1 and id_keys.get(wid) == user_key:
+        ids = [wid]
+    else:
+        ids = [w for w, key in id_keys.items() if key == user_key]
+    entries = []
+    for k in [w for w in ids if is_keyed_element_id(w) and not _is_internal_key(w)] + [user_key]:
+        held = _held(state, k)
+        if held is None:
+            return _find_exact(state, user_key)
+        if held:
+            entries.append(k)
+    if len(entries) > 1:  # which one wins depends on the set's order
+        return _find_exact(state, user_key)
+    return _read(state, entries, user_key)
+
+
+def _find_exact(state: SessionState, user_key: str) -> tuple[bool, Any]:
     """``filtered_state``'s loop (streamlit/runtime/state/session_state.py) for one plain key:
     of the same keys, present only the entries the dict would store under ``user_key`` (the key
     itself, or a keyed widget id mapped to it), in the dict's order: the last one wins."""
@@ -63,6 +109,10 @@ def _find(state: SessionState, user_key: str) -> tuple[bool, Any]:
     if len(entries) > 1:  # a widget id left over from an earlier id of this key's widget
         chosen = set(entries)
         entries = [k for k in keys if k in chosen]
+    return _read(state, entries, user_key)
+
+
+def _read(state: SessionState, entries: list[str], user_key: str) -> tuple[bool, Any]:
     found, value = False, None
     for k in entries:
         try:
