@@ -55,8 +55,9 @@ _FULL = object()  # marks "answer from the real dict"
 
 
 def _held(state: SessionState, key: str) -> bool | None:
-    """Whether ``state._keys()`` holds ``key``, read from the dicts it is built from; None when
-    more than one entry could lead to ``key`` (ask the set then). ``_keys()`` is the new widget
+    """Whether ``state._keys()`` holds ``key``, read from the dicts it is built from; None (ask
+    the set) when several user keys have ``key`` as their widget id or the reverse map names
+    another one. ``_keys()`` is the new widget
     states' ids plus ``_get_widget_id(k)`` (``_key_id_mapping.get(k, k)``) of every key of the
     old and the new session state."""
     if key in state._new_widget_state.states:
