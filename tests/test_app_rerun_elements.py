@@ -12,10 +12,10 @@ from app_helpers import drawn, open_box, page
 LIMITS = {
     "backprop_steps": (42, 10),
     "one_vs_all": (39, 5),
-    "neuron": (34, 6),
-    "hidden_layers": (39, 7),
+    "neuron": (32, 6),
+    "hidden_layers": (32, 7),
     "notes_checked": (34, 4),
-    "gradient_descent": (38, 4),
+    "gradient_descent": (32, 4),
 }
 
 

@@ -66,9 +66,22 @@ def shared(*, memo: int = 0, **options):
 NEURON_POINTS = 60
 
 
-@shared(max_entries=32, show_spinner=False)
+@shared(max_entries=32, memo=8, show_spinner=False)
 def neuron_data(seed: int, noise: float):
     return make_dataset("linear", NEURON_POINTS, noise=noise, test_fraction=0.0, seed=seed)
+
+
+@shared(max_entries=256, memo=32, show_spinner=False)
+def neuron_numbers(seed: int, noise: float, w1: float, w2: float, b: float, point: int,
+                   theta: float):
+    """The neuron (w₁, w₂, b, sigmoid) and its numbers for data point ``point`` and threshold
+    θ (page_model.one_vs_all.neuron_point) on neuron_data(seed, noise): a rerun that changes
+    nothing builds no network and runs no forward pass (~0.25 ms)."""
+    from page_model.one_vs_all import neuron_point
+
+    data = neuron_data(seed, noise)
+    net = Network.from_weights([[[w1], [w2]]], [[b]], ["sigmoid"])
+    return net, neuron_point(net, data.X_train, data.y_train, point, theta)
 
 
 # ------------------------------------------------------------------ one vs all
@@ -83,6 +96,14 @@ def ova_compare(n_points: int, noise: float, seed: int, epochs: int, lr: float, 
 
 
 @shared(max_entries=16, memo=8, show_spinner=False)
+def ova_bullets(n_points: int, noise: float, seed: int, epochs: int, lr: float, neither: int):
+    """page_model.verdicts.notes_code_bullets for ova_compare's networks (the same arguments)."""
+    from page_model.verdicts import notes_code_bullets
+
+    return notes_code_bullets(ova_compare(n_points, noise, seed, epochs, lr, neither)[1], neither)
+
+
+@shared(max_entries=16, memo=8, show_spinner=False)
 def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
     from page_model.one_vs_all import fit_scheme
 
@@ -91,7 +112,7 @@ def ova_binary(n_points: int, noise: float, seed: int, epochs: int, lr: float):
 
 
 # ------------------------------------------------------------------ hidden layers
-@shared(max_entries=32, show_spinner=False)
+@shared(max_entries=32, memo=8, show_spinner=False)
 def hidden_weights(sizes: tuple, drawn: tuple, seed: int):
     """Network.init's weights and biases for these sizes, activations and seed (shared:
     Network.from_weights copies them)."""
@@ -103,7 +124,7 @@ def hidden_weights(sizes: tuple, drawn: tuple, seed: int):
 DESCENT_POINTS = 80
 
 
-@shared(max_entries=8, show_spinner=False)
+@shared(max_entries=8, memo=2, show_spinner=False)
 def descent_data(model: str):
     if model == "linear":
         d = make_dataset("regression", DESCENT_POINTS, noise=0.05, test_fraction=0.0, seed=3)
@@ -112,7 +133,7 @@ def descent_data(model: str):
     return d.X_train, d.y_train.astype(float)
 
 
-@shared(max_entries=16, show_spinner=False)
+@shared(max_entries=16, memo=8, show_spinner=False)
 def descent_landscape(model: str, two: bool, w2_fixed: float):
     """The loss over page_model.descent.WEIGHT_GRID (a constant: not hashed on every call)."""
     from page_model.descent import WEIGHT_GRID, loss_curve, loss_surface
@@ -124,7 +145,7 @@ def descent_landscape(model: str, two: bool, w2_fixed: float):
     return loss_curve(X, Y, g, [0.0, w2_fixed], 0, 0.0, model)
 
 
-@shared(max_entries=256, show_spinner=False)
+@shared(max_entries=256, memo=32, show_spinner=False)
 def descent(model: str, w0: tuple, lr: float, steps: int, learn: tuple):
     """page_model.descent.descent_path on the page's data (bias 0); raises its ValueError."""
     from page_model.descent import descent_path

@@ -26,10 +26,10 @@ from ui.layout import (
     closed_summary,
     columns,
     formula_markdown,
-    formulas,
     header,
     numbers_table,
     settings_box,
+    small,
 )
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Int, Local, PageState, settings
@@ -93,8 +93,16 @@ with st.sidebar:
     w1_0 = st.slider("start w₁", -3.5, 3.5, step=0.1, key=s.key("w1"))
     w2_0 = st.slider("start w₂" if two else "w₂ (held fixed)", -3.5, 3.5, step=0.1,
                      key=s.key("w2"))
-    st.subheader("Learning rate")
-    rate = st.radio("η", list(RATES), format_func=RATES.get, horizontal=True, key=s.key("rate"))
+    X, Y = descent_data(model)
+    learn = [True, bool(two)]
+    # The choice as this run draws it (the widget's key holds it already): a preset's η goes
+    # under the heading, one element with it.
+    rate_key = s.key("rate")
+    rate = s["rate"]
+    preset = None if rate == "custom" else preset_lr(rate, model, X, learn)
+    st.markdown("### Learning rate" + ("" if preset is None else "\n\n" + small(
+        f"η = {fmt(preset)}, the “{RATES[rate]}” preset for this model.")))
+    rate = st.radio("η", list(RATES), format_func=RATES.get, horizontal=True, key=rate_key)
     if rate == "custom":  # the box only while it is the η in use
         custom = st.number_input("custom η", step=0.01, format="%.3f", **s.number("eta"))
         s.said("eta")
@@ -104,12 +112,8 @@ with st.sidebar:
 s.show_notices()
 s.finish()
 
-X, Y = descent_data(model)
-learn = [True, bool(two)]
 eta_max = critical_lr(X, learn) if model == "linear" else None
-lr = float(custom) if rate == "custom" else preset_lr(rate, model, X, learn)
-if rate != "custom":
-    st.sidebar.caption(f"η = {fmt(lr)}, the “{RATES[rate]}” preset for this model.")
+lr = float(custom) if rate == "custom" else preset
 try:
     path = descent(model, (w1_0, w2_0), lr, capped_steps(steps), tuple(learn))
 except ValueError as err:
@@ -130,26 +134,26 @@ verdict = descent_verdict(path.losses, path.weights, path.grads, floor, lr, _run
 forms = F.gradient_descent_formulas()
 
 f_col, n_col, c_col = columns()
-with f_col:
-    st.subheader("Formula")
-    formulas(("The update rule", forms["update"]),
-             ("The error of one point (the notes' E)", forms["squared_error"]))
-    st.caption("The bias is held at 0 here so the loss is a function of the weights alone; "
-               "E is averaged over the data points.")
+with f_col:  # the heading, formulas and notes: one element
+    column = ["### Formula",
+              formula_markdown(("The update rule", forms["update"]),
+                               ("The error of one point (the notes' E)", forms["squared_error"])),
+              small("The bias is held at 0 here so the loss is a function of the weights "
+                    "alone; E is averaged over the data points.")]
     if model == "linear":
-        st.markdown("\n\n".join([  # one element: text and formulas in a row
+        column += [
             "**Why a large η diverges** (one weight, one point; SymPy derives E″):",
             formula_markdown(forms["linear_loss"], forms["curvature"]),
             "Each step multiplies the distance to the minimum by",
             formula_markdown(forms["factor"]),
             "so the steps settle only while |ρ| < 1, that is below",
-            formula_markdown(forms["eta_max"])]))
-        st.caption("With many points and weights, x² becomes the largest eigenvalue of XᵀX/n.")
-with n_col:
-    st.subheader("Numbers")
+            formula_markdown(forms["eta_max"]),
+            small("With many points and weights, x² becomes the largest eigenvalue of XᵀX/n.")]
+    st.markdown("\n\n".join(column))
+with n_col:  # the heading and the first step's numbers: one element
     g0 = path.grads[0][0] if len(path.grads) else 0.0
-    if len(path.weights) > 1:
-        formulas(F.update_numbers(path.weights[0][0], lr, g0, path.weights[1][0]))
+    st.markdown("### Numbers" + ("\n\n" + formula_markdown(F.update_numbers(
+        path.weights[0][0], lr, g0, path.weights[1][0])) if len(path.weights) > 1 else ""))
     rows = [("learning rate η", lr)]
     if eta_max is not None:
         rows.append(("η_max = 2/λ_max", eta_max))

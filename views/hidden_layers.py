@@ -8,7 +8,7 @@ from nn_core import HIDDEN_ACTIVATIONS, Network
 from page_model.summaries import weights_summary
 from ui.cached import chart
 from ui.compute import hidden_weights
-from ui.layout import closed_summary, columns, formulas, header, numbers_table, settings_box
+from ui.layout import columns, formula_markdown, header, numbers_table, settings_box, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 
@@ -51,15 +51,17 @@ header("Hidden layers", "Background — hidden layers and the Multi Layer Percep
        "A hidden layer is a layer of neurons between the inputs and the output: each of its "
        "neurons takes a weighted sum of the layer before and passes it through an activation; "
        "its outputs are the next layer's inputs. Pick a point and watch the numbers flow.",
+       # the quote's reading, small, in the same element (its own paragraph after the quote)
        quote="Hidden layer(s) is introduced to allow the “system” to perform more complicated "
-             "work, $y_{i, new} = f_{hidden}(y_{i})$.")
-st.caption("What the notes mean: the hidden layer's outputs become the new inputs of the layer "
-           "after it. Read literally, though, $y_{i, new} = f_{hidden}(y_{i})$ puts the "
-           "activation straight onto the old outputs, one by one and without weights. On this "
-           "page (and in the notes' own training section) each hidden neuron first takes its "
-           "own weighted sum of all the outputs before it, $z_j = \\sum_i w_{ij} y_i + b_j$, "
-           "then applies its activation, $y_j = f(z_j)$: a layer can have more or fewer "
-           "neurons than inputs, and each mixes all of them.")
+             "work, $y_{i, new} = f_{hidden}(y_{i})$.\n\n" + small(
+                 "What the notes mean: the hidden layer's outputs become the new inputs of the "
+                 "layer after it. Read literally, though, $y_{i, new} = f_{hidden}(y_{i})$ puts "
+                 "the activation straight onto the old outputs, one by one and without weights. "
+                 "On this page (and in the notes' own training section) each hidden neuron "
+                 "first takes its own weighted sum of all the outputs before it, "
+                 "$z_j = \\sum_i w_{ij} y_i + b_j$, then applies its activation, "
+                 "$y_j = f(z_j)$: a layer can have more or fewer neurons than inputs, and each "
+                 "mixes all of them."))
 
 
 def _redraw():
@@ -87,23 +89,23 @@ with st.sidebar:
         else:
             hidden_act, n_out, out_act, seed = (s.clamped(n)
                                                 for n in ("act", "outputs", "out", "seed"))
-    closed_summary(more, f"{hidden_act} hidden neurons, {n_out} {out_act} output"
-                         f"{'s' if n_out > 1 else ''}, weight seed {int(seed)}.")
-    st.subheader("Data point")
+    # A closed box's values, small, and the next heading: one element.
+    st.markdown(("" if more.open else small(
+        f"{hidden_act} hidden neurons, {n_out} {out_act} output{'s' if n_out > 1 else ''}, "
+        f"weight seed {int(seed)}.") + "\n\n") + "### Data point")
     x1 = st.slider("x₁", -3.0, 3.0, step=0.1, key=s.key("x1"))
     x2 = st.slider("x₂", -3.0, 3.0, step=0.1, key=s.key("x2"))
 
 sizes = [2] + [width] * n_hidden + [n_out]
 n_layers = len(sizes) - 1
 with st.sidebar:
-    st.subheader("Explain one neuron")
+    st.markdown("### Explain one neuron\n\n" + small(
+        f"This network has {n_layers} layers of weights; layer {n_layers} is the output layer."))
     # A choice beyond the current network is pulled back to its last layer / neuron.
     layer = st.slider("layer", 1, n_layers, key=s.key("layer", hi=n_layers))
     neuron = st.number_input("neuron j", step=1,
                              **s.number("neuron", lo=1, hi=sizes[layer]))
     s.said("neuron")
-    st.caption(f"This network has {n_layers} layers of weights; layer {n_layers} is the "
-               "output layer.")
     s.reset_button()
 
 # The weights stay when an activation changes (so two activations can be compared on the same
@@ -134,18 +136,18 @@ j0 = int(neuron) - 1  # the arrays count from 0, the page from 1
 z_j, y_j = float(fp.zs[layer - 1][0, j0]), float(fp.ys[layer][0, j0])
 
 f_col, n_col, c_col = columns()
-with f_col:
-    st.subheader("Formula")
+with f_col:  # the heading, the formulas and the note under them: one element
     forms = F.layer_formulas(layer, act)
-    formulas((f"Weighted sum of layer {layer}", forms["weighted_sum"]),
-             (f"Activation ({act})", forms["activation"]))
-    st.caption("Layer 1 reads the inputs x; every later layer reads the outputs y of the "
-               "layer before. The weights w⁽ˡ⁾ᵢⱼ connect neuron i of layer l−1 to neuron j.")
-with n_col:
-    st.subheader(f"Neuron {neuron} of layer {layer}")
-    formulas(F.weighted_sum_numbers(W[:, j0], y_prev, bias[j0], z_j),
-             F.softmax_numbers(fp.zs[layer - 1][0], j0, y_j, layer) if act == "softmax"
-             else F.activation_numbers(act, z_j, y_j, lhs="y"))
+    st.markdown("### Formula\n\n" + formula_markdown(
+        (f"Weighted sum of layer {layer}", forms["weighted_sum"]),
+        (f"Activation ({act})", forms["activation"])) + "\n\n" + small(
+        "Layer 1 reads the inputs x; every later layer reads the outputs y of the layer before. "
+        "The weights w⁽ˡ⁾ᵢⱼ connect neuron i of layer l−1 to neuron j."))
+with n_col:  # the heading and the neuron's numbers: one element
+    st.markdown(f"### Neuron {neuron} of layer {layer}\n\n" + formula_markdown(
+        F.weighted_sum_numbers(W[:, j0], y_prev, bias[j0], z_j),
+        F.softmax_numbers(fp.zs[layer - 1][0], j0, y_j, layer) if act == "softmax"
+        else F.activation_numbers(act, z_j, y_j, lhs="y")))
     rows = [(f"x{k + 1}", float(v)) for k, v in enumerate(x[0])]
     for l_ in range(1, n_layers + 1):
         for j in range(sizes[l_]):
@@ -156,8 +158,8 @@ with c_col:
     highlight = [(layer, i, j0) for i in range(sizes[layer - 1])]
     chart("hidden_diagram", (sizes, hidden_act, out_act, int(seed), x1, x2, highlight),
           lambda: network_diagram(net, fp, point=0, highlight=highlight, wire=True),
-          summary=lambda: weights_summary(net.weights))
-    st.caption("Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
+          summary=lambda: weights_summary(net.weights),
+          note="Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
                "larger |w|. The highlighted edges feed the neuron explained on the left. "
                "Hover for exact values.")
 

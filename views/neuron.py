@@ -5,15 +5,13 @@ import streamlit as st
 
 from charts.neuron import activation_curve, neuron_plane
 from derivations import formulas as F
-from nn_core import Network, get_activation
-from page_model.one_vs_all import neuron_point
+from nn_core import get_activation
 from ui.cached import chart
-from ui.compute import NEURON_POINTS, neuron_data
+from ui.compute import NEURON_POINTS, neuron_data, neuron_numbers
 from ui.layout import (
     closed_summary,
     columns,
     formula_markdown,
-    formulas,
     header,
     numbers_table,
     settings_box,
@@ -88,28 +86,26 @@ s.show_notices()
 
 data = neuron_data(int(seed), float(noise))
 X, labels = data.X_train, data.y_train
-net = Network.from_weights([[[w1], [w2]]], [[b]], ["sigmoid"])
+net, nums = neuron_numbers(int(seed), float(noise), float(w1), float(w2), float(b), int(point),
+                           float(theta))
 x_i = X[point]
-nums = neuron_point(net, X, labels, int(point), float(theta))
 z_i, y_i, cls_i = nums.z, nums.y_hat, nums.predicted
 z_theta = F.threshold_z_value(theta)
 forms = F.neuron_formulas(2)
 
 f_col, n_col, c_col = columns()
 with f_col:
-    st.subheader("Formula")
     shown = [forms["notes_weighted_sum"]]
     if stage != "weighted_sum":
         shown.append(("Sigmoid", forms["sigmoid"]))
     if stage == "classifier":
         shown += [("Threshold", forms["classifier"]),
                   ("Decision line (solved by SymPy from σ(z) = θ)", forms["decision_line"])]
-    # One element: ours, then the notes' form and the stages after it.
-    st.markdown(formula_markdown(("Weighted sum", forms["weighted_sum"]))
+    # One element: the heading, ours, then the notes' form and the stages after it.
+    st.markdown("### Formula\n\n" + formula_markdown(("Weighted sum", forms["weighted_sum"]))
                 + "\n\n*The notes' form, for data point i and feature j (no bias term):*\n\n"
                 + formula_markdown(*shown))
 with n_col:
-    st.subheader(f"Numbers for point {point}")
     lines = [F.weighted_sum_numbers([w1, w2], x_i, b, z_i)]
     rows = [("x₁", x_i[0]), ("x₂", x_i[1]), ("weighted sum z", z_i)]
     if stage != "weighted_sum":
@@ -119,7 +115,8 @@ with n_col:
         lines += [F.threshold_numbers(theta, y_i, cls_i), F.threshold_z_numbers(theta, z_theta)]
         rows += [("predicted class", cls_i), ("true class", int(labels[point])),
                  ("z_θ", z_theta), ("accuracy on all points", nums.accuracy)]
-    formulas(*lines)
+    # The heading and the numbers' formulas: one element.
+    st.markdown(f"### Numbers for point {point}\n\n" + formula_markdown(*lines))
     numbers_table(rows)
 with c_col:
     # The charts are drawn from the data (seed, noise), the neuron and the stage.

@@ -7,9 +7,8 @@ from charts.compare import scheme_regions
 from charts.training import loss_curves
 from derivations import formulas as F
 from page_model.one_vs_all import MAX_SCHEME_EPOCHS, SCHEME_LABELS, SCHEMES
-from page_model.verdicts import notes_code_bullets
 from ui.cached import chart
-from ui.compute import ova_binary, ova_compare
+from ui.compute import ova_binary, ova_bullets, ova_compare
 from ui.escape import plain
 from ui.layout import (
     closed_summary,
@@ -156,6 +155,6 @@ with side_by_side:
                    "compare how fast each settles, not the heights.")
 
 st.markdown("### Where the notes' 2-neuron code struggles\n\n"  # heading and bullets: one element
-            + "\n".join(f"- {b}" for b in notes_code_bullets(results, int(neither))))
+            + "\n".join(f"- {b}" for b in ova_bullets(*trained, int(neither))))
 
 next_page("views/one_vs_all.py")
