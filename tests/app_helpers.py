@@ -40,6 +40,25 @@ def has_latex(at: AppTest, body: str) -> bool:
     return any(body in v for v in latex_bodies(at))
 
 
+def page_title(at: AppTest) -> str:
+    """The page's one title: an ``st.title``, or the ``# …`` line opening a Markdown element
+    (ui.layout.header draws title, "In the notes" line and introduction as one)."""
+    titles = [el.value for el in at.title] + [
+        el.value.split("\n", 1)[0][2:] for el in at.markdown if el.value.startswith("# ")]
+    assert len(titles) == 1, titles
+    return titles[0]
+
+
+_NOTES_LINE = re.compile(r"^(?::small\[)?(In the notes: .*?)\]?$", re.M)
+
+
+def notes_lines(at: AppTest) -> list[str]:
+    """The "In the notes: …" lines (where the page is in the notes): a caption, or a line of
+    the header's Markdown drawn small (ui.layout.header)."""
+    return [c.value for c in at.caption if c.value.startswith("In the notes:")] + [
+        m.group(1) for el in at.markdown for m in _NOTES_LINE.finditer(el.value)]
+
+
 def notices(at: AppTest) -> list[str]:
     return [el.value for el in at.info]
 

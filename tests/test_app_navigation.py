@@ -1,6 +1,6 @@
 """app.py: the navigation reaches every walkthrough page, and each runs without an exception."""
 
-from app_helpers import ROOT
+from app_helpers import ROOT, page_title
 from streamlit.testing.v1 import AppTest
 
 PAGES = ["views/home.py", "views/neuron.py", "views/one_vs_all.py", "views/hidden_layers.py",
@@ -14,12 +14,12 @@ def test_home_then_every_page():
     at.query_params["epochs"] = "50"  # keep the training pages quick
     at.run()
     assert not at.exception
-    assert at.title[0].value == "How a neural network learns"
+    assert page_title(at) == "How a neural network learns"
     titles = []
     for path in PAGES[1:]:
         at.switch_page(path).run()
         assert not at.exception, (path, [e.value for e in at.exception])
-        titles.append(at.title[0].value)
+        titles.append(page_title(at))
     assert titles == ["The neuron", "One vs all", "Hidden layers", "Gradient descent",
                       "Backprop, step by step", "The notes, checked", "Unrolled through time",
                       "Backprop through time, step by step",

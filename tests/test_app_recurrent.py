@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import has_latex, notices, page, table
+from app_helpers import has_latex, notes_lines, notices, page, table
 
 from derivations.recurrent_formulas import lstm_step_formulas, rnn_step_formulas
 from nn_core import LSTM, RNN
@@ -43,8 +43,9 @@ def assert_quotes_verbatim(at) -> None:
     quoted = [m.value.split(marker, 1)[1] for m in at.markdown
               for marker in ("> *The notes write:*", "> *A comment under the notes:*")
               if marker in m.value]
-    quoted += [q for c in at.caption if c.value.startswith("In the notes:")
-               for q in re.findall(r"“([^”]+)”", c.value)]
+    lines = notes_lines(at)
+    assert len(lines) == 1, lines
+    quoted += [q for line in lines for q in re.findall(r"“([^”]+)”", line)]
     assert quoted
     for q in quoted:
         q = " ".join(q.split())
@@ -164,7 +165,8 @@ def test_lstm_page_derives_each_gate_and_checks_the_worked_example_with_sympy():
     assert has_latex(at, r"\frac{\partial f_{3}}{\partial z_{f,3}}")
     assert has_latex(at, fmt(f3 * (1 - f3), 6))
     # each derivative's check: a small line under its formula (ui.layout.small)
-    ticks = re.findall(r":small\[([^\]]*)\]", markdown(at))
+    ticks = [t for t in re.findall(r":small\[([^\]]*)\]", markdown(at))
+             if not t.startswith("In the notes:")]  # the header's line, drawn small too
     assert ticks and all(c.startswith("✓") for c in ticks)
     path = np.prod(run.gates["f"][1:, 0])
     assert f"∂c_T/∂c_1 = {fmt(path)} over 3 steps; ✓ equals" in markdown(at)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
-from app_helpers import latex_bodies, page, table, table_by
+from app_helpers import latex_bodies, notes_lines, page, table, table_by
 
 from derivations import audit_notes, notes_network, step_through
 from derivations.audit import quote_parts
@@ -362,11 +362,11 @@ def test_every_quote_of_the_notes_is_verbatim():
         for q in quotes:
             q = _norm(q)
             assert q in notes or q.strip("$") in notes, (name, q)
-        # “…” quoted in the caption that says where the page is in the notes
-        for c in at.caption:
-            if c.value.startswith("In the notes:"):
-                for q in re.findall(r"“([^”]+)”", c.value):
-                    assert _norm(q) in notes, (name, q)
+        # “…” quoted in the line that says where the page is in the notes
+        lines = notes_lines(at)
+        assert len(lines) == 1, (name, lines)
+        for q in re.findall(r"“([^”]+)”", lines[0]):
+            assert _norm(q) in notes, (name, q)
 
 
 def test_notes_records_do_not_contradict_themselves():

@@ -156,6 +156,6 @@ def test_a_default_rerun_draws_fewer_widgets_and_elements():
     at.run()
     assert _drawn(at.sidebar, WIDGETS) <= 17
     assert _drawn(at.sidebar, WIDGETS) + _drawn(at.main, WIDGETS) <= 25
-    assert _drawn(at.sidebar) + _drawn(at.main) <= 88
+    assert _drawn(at.sidebar) + _drawn(at.main) <= 87
     for key in ("pg.schedule", "pg.momentum", "pg.click_mode", "pg.csv", "pg.weights_file"):
         assert key not in at.session_state

@@ -23,6 +23,17 @@ section[data-testid="stSidebar"] {width: 270px !important; min-width: 270px !imp
 /* Captions: Streamlit fades them with opacity, which drops inline code below WCAG AA contrast;
    a solid dark grey reads as secondary and keeps 4.5:1 for everything inside. */
 [data-testid="stCaptionContainer"] {opacity: 1; color: #4a4a4a;}
+/* header's "In the notes" line: the paragraph after the title, in one Markdown element with it,
+   looks as st.caption draws it (size, line height, colour). */
+[data-testid="stHeadingWithActionElements"]:has(> h1) + p {font-size: 0.875rem;
+  line-height: 1.6; color: #4a4a4a;}
+/* The page's last page link ("Next: …") opens its footer with a rule above it, drawn as
+   st.divider draws one (an element fewer on every rerun): same line, same spacing. */
+[data-testid="stMain"] [data-testid="stElementContainer"]:has(> [data-testid="stPageLink"]):not(
+  :has(~ [data-testid="stElementContainer"] > [data-testid="stPageLink"])) {width: 100%;
+  margin-top: 2rem; padding-top: 1.625rem;
+  border-top: 1px solid color-mix(in srgb, currentColor 20%, transparent);}
+[data-testid="stMain"] [data-testid="stPageLink"] {width: fit-content;}
 </style>
 """
 
@@ -51,23 +62,28 @@ _FOCUSABLE_FORMULAS = """
 
 
 def page_style() -> None:
-    st.html(_STYLE)
-    # Our own fixed script, never user text; in the sidebar so it takes no room on the page.
-    st.sidebar.html(_FOCUSABLE_FORMULAS, unsafe_allow_javascript=True)
+    """The style and the formula-focus script, as one element (each element costs the server
+    CPU on every rerun). Our own fixed code, never user text; in the sidebar, so the page's
+    first element is its title and this takes no room on the page."""
+    st.sidebar.html(_STYLE + _FOCUSABLE_FORMULAS, unsafe_allow_javascript=True)
+
+
+def header_markdown(title: str, notes_section: str, intro: str, quote: str | None = None,
+                    heading: str | None = None) -> str:
+    """``header``'s one Markdown element (its title is the page's one h1)."""
+    parts = [f"# {title}", small(f"In the notes: {notes_section}"), intro] + \
+        ([_quote_markdown(quote)] if quote else []) + ([f"## {heading}"] if heading else [])
+    return "\n\n".join(parts)
 
 
 def header(title: str, notes_section: str, intro: str, quote: str | None = None,
            heading: str | None = None) -> None:
-    """The page's title, where it is in the notes, its introduction and (``quote``) the notes'
-    own words, as ``notes_quote`` draws them, and (``heading``) the first section's heading, as
-    ``st.header`` draws it: intro, quote and heading are one element (each element costs the
-    server CPU on every rerun)."""
+    """The page's title (as ``st.title`` draws it), where it is in the notes (a caption's look),
+    its introduction and (``quote``) the notes' own words, as ``notes_quote`` draws them, and
+    (``heading``) the first section's heading, as ``st.header`` draws it: all one element (each
+    element costs the server CPU on every rerun)."""
     page_style()
-    st.title(title)
-    st.caption(f"In the notes: {notes_section}")
-    parts = [intro] + ([_quote_markdown(quote)] if quote else []) + \
-        ([f"## {heading}"] if heading else [])
-    st.markdown("\n\n".join(parts))
+    st.markdown(header_markdown(title, notes_section, intro, quote, heading))
 
 
 def settings_box(s, label: str, icon: str = ":material/tune:"):

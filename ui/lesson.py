@@ -60,9 +60,9 @@ def lesson_links() -> None:
 
 
 def next_page(current: str) -> None:
-    """"Next: …" at the end of the page ``current`` (its file, e.g. "views/neuron.py")."""
+    """"Next: …" at the end of the page ``current`` (its file, e.g. "views/neuron.py"), under a
+    rule (ui.layout's style draws it above the page's last link: no divider element)."""
     paths = [path for path, _, _ in LESSON]
-    st.divider()
     if current in paths and paths.index(current) == len(paths) - 1:
         _link("views/home.py", "Back to the start: every page in order", ":material/home:")
         return
