@@ -9,6 +9,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from ui import navigation
+
 #: (page file, title as in the navigation, one line of what it teaches), in the notes' order
 LESSON: tuple[tuple[str, str, str], ...] = (
     ("views/neuron.py", "The neuron",
@@ -46,8 +48,10 @@ LESSON: tuple[tuple[str, str, str], ...] = (
 
 
 def _link(path: str, label: str, icon: str | None = None) -> None:
+    built = navigation.page(path)  # no file-system call per link (ui.navigation)
     try:
-        st.page_link(path, label=label, icon=icon)
+        # icon "" (none), not the page's own: the link looks as with a path
+        st.page_link(built or path, label=label, icon=icon or ("" if built else None))
     except StreamlitPageNotFoundError:  # a page file run on its own (tests): no navigation
         st.markdown(f"**{label}**")
 

@@ -59,3 +59,17 @@ def test_page_through_sidebar(page, app_url, page_urls, screenshot_dir, title):
     assert problems(page) == []
     shot = screenshot(page, screenshot_dir, title)
     assert shot.stat().st_size > 10_000
+
+
+def test_the_lessons_links_lead_through_the_pages(page, app_url, page_urls):
+    """Home's numbered links and each page's "Next" (st.page_link on the pages built once per
+    server, ui.navigation) open the page they name."""
+    open_app(page, app_url)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("link", name="1. The neuron").click()
+    page.wait_for_url(page_urls["The neuron"].rstrip("/") + "*")
+    main.get_by_role("heading", name="The neuron").first.wait_for()
+    main.get_by_role("link", name="Next: One vs all").click()
+    page.wait_for_url(page_urls["One vs all"].rstrip("/") + "*")
+    main.get_by_role("heading", name="One vs all").first.wait_for()
+    assert problems(page) == []
