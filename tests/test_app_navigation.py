@@ -54,3 +54,27 @@ def test_home_links_every_page_and_each_page_links_the_next():
     assert links[:len(LESSON)] == [f"{n}. {title}" for n, (_, title, _) in
                                     enumerate(LESSON, start=1)]
     assert links[-1] == f"Next: {LESSON[0][1]}"
+
+
+def test_a_page_run_on_its_own_asks_for_its_missing_link_once():
+    """No navigation (a page file alone, as in the tests and the bench): st.page_link raises for
+    the "Next" page, which costs twice a link; it is asked once, and every rerun shows the text."""
+    from unittest.mock import patch
+
+    import streamlit as st
+
+    calls = []
+    real = st.page_link
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    at = AppTest.from_file(str(ROOT / "views" / "rnn_bptt.py"), default_timeout=120)
+    with patch.object(st, "page_link", counting):
+        for _ in range(3):
+            at.run()
+            assert not at.exception
+            assert any("Next: Vanishing and exploding gradients" in m.value
+                       for m in at.markdown)
+    assert calls.count("views/rnn_gradients.py") <= 1
