@@ -78,3 +78,16 @@ def test_switching_activation_keeps_the_weights_until_asked():
     _, fp = _forward([2, 3, 2], ["relu", "sigmoid"], 0, [0.5, -1.0])
     _check_all_values(table(at), fp, [2, 3, 2])
     assert table(at)["z(1)_1"] != pytest.approx(z_before)
+
+
+def test_the_diagram_follows_the_weights_in_use():
+    """The diagram is replayed from a server-wide cache: weights kept from other activations
+    and weights drawn for these are two diagrams, though shape, activations and seed agree."""
+    kept = open_box(page("hidden_layers"), "hidden.more")
+    kept.selectbox(key="hidden.act").set_value("relu").run()
+    fresh = page("hidden_layers", {"act": "relu"})
+    assert table(kept)["z(1)_1"] != pytest.approx(table(fresh)["z(1)_1"])
+    specs = [at.get("plotly_chart")[0].proto.spec for at in (kept, fresh)]
+    assert specs[0] != specs[1]
+    for at, spec in zip((kept, fresh), specs, strict=True):  # each shows its own z(1)_1
+        assert f"z={table(at)['z(1)_1']:.3g}" in spec

@@ -120,6 +120,15 @@ def hidden_weights(sizes: tuple, drawn: tuple, seed: int):
     return net.weights, net.biases
 
 
+@shared(max_entries=64, memo=16, show_spinner=False)
+def hidden_forward(sizes: tuple, drawn: tuple, seed: int, activations: tuple, x: tuple):
+    """The network of hidden_weights(sizes, drawn, seed) with ``activations``, and its forward
+    pass of the one point ``x``: a rerun that changes nothing builds no network (shared: read
+    them, never change them)."""
+    net = Network.from_weights(*hidden_weights(sizes, drawn, seed), list(activations))
+    return net, net.forward_pass([list(x)])
+
+
 # ------------------------------------------------------------------ gradient descent
 DESCENT_POINTS = 80
 

@@ -4,10 +4,10 @@ import streamlit as st
 
 from charts.network import network_diagram
 from derivations import formulas as F
-from nn_core import HIDDEN_ACTIVATIONS, Network
+from nn_core import HIDDEN_ACTIVATIONS
 from page_model.summaries import weights_summary
 from ui.cached import chart
-from ui.compute import hidden_weights
+from ui.compute import hidden_forward
 from ui.layout import columns, formula_markdown, header, numbers_table, settings_box, small
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
@@ -121,14 +121,13 @@ drawn = (s["drawn"] or now).split("/")
 s.show_notices()
 s.finish()
 
-net = Network.from_weights(*hidden_weights(tuple(sizes), tuple(drawn), int(seed)),
-                           [hidden_act, out_act])
+x = [[float(x1), float(x2)]]  # one data point
+net, fp = hidden_forward(tuple(sizes), tuple(drawn), int(seed), (hidden_act, out_act),
+                         tuple(x[0]))
 if s["drawn"]:
     st.caption(f"Same weights as before the activation changed (drawn for {drawn[0]} hidden, "
                f"{drawn[1]} output neurons): the numbers differ only by the activation. "
                "“Draw the weights again” scales new ones to the activations in use.")
-x = [[float(x1), float(x2)]]  # one data point
-fp = net.forward_pass(x)
 act = net.activations[layer - 1].name
 W, bias = net.weights[layer - 1], net.biases[layer - 1]
 y_prev = fp.ys[layer - 1][0]
@@ -156,7 +155,9 @@ with n_col:  # the heading and the neuron's numbers: one element
     numbers_table(rows)
 with c_col:
     highlight = [(layer, i, j0) for i in range(sizes[layer - 1])]
-    chart("hidden_diagram", (sizes, hidden_act, out_act, int(seed), x1, x2, highlight),
+    # ``drawn``: the weights kept from other activations differ from those drawn for these
+    chart("hidden_diagram", (sizes, tuple(drawn), hidden_act, out_act, int(seed), x1, x2,
+                             highlight),
           lambda: network_diagram(net, fp, point=0, highlight=highlight, wire=True),
           summary=lambda: weights_summary(net.weights),
           note="Solid blue edges: positive weights, dashed vermillion: negative; thicker = "
