@@ -47,6 +47,7 @@ from ui.escape import plain
 from ui.params import MAX_RAW_LENGTH, format_value
 
 T = TypeVar("T")
+_MISSING = object()  # a key not in the session
 
 # ------------------------------------------------------------------ the settings class
 _SETTINGS: dict[str, type] = {}
@@ -429,6 +430,8 @@ class PageState(Generic[T]):
         """Write the stored settings' link, for a fragment's rerun (the page's ``finish`` does
         not run then, but a button inside the fragment may have changed a field)."""
         link = self.to_link(self.get())
+        if st.session_state.get(self.key + "#link") == link:
+            return  # written by the page's finish (a whole run) or an earlier fragment run
         if st.query_params.to_dict() != link:
             st.query_params.from_dict(link)
         st.session_state[self.key + "#link"] = link
@@ -468,29 +471,36 @@ class PageRun(Generic[T]):
         self.from_link = from_link
         self._values: dict[str, Any] = {}
         self._bound: set[str] = set()
-        ss = st.session_state
-        for name in spec.table:  # widgets that lost their value (another page was shown)
-            wkey = spec.widget_key(name)
-            if wkey not in ss:
-                ss[wkey] = getattr(start, name)
+        # A widget that lost its value (another page was shown) is seeded from ``start`` when
+        # ``key`` binds it: each session-state access costs the server CPU on every rerun, so
+        # a field no widget shows this run (a closed box's) is not seeded only to be dropped.
 
-    def key(self, name: str, *, lo=None, hi=None, choices=None) -> str:
-        """The widget key for ``name``; its value is first pulled (quietly) into the bounds that
-        hold now: ``lo``/``hi`` for numbers, ``choices`` for a choice."""
+    def _pulled(self, name: str, lo, hi, choices) -> tuple[str, Any, bool, bool]:
+        """(widget key, value pulled into today's bounds, whether the key is in the session,
+        whether it holds that value); a value pulled back gets the link's notice."""
         spec, ss = self.spec, st.session_state
         wkey = spec.widget_key(name)
         prop = spec.table[name]
-        current = ss.get(wkey, getattr(self.start, name))
-        default = getattr(spec.cls(), name)
-        fixed = prop.clamp(current, lo, hi, choices, default)
+        current = ss.get(wkey, _MISSING)
+        present = current is not _MISSING
+        if not present:
+            current = getattr(self.start, name)
+        fixed = prop.clamp(current, lo, hi, choices, getattr(spec.cls(), name))
         if fixed != current:
             pending = ss.get(spec.key + "#notices")
             if name in self.from_link and pending and pending[0] is None:
                 pending[1].append(f"The link's {prop.label} ({echo(prop.say(current))}) does "
                                   f"not fit the other settings, so the page shows "
                                   f"{prop.say(fixed)}.")
-            ss[wkey] = fixed
         self._bound.add(name)
+        return wkey, fixed, present, present and fixed == current
+
+    def key(self, name: str, *, lo=None, hi=None, choices=None) -> str:
+        """The widget key for ``name``; its value is first pulled (quietly) into the bounds that
+        hold now: ``lo``/``hi`` for numbers, ``choices`` for a choice."""
+        wkey, value, _, kept = self._pulled(name, lo, hi, choices)
+        if not kept:  # missing (seeded from the settings) or pulled back
+            st.session_state[wkey] = value
         return wkey
 
     def clamped(self, name: str, *, lo=None, hi=None, choices=None) -> Any:
@@ -499,10 +509,10 @@ class PageRun(Generic[T]):
         key set in a run that draws no widget for it stays in Streamlit's state beside the
         widget drawn later, and comes back (with the value it had then) once that widget is
         gone again (box closed, page left). The next run seeds it afresh from the settings."""
-        wkey = self.key(name, lo=lo, hi=hi, choices=choices)
-        ss = st.session_state
-        value = self._values[name] = ss[wkey] if wkey in ss else getattr(self.start, name)
-        ss.pop(wkey, None)
+        wkey, value, present, _ = self._pulled(name, lo, hi, choices)
+        self._values[name] = value
+        if present:
+            st.session_state.pop(wkey, None)
         return value
 
     def number(self, name: str, *, lo=None, hi=None) -> dict:
@@ -561,14 +571,20 @@ class PageRun(Generic[T]):
         """Store the settings and write the link (one write, only when it changed)."""
         value = self.value()
         ss = st.session_state
-        ss[self.spec.key] = value
+        # A session-state write costs several reads (each access costs every rerun): only
+        # what changed is written.
+        if ss.get(self.spec.key) != value:
+            ss[self.spec.key] = value
         for name, field in self._values.items():  # a set field no widget showed this run:
             if name not in self._bound:  # its key must not keep the value seeded before
-                ss[self.spec.widget_key(name)] = field
+                wkey = self.spec.widget_key(name)
+                if ss.get(wkey, _MISSING) != field:
+                    ss[wkey] = field
         link = self.spec.to_link(value)
         if st.query_params.to_dict() != link:
             st.query_params.from_dict(link)
-        ss[self.spec.key + "#link"] = link
+        if ss.get(self.spec.key + "#link") != link:
+            ss[self.spec.key + "#link"] = link
         pending = ss.get(self.spec.key + "#notices")
         if pending and pending[0] is None:
             ss[self.spec.key + "#notices"] = (link, pending[1])
