@@ -176,19 +176,33 @@ def _backprop_step(*, token: bytes, _args: tuple):
     return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
 
 
+_BACKPROP_FRONT: dict = {}  # the last few step-throughs by their token
+_BACKPROP_LOCK = threading.Lock()
+
+
 def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
+    """The step-through, called on every rerun: a repeat is one dict look-up by the token, in
+    front of Streamlit's cache (which hashes it again and copies its bookkeeping)."""
     args = (weights, biases, x, y, layer, i, j, param, lr)
-    return _backprop_step(token=pickle.dumps(args, pickle.HIGHEST_PROTOCOL), _args=args)
+    token = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+    out = _BACKPROP_FRONT.get(token)
+    if out is None:
+        out = _backprop_step(token=token, _args=args)
+        with _BACKPROP_LOCK:  # sessions run in threads of their own
+            while len(_BACKPROP_FRONT) >= 16:
+                del _BACKPROP_FRONT[next(iter(_BACKPROP_FRONT))]
+            _BACKPROP_FRONT[token] = out
+    return out
 
 
-@shared(max_entries=64, show_spinner=False)
+@shared(max_entries=64, memo=16, show_spinner=False)
 def backprop_rule(sizes, layer, i, j, param):
     from derivations import chain_rule
 
     return chain_rule(sizes, ("sigmoid",) * (len(sizes) - 1), "squared_error", layer, i, j, param)
 
 
-@shared(max_entries=256, show_spinner=False)
+@shared(max_entries=256, memo=16, show_spinner=False)
 def notes_start(case: str, seed: int):
     """derivations.notes_network (a seeded network and data point), shared: pages read it."""
     from derivations import notes_network
@@ -204,7 +218,7 @@ def notes_audit():
     return audit_notes()
 
 
-@shared(max_entries=32, show_spinner="Training both networks…")
+@shared(max_entries=32, memo=8, show_spinner="Training both networks…")
 def notes_training(key: str, case: str, epochs: int, lr: float):
     from derivations import train_with_notes_formula
 
