@@ -165,7 +165,9 @@ def test_lstm_page_derives_each_gate_and_checks_the_worked_example_with_sympy():
     assert has_latex(at, r"\frac{\partial f_{3}}{\partial z_{f,3}}")
     assert has_latex(at, fmt(f3 * (1 - f3), 6))
     # each derivative's check: a small line under its formula (ui.layout.small)
-    ticks = [t for t in re.findall(r":small\[([^\]]*)\]", markdown(at))
+    # (the main area's: in the sidebar, a closed box's summary is a small line too)
+    main = "\n".join(m.value for m in at.main.markdown)
+    ticks = [t for t in re.findall(r":small\[([^\]]*)\]", main)
              if not t.startswith("In the notes:")]  # the header's line, drawn small too
     assert ticks and all(c.startswith("✓") for c in ticks)
     path = np.prod(run.gates["f"][1:, 0])

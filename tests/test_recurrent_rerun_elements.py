@@ -89,12 +89,18 @@ def _lstm_h(units: int, t: int, j: int) -> float:
     return float(run.h[t - 1, j - 1])
 
 
+def sidebar_text(at) -> str:
+    """The sidebar's captions and Markdown (a closed box's summary shares its element with the
+    next heading)."""
+    return " ".join(el.value for el in [*at.sidebar.caption, *at.sidebar.markdown])
+
+
 def test_the_closed_settings_box_keeps_its_values_and_says_them():
     from nn_core import RNN
     from page_model.recurrent import make_task
 
     at = page("rnn_unrolled", {"T": "6", "seed": "5", "act": "relu"})  # box closed: from the link
-    said = " ".join(c.value for c in at.sidebar.caption)
+    said = sidebar_text(at)
     assert "activation relu, weight seed 5" in said and "T = 6 steps" in said
     run = RNN.init(1, 2, 1, seed=5, activation="relu").forward(
         make_task("sine", 1, 6, k=1, seed=5).xs[0])
@@ -105,6 +111,6 @@ def test_the_closed_settings_box_keeps_its_values_and_says_them():
     at.slider(key="unroll.T").set_value(7).run()
     at.session_state["unroll.more"] = False
     at.run()  # closed again: the new value kept, said, and in the link
-    assert "T = 7 steps" in " ".join(c.value for c in at.sidebar.caption)
+    assert "T = 7 steps" in sidebar_text(at)
     assert at.query_params["T"] == "7" and at.query_params["seed"] == "5"
     assert "unroll.T" not in [s.key for s in at.slider]

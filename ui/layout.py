@@ -94,10 +94,15 @@ def settings_box(s, label: str, icon: str = ":material/tune:"):
     return st.expander(label, key=s.key("more"), on_change="rerun", icon=icon)
 
 
-def closed_summary(box, text: str) -> None:
-    """What a closed ``settings_box`` holds, in one line under it (our own words and numbers)."""
-    if not box.open:
-        st.caption(text)
+def closed_summary(box, text: str, heading: str | None = None) -> None:
+    """What a closed ``settings_box`` holds, in one line under it (our own words and numbers);
+    ``heading``: the next section's heading (as ``st.subheader`` draws it), in the same element
+    (each element costs the server CPU on every rerun)."""
+    if heading is None:
+        if not box.open:
+            st.caption(text)
+        return
+    st.markdown("\n\n".join(([] if box.open else [small(text)]) + [f"### {heading}"]))
 
 
 def columns():

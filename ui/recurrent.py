@@ -79,12 +79,14 @@ def sequence_summary(source: str, T: int) -> str:
     return f"inputs like the task “{TASK_LABELS[source]}”, T = {T} steps"
 
 
-def step_choice(s, max_steps: int, T: int, unit_label: str, max_units: int, n_units: int
-                ) -> tuple[int, int]:
+def step_choice(s, max_steps: int, T: int, unit_label: str, max_units: int, n_units: int,
+                heading: bool = True) -> tuple[int, int]:
     """The step t and unit j to explain, in the sidebar (fields ``t``, ``j``), then the reset
     button. Returns (t, j), pulled back to the sequence's last step and the network's last
-    unit."""
-    st.subheader("Explain")
+    unit. ``heading=False``: the page drew the heading “Explain” (in its closed box's summary,
+    ``ui.layout.closed_summary``: one element)."""
+    if heading:
+        st.subheader("Explain")
     # Fixed widget ranges keep their state when T or the units change; a choice past the
     # current sequence or network is pulled back to its last step / unit.
     t = st.slider("time step t", 1, max_steps, key=s.key("t", hi=T))

@@ -150,8 +150,8 @@ with st.sidebar:
         st.caption(f"Drawn by the seed: x = ({x1:g}, {x2:g}), class {label}.")
     point_now = "" if practice else f"; x = ({x1:g}, {x2:g}), class {label}"
     closed_summary(more, f"{CASE_LABELS[case]}, seed {int(seed)}"
-                         f"{', weights set by hand' if by_hand else ''}{point_now}; η = {lr:g}.")
-    st.subheader("Which parameter")
+                         f"{', weights set by hand' if by_hand else ''}{point_now}; η = {lr:g}.",
+                   heading="Which parameter")
     n_layers = len(sizes) - 1
     # Choices that another control took away (a layer after "no hidden layer", a neuron past
     # the layer's last) are pulled back quietly.
@@ -187,7 +187,8 @@ whole = backprop_check(result, FD_STEP)
 n_steps = len(result.terms) + 1  # every factor, then the update
 
 # The step: buttons move it; a new weight starts at its first factor.
-if s.changed("case", "layer", "param", "i", "j"):
+if (case, layer, param, i, j) != (s.start.case, s.start.layer, s.start.param, s.start.i,
+                                  s.start.j):
     s.set(step=0)
 step = min(max(int(s["step"]), 0), n_steps - 1)
 if step != s["step"] and "step" in s.from_link:
@@ -196,7 +197,8 @@ if step != s["step"] and "step" in s.from_link:
 s.set(step=step)
 # No widget shows the step, but its key holds the last value the buttons set: keep the two
 # together, or a later rerun would bring back the step from before a new weight was chosen.
-st.session_state[STATE.widget_key("step")] = step
+if st.session_state.get(STATE.widget_key("step")) != step:
+    st.session_state[STATE.widget_key("step")] = step
 s.show_notices()
 s.finish()  # before the step-through: its own reruns read (and write) the stored settings
 point = f"x = ({x1:g}, {x2:g}), class {label}"

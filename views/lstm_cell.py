@@ -81,8 +81,7 @@ header("The LSTM cell", "“LSTM is RNN with filter”",
 
 
 s = STATE.open()
-with st.sidebar:
-    st.subheader("The cell")
+with st.sidebar:  # no heading "The cell": the whole page is about it (an element fewer)
     forget_bias = st.slider("forget-gate bias b_f", -3.0, 6.0, step=0.5,
                             key=s.key("forget_bias"),
                             help="A large b_f keeps f near 1: the cell remembers.")
@@ -95,8 +94,8 @@ with st.sidebar:
             units, seed = s.clamped("units"), int(s.clamped("seed"))
         source, T = sequence_settings(s, MAX_STEPS, more.open)
     closed_summary(more, f"{units} cell unit{'s' if units > 1 else ''}, weight seed {seed}; "
-                         + sequence_summary(source, T) + ".")
-    t, j = step_choice(s, MAX_STEPS, T, "cell unit j", MAX_UNITS, units)
+                         + sequence_summary(source, T) + ".", heading="Explain")
+    t, j = step_choice(s, MAX_STEPS, T, "cell unit j", MAX_UNITS, units, heading=False)
 s.show_notices()
 
 

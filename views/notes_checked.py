@@ -27,6 +27,7 @@ from ui.layout import closed_summary, columns, header, numbers_table, settings_b
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
+from ui.recurrent import section
 
 notes_audit()  # the audit, once per server (a spinner on a server's first load)
 FIXED = fixed()  # keys, names and symbols: built once per process
@@ -83,7 +84,12 @@ def hidden_keys() -> frozenset:
     return frozenset(k for k in DERIVABLE if hidden(k)) if practice else frozenset()
 
 
-table_slot = st.empty()  # filled below, after this run's Check may have revealed a line
+# The overview, replayed from the cache while nothing in it changes. In practice its slot is
+# filled below, after this run's Check may have revealed a line.
+if practice:
+    table_slot = st.empty()
+else:
+    cached.dataframe(overview(), hide_index=True, width="stretch")
 rec = by_key[key]
 st.header(rec.title or rec.key)
 f_col, n_col, c_col = columns()
@@ -91,8 +97,9 @@ if practice and key in DERIVABLE:
     with c_col:  # first, so a verdict from this run's Check reveals the columns beside it
         practice_box(f"notes.{key}", rec.label, rec.derived, FIXED["practice_symbols"],
                      progress_key=PRACTICE)
-with table_slot:  # the overview: replayed from the cache while nothing in it changes
-    cached.dataframe(overview(hidden_keys()), hide_index=True, width="stretch")
+if practice:
+    with table_slot:
+        cached.dataframe(overview(hidden_keys()), hide_index=True, width="stretch")
 concealed = hidden(key)
 with f_col:
     st.markdown(formula_column(key, concealed))
@@ -144,9 +151,12 @@ st.download_button(
     help="Markdown with LaTeX: the notes' words, as stated, as derived, the verdict, the "
     "counter-example's numbers and the training run, for a worksheet.")
 
-st.header("Every formula, stated beside derived")
-# One element for all the cards: fixed text, HTML only for the cards' borders and columns.
-st.markdown(every_formula(hidden_keys()), unsafe_allow_html=True)
+# One element for the heading and all the cards: fixed text, HTML only for the cards' borders
+# and columns; replayed from the cache (Streamlit would re-read the long text on every rerun).
+every = hidden_keys()
+section("notes_every", every, lambda: st.markdown(
+    "## Every formula, stated beside derived\n\n" + every_formula(every),
+    unsafe_allow_html=True))
 
 if practice:
     show_summary([(f"notes.{k}", as_text(by_key[k].label)) for k in DERIVABLE],

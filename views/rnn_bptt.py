@@ -87,8 +87,8 @@ with st.sidebar:
             T, units, act, seed, source = (s.clamped(n) for n in ("T", "units", "act", "seed",
                                                                     "input"))
     closed_summary(more, f"{units} hidden unit{'s' if units > 1 else ''}, activation {act}, "
-                         f"weight seed {seed}; " + sequence_summary(source, T) + ".")
-    st.subheader("Which weight")
+                         f"weight seed {seed}; " + sequence_summary(source, T) + ".",
+                   heading="Which weight")
     param = st.radio("weight", BPTT_PARAMS, format_func=BPTT_PARAM_LABELS.get,
                      key=s.key("param"))
     rows, cols = bptt_index_range(param, 1, units, 1)

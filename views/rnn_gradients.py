@@ -57,14 +57,16 @@ header("Vanishing and exploding gradients",
 
 s = STATE.open()
 with st.sidebar:
-    st.subheader("The sequence")
+    # No headings "The sequence" and "The networks": the labels say which each control sets
+    # (an element fewer each on every rerun).
     T = st.slider("number of steps T", 2, MAX_T, key=s.key("T"))
     amplitude = st.slider("input size (|x_t| up to)", 0.0, 2.0, step=0.01, key=s.key("amplitude"),
                           help="Large inputs saturate tanh: f'(z) → 0 shrinks every factor.")
     seed = seed_input(s, "input seed")
-    st.subheader("The networks")
     w_key = s.key("w_h")
-    st.session_state[w_key] = [w for w in st.session_state[w_key] if w in W_H_CHOICES]
+    known = [w for w in st.session_state[w_key] if w in W_H_CHOICES]
+    if known != st.session_state[w_key]:  # a list as the widget keeps it; a write costs more
+        st.session_state[w_key] = known
     w_h = st.multiselect("RNN recurrent weights w_h", W_H_CHOICES, key=w_key,
                          help="One scalar tanh RNN per weight: h_t = tanh(x_t + w_h h_{t−1}).")
     forget_bias = st.slider("LSTM forget-gate bias b_f", -3.0, 6.0, step=0.5,

@@ -76,8 +76,9 @@ with st.sidebar:
             n_h, act, seed = s.clamped("units"), s.clamped("act"), int(s.clamped("seed"))
         source, T = sequence_settings(s, MAX_STEPS, more.open)
     closed_summary(more, f"{n_h} hidden unit{'s' if n_h > 1 else ''}, activation {act}, "
-                         f"weight seed {seed}; " + sequence_summary(source, T) + ".")
-    t, j = step_choice(s, MAX_STEPS, T, "hidden unit j", MAX_UNITS, n_h)
+                         f"weight seed {seed}; " + sequence_summary(source, T) + ".",
+                   heading="Explain")
+    t, j = step_choice(s, MAX_STEPS, T, "hidden unit j", MAX_UNITS, n_h, heading=False)
 s.show_notices()
 
 

@@ -76,12 +76,11 @@ header("A sequence playground", "“to be continued… (RNN and LSTM)”",
 
 s = STATE.open()
 with st.sidebar:
-    st.subheader("Task")
+    # No headings "Task" and "Networks": the labels say it (one element fewer each per rerun).
     task = st.selectbox("task", TASKS, format_func=TASK_LABELS.get, key=s.key("task"))
     T = st.slider("steps per sequence T", MIN_T, MAX_T, key=s.key("T"))
     k = st.slider("remember for k steps", 1, MAX_K, disabled=task != "remember",
                   key=s.key("k", hi=max(1, min(MAX_K, T - 1))))
-    st.subheader("Networks")
     n_hidden = st.slider("hidden units (each network)", 1, MAX_HIDDEN, key=s.key("hidden"))
     lr = st.number_input("learning rate η", step=0.01, format="%.3f", **s.number("lr"))
     s.said("lr")
