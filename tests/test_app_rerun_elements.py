@@ -10,11 +10,11 @@ from app_helpers import drawn, open_box, page
 #: backprop_steps (59, 19), one_vs_all (61, 8), neuron (38, 9), hidden_layers (43, 12),
 #: notes_checked (39, 9), gradient_descent (40, 7)
 LIMITS = {
-    "backprop_steps": (38, 10),
+    "backprop_steps": (37, 10),
     "one_vs_all": (35, 5),
     "neuron": (28, 6),
     "hidden_layers": (28, 7),
-    "notes_checked": (30, 4),
+    "notes_checked": (29, 4),
     "gradient_descent": (28, 4),
 }
 
