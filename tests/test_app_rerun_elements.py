@@ -11,7 +11,7 @@ from app_helpers import drawn, open_box, page
 #: notes_checked (39, 9), gradient_descent (40, 7)
 LIMITS = {
     "backprop_steps": (37, 10),
-    "one_vs_all": (35, 5),
+    "one_vs_all": (34, 4),
     "neuron": (28, 6),
     "hidden_layers": (28, 7),
     "notes_checked": (29, 4),

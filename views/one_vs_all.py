@@ -64,21 +64,22 @@ header("One vs all", "Background — “1 Neuron can classify 2 classes whereas 
 s = STATE.open()
 with st.sidebar:
     st.subheader("Data and training")
-    n_points = st.slider("points", 60, MAX_POINTS, step=30, key=s.key("n"))
     noise = st.slider("noise", 0.0, 1.5, step=0.05, key=s.key("noise"))
     neither = st.radio("class coded as “neither fires” (0, 0)", [0, 1, 2], horizontal=True,
                        key=s.key("neither"))
     # Drawn only while open (each control costs every rerun); the page state keeps the values.
-    more = settings_box(s, "Training: epochs, η, seed")
+    more = settings_box(s, "Points, epochs, η, seed")
     with more:
         if more.open:
+            n_points = st.slider("points", 60, MAX_POINTS, step=30, key=s.key("n"))
             epochs = st.slider("epochs", 50, MAX_SCHEME_EPOCHS, step=50, key=s.key("epochs"))
             lr = st.select_slider("learning rate η", LEARNING_RATES, key=s.key("lr"))
             seed = st.number_input("seed", step=1, **s.number("seed"))
             s.said("seed")
         else:
-            epochs, lr, seed = s.clamped("epochs"), s.clamped("lr"), s.clamped("seed")
-    closed_summary(more, f"{int(epochs)} epochs, η = {lr:g}, seed {int(seed)}.")
+            n_points, epochs, lr, seed = (s.clamped(n) for n in ("n", "epochs", "lr", "seed"))
+    closed_summary(more, f"{int(n_points)} points, {int(epochs)} epochs, η = {lr:g}, "
+                         f"seed {int(seed)}.")
     shown = st.radio("regions shown", SCHEMES, format_func=SCHEME_LABELS.get, key=s.key("show"))
     s.reset_button()
 s.show_notices()
