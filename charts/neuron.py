@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from . import CLASS_COLOURS, CLASS_SYMBOLS, FONT_SIZE, HIGHLIGHT
 from .training import data_bounds, grid
+from .wire import float32_if_same
 
 STAGES = ("weighted_sum", "sigmoid", "classifier")
 
@@ -31,12 +32,14 @@ def neuron_plane(predict: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     if stage == "weighted_sum":
         lim = float(np.max(np.abs(z))) or 1.0
         fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=z, zmin=-lim, zmax=lim, colorscale="RdBu", opacity=0.8,
+            x=xs, y=ys, z=float32_if_same(z, 3), zmin=-lim, zmax=lim, colorscale="RdBu",
+            opacity=0.8,
             colorbar={"title": "z"}, name="weighted sum z",
             hovertemplate="x₁=%{x:.2f}<br>x₂=%{y:.2f}<br>z=%{z:.3f}<extra></extra>"))
     elif stage == "sigmoid":
         fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=y_hat, zmin=0, zmax=1, colorscale="RdBu", opacity=0.8,
+            x=xs, y=ys, z=float32_if_same(y_hat, 3), zmin=0, zmax=1, colorscale="RdBu",
+            opacity=0.8,
             colorbar={"title": "ŷ"}, name="output ŷ",
             hovertemplate="x₁=%{x:.2f}<br>x₂=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>"))
     else:

@@ -15,7 +15,7 @@ from plotly.colors import get_colorscale
 from nn_core.datasets import decode
 
 from . import CLASS_COLOURS, CLASS_SYMBOLS, LINE_COLOURS, NEGATIVE, POSITIVE, figure
-from .wire import ready
+from .wire import float32_if_same, ready
 
 MAX_RESOLUTION = 200
 # Named colour scales spelled out, as Plotly's validation would (see charts.figure).
@@ -138,7 +138,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
         values = np.concatenate([z.ravel(), *targets])
         colour_range = (float(values.min()), float(values.max()))
         traces.append(dict(
-            type="heatmap", x=xs, y=ys, z=z, colorscale=VIRIDIS, opacity=0.75,
+            type="heatmap", x=xs, y=ys, z=float32_if_same(z, 3), colorscale=VIRIDIS, opacity=0.75,
             name="prediction", zmin=colour_range[0], zmax=colour_range[1],
             colorbar={"title": {"text": "ŷ"}},
             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>",
@@ -146,7 +146,8 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
     elif n_classes == 2 and out.shape[1] == 1:
         z = np.clip(out[:, 0], 0.0, 1.0).reshape(res, res)
         traces.append(dict(
-            type="heatmap", x=xs, y=ys, z=z, zmin=0, zmax=1, name="P(class 1)",
+            type="heatmap", x=xs, y=ys, z=float32_if_same(z, 3), zmin=0, zmax=1,
+            name="P(class 1)",
             colorscale=[[0, _blend(CLASS_COLOURS[0], 0.6)], [0.5, "rgb(255,255,255)"],
                         [1, _blend(CLASS_COLOURS[1], 0.6)]],
             colorbar={"title": {"text": "P(class 1)"}},
@@ -168,13 +169,14 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X_train, y_tr
             classes = np.asarray(class_of_code, dtype=int)[classes]
         k = max(n_classes, int(classes.max()) + 1)
         z = (classes + 0.999 * conf).reshape(res, res)
-        traces.append(dict(
-            type="heatmap", x=xs, y=ys, z=z, zmin=0, zmax=k, colorscale=_class_colourscale(k),
+        traces.append(dict(  # z: the colour only (the hover reads text and customdata)
+            type="heatmap", x=xs, y=ys, z=float32_if_same(z), zmin=0, zmax=k,
+            colorscale=_class_colourscale(k),
             showscale=False,
             # The hover's class as text and its certainty as the data: the same words as a
             # (class, certainty) float pair per grid point, in two thirds of the bytes.
             name="decoded class", text=classes.astype(str).reshape(res, res),
-            customdata=conf.reshape(res, res),
+            customdata=float32_if_same(conf.reshape(res, res), 2),
             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>class %{text} "
             "(sure: %{customdata:.2f})<extra></extra>",
         ))

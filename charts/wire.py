@@ -21,6 +21,8 @@ import plotly.io as pio
 from _plotly_utils.basevalidators import is_homogeneous_array
 from _plotly_utils.utils import plotlyjsShortTypes, to_typed_array_spec
 
+from page_model.numbers import fmt
+
 #: keys whose values Plotly's convert_to_base64 leaves as they are
 _SKIPPED = frozenset(("geojson", "layer", "layers", "range"))
 _INT_RANGES = {"int64": ("int8", "int16", "int32"), "uint64": ("uint8", "uint16", "uint32")}
@@ -128,3 +130,35 @@ class ReadyFigure(go.Figure):
 def ready(data: list[dict], layout: dict) -> ReadyFigure:
     """``charts.figure(data, layout)`` converted once for sending (see the module's text)."""
     return ReadyFigure(data, layout)
+
+
+#: a value this close (in units of its last shown decimal) to a rounding tie keeps float64
+_TIE_MARGIN = 1e-6
+
+
+def float32_if_same(values, decimals: int | None = None) -> np.ndarray:
+    """``values`` as float32, half the bytes (Streamlit hashes and sends every byte of a chart
+    on every rerun, replayed ones too), when that changes no number the chart shows: every
+    value printed with ``decimals`` decimals (a hover's ``%{z:.3f}``: JavaScript's toFixed, the
+    nearest integer of value·10^decimals; ``None``: no value printed), and the smallest and
+    largest as charts.describe words them. Else the float64 values, unchanged."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(over="ignore"):  # beyond float32: inf, and float64 is kept below
+        back = v.astype(np.float32).astype(float)
+    finite = np.isfinite(v)
+    if not np.array_equal(finite, np.isfinite(back)):
+        return v
+    if finite.any():
+        for pick in (np.min, np.max):  # describe: "… from {min} to {max}", 3 digits
+            if fmt(pick(v[finite]), 3) != fmt(pick(back[finite]), 3):
+                return v
+    if decimals is not None:
+        scale = 10.0 ** decimals
+        for a in (v[finite] * scale, back[finite] * scale):
+            # (float64's own rounding of value·10^decimals stays far inside the margin)
+            if (np.abs(a - np.floor(a) - 0.5) < _TIE_MARGIN * (1 + 1e-6 * np.abs(a))).any():
+                return v  # by a tie: the two could round apart
+        if not np.array_equal(np.floor(v[finite] * scale + 0.5),
+                              np.floor(back[finite] * scale + 0.5)):
+            return v
+    return back.astype(np.float32)
