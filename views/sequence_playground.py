@@ -216,7 +216,6 @@ def _frame(run: SequenceSession, shown: int) -> None:
                note=f"Step 1 of this chart is step {run.task.T + 1} of the sequence.")
 
 
-@st.fragment(run_every=tick_period(ss.get("sq#render_s")) if playing else None)
 def live():
     started = time.perf_counter()
     run = ss["sq#session"]
@@ -237,6 +236,10 @@ def live():
     ss["sq#render_s"] = time.perf_counter() - started  # sets the next Play's frame period
 
 
-live()
+if playing:  # a fragment: its timer reruns it alone, a frame each tick
+    st.fragment(run_every=tick_period(ss.get("sq#render_s")))(live)()
+else:  # paused: nothing reruns this part alone, so no fragment (its bookkeeping costs every
+    with st.container():  # rerun), in a container as the fragment's, the page keeps its shape
+        live()
 next_page("views/sequence_playground.py")
 s.finish()
