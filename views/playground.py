@@ -94,6 +94,7 @@ from ui.playground_state import (
     state_value,
     widget_values,
 )
+from ui.training_buttons import TrainingButtons
 
 K = PREFIX  # session-state key prefix: "pg."
 ss = st.session_state
@@ -650,41 +651,11 @@ def share(cfg, sess):
 # link. While paused no frame runs, so the buttons and everything a click changes are one
 # fragment (``board``): a Step or Reset reruns it alone, not the sidebar's widgets; Play reruns
 # the whole page (``st.rerun`` in its callback) to start the timer.
-# Play and Pause are two buttons (one shown at a time), so a click that reaches the server twice
-# (the animation's timer rerun can carry it before the click's own rerun does) repeats only its
-# own action: a second Pause never becomes a Play.
-def _play():
-    ss[K + "playing"] = True
-    st.rerun()  # the whole page: the live part's timer starts and the buttons move out
-
-
-def _pause():
-    ss[K + "playing"] = False
-
-
-def _on_step(at_epoch: int):
-    sess = ss[K + "session"]
-    if sess.epoch == at_epoch:  # a replayed click does not train a second epoch
-        sess.step(1)
-
-
-def _on_reset():
-    ss[K + "session"].reset()
-    ss[K + "playing"] = False
-
-
-def controls(sess, playing: bool):
-    b1 = b2 = b3 = st.container(horizontal=True)  # one row container, not columns: fewer elements
-    if playing:
-        b1.button("Pause", key=K + "pause", type="primary", on_click=_pause)
-    else:
-        b1.button("Play", key=K + "play", type="primary", on_click=_play, disabled=sess.done)
-    # The epoch shown goes with the click: a replay (a run that did not redraw this button)
-    # finds the session further on and does nothing.
-    b2.button("Step", key=K + "step", on_click=_on_step, args=(sess.epoch,), disabled=playing,
-              help="Train one epoch: one pass over the training points.")
-    b3.button("Reset", key=K + "reset", on_click=_on_reset,
-              help="Back to the initial weights of this seed, epoch 0.")
+# Play reruns the whole page (``play_reruns_app``) to start the timer; Play/Pause as two
+# buttons and Step's epoch: ui.training_buttons.
+BUTTONS = TrainingButtons(K, run_key=K + "session", playing_key=K + "playing",
+                          step_help="Train one epoch: one pass over the training points.",
+                          play_reruns_app=True)
 
 
 playing = ss.get(K + "playing", False)
@@ -790,7 +761,7 @@ def board():
     graph of one point and the network diagram with its weights."""
     sess, playing = ss[K + "session"], ss.get(K + "playing", False)
     share(sess.cfg, sess)
-    controls(sess, playing)
+    BUTTONS.draw()
     live()
     # Drawn on full and board reruns only, like the diagram below: Graphviz lays it out in the
     # browser. Built only while open (a rerun does not pay for a graph nobody sees).

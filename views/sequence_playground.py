@@ -42,6 +42,7 @@ from ui.layout import closed_summary, header, settings_box
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
 from ui.recurrent import session_section
+from ui.training_buttons import TrainingButtons
 
 ss = st.session_state
 
@@ -124,38 +125,12 @@ except ValueError as exc:
 
 
 # ------------------------------------------------------------------ controls
-# Outside the fragment, with callbacks: a click lands even while the animation redraws. Play and
-# Pause are two buttons, so a click delivered twice (the timer's rerun can carry it first) only
-# repeats its own action.
-def _play():
-    ss["sq#playing"] = True
-
-
-def _pause():
-    ss["sq#playing"] = False
-
-
-def _on_step(at_epoch: int):
-    if ss["sq#session"].epoch == at_epoch:  # a replayed click does not train twice
-        ss["sq#session"].step(1)
-
-
-def _on_reset():
-    ss["sq#session"].reset()
-    ss["sq#playing"] = False
-
-
+# Outside the fragment, with callbacks: a click lands even while the animation redraws
+# (ui.training_buttons).
+TrainingButtons("sq.", run_key="sq#session", playing_key="sq#playing",
+                step_help="Train both networks one epoch: one gradient step on all training "
+                          "sequences.").draw()
 playing = ss.get("sq#playing", False)
-# One row container, not columns: fewer elements per rerun.
-b1 = b2 = b3 = st.container(horizontal=True)
-if playing:
-    b1.button("Pause", key="sq.pause", type="primary", on_click=_pause)
-else:
-    b1.button("Play", key="sq.play", type="primary", on_click=_play, disabled=sess.done)
-b2.button("Step", key="sq.step", on_click=_on_step, args=(sess.epoch,), disabled=playing,
-          help="Train both networks one epoch: one gradient step on all training sequences.")
-b3.button("Reset", key="sq.reset", on_click=_on_reset,
-          help="Back to the initial weights of this seed, epoch 0.")
 
 
 def _frame(run: SequenceSession, shown: int) -> None:
