@@ -3,8 +3,8 @@
 Play and Pause are two buttons, one shown at a time, so a click that reaches the server twice
 (the animation's timer rerun can carry it before the click's own rerun does) repeats only its
 own action: a second Pause never becomes a Play. Step carries the epoch it was drawn at, so a
-replayed click finds the run further on and does nothing. The buttons sit in one row container
-(not columns: fewer elements per rerun).
+click delivered again by a run that did not redraw the button finds the run further on and does
+nothing. The buttons sit in one row container (not columns: fewer elements per rerun).
 """
 
 from __future__ import annotations
