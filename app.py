@@ -10,14 +10,13 @@ import streamlit as st
 
 from ui import navigation
 from ui.compute import warm_up
-from ui.page_state import history_guard
+from ui.layout import app_chrome
 from ui.threads import one_blas_thread
 from ui.widget_key_lookup import lazy_widget_key_lookup
 
 one_blas_thread()  # a class shares the cores: spinning BLAS threads only burn CPU (ui.threads)
 lazy_widget_key_lookup()  # widgets test their key without copying all session state (its module)
 st.set_page_config(page_title="How a neural network learns", layout="wide")
-history_guard()  # one browser-history entry per page opened, not one per setting changed
 warm_up()  # SymPy derives the notes' audit and chain rules in the background, once
 
 
@@ -64,4 +63,9 @@ def _pages():
     }
 
 
-st.navigation(navigation.pages(_pages)).run()
+page = st.navigation(navigation.pages(_pages))
+# One element for every page: one browser-history entry per page opened (not one per setting
+# changed), wide formulas reachable by keyboard, and the layout's style (not on the playground,
+# which has always kept Streamlit's own layout).
+app_chrome(styled=page.url_path != "playground")
+page.run()

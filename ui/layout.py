@@ -61,11 +61,15 @@ _FOCUSABLE_FORMULAS = """
 """
 
 
-def page_style() -> None:
-    """The style and the formula-focus script, as one element (each element costs the server
-    CPU on every rerun). Our own fixed code, never user text; in the sidebar, so the page's
-    first element is its title and this takes no room on the page."""
-    st.sidebar.html(_STYLE + _FOCUSABLE_FORMULAS, unsafe_allow_javascript=True)
+def app_chrome(styled: bool = True) -> None:
+    """What every page of the app shares, drawn by app.py on every run as ONE sidebar element
+    (each element costs the server CPU on every rerun): the history guard (ui.page_state), the
+    formula-focus script and, if ``styled``, the style. Our own fixed code, never user text; in
+    the sidebar, so the page's first element is its title and this takes no room on the page.
+    A page file run on its own (the tests) goes without: they change only what a browser shows."""
+    from ui.page_state import history_guard
+
+    history_guard(_FOCUSABLE_FORMULAS + (_STYLE if styled else ""))
 
 
 def header_markdown(title: str, notes_section: str, intro: str, quote: str | None = None,
@@ -81,8 +85,7 @@ def header(title: str, notes_section: str, intro: str, quote: str | None = None,
     """The page's title (as ``st.title`` draws it), where it is in the notes (a caption's look),
     its introduction and (``quote``) the notes' own words, as ``notes_quote`` draws them, and
     (``heading``) the first section's heading, as ``st.header`` draws it: all one element (each
-    element costs the server CPU on every rerun)."""
-    page_style()
+    element costs the server CPU on every rerun). The style comes with app.py (app_chrome)."""
     st.markdown(header_markdown(title, notes_section, intro, quote, heading))
 
 

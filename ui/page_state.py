@@ -334,11 +334,12 @@ _HISTORY_JS = """<script>
 </script>"""
 
 
-def history_guard() -> None:
-    """Install (once per browser tab) the replace-instead-of-push rule above. Fixed code, no
+def history_guard(more: str = "") -> None:
+    """Install (once per browser tab) the replace-instead-of-push rule above, with ``more`` (the
+    app's other fixed style and scripts: one element, ui.layout.app_chrome). Fixed code, no
     user text. In the sidebar: an invisible element must not be the page's first."""
     with st.sidebar:
-        st.html(_HISTORY_JS, unsafe_allow_javascript=True)
+        st.html(_HISTORY_JS + more, unsafe_allow_javascript=True)
 
 
 # ------------------------------------------------------------------ the state of one page

@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from ui.layout import page_style
 from ui.lesson import lesson_links, next_page
-
-page_style()
 
 st.title("How a neural network learns")
 st.markdown(
