@@ -10,12 +10,12 @@ from app_helpers import drawn, open_box, page
 #: backprop_steps (59, 19), one_vs_all (61, 8), neuron (38, 9), hidden_layers (43, 12),
 #: notes_checked (39, 9), gradient_descent (40, 7)
 LIMITS = {
-    "backprop_steps": (37, 10),
-    "one_vs_all": (34, 4),
-    "neuron": (28, 6),
-    "hidden_layers": (28, 7),
-    "notes_checked": (29, 4),
-    "gradient_descent": (28, 4),
+    "backprop_steps": (36, 10),
+    "one_vs_all": (33, 4),
+    "neuron": (27, 6),
+    "hidden_layers": (27, 7),
+    "notes_checked": (28, 4),
+    "gradient_descent": (27, 4),
 }
 
 
