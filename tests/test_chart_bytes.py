@@ -42,8 +42,9 @@ def test_float64_kept_where_float32_could_change_a_shown_number():
 
 
 def test_decision_regions_hover_and_words_unchanged():
-    """The regions' hover reads the class as text and the certainty as a float32 where its two
-    decimals stay; the chart's words are those of the float64 values."""
+    """The regions' hover reads the class and the certainty as numbers, float32 where the
+    certainty's two decimals stay (never text: an array of strings is serialised one string at
+    a time); the chart's words are those of the float64 values."""
     rng = np.random.default_rng(1)
     X = rng.normal(0, 1, (90, 2))
     y = rng.integers(0, 3, 90)
@@ -53,9 +54,10 @@ def test_decision_regions_hover_and_words_unchanged():
 
     fig = decision_boundary(predict, X, y, n_classes=3, encoding="softmax", resolution=40)
     heat = fig.data[0]
-    assert "class %{text} (sure: %{customdata:.2f})" in heat.hovertemplate
-    text, conf = np.asarray(heat.text), np.asarray(heat.customdata)
+    assert "class %{customdata[0]:.0f} (sure: %{customdata[1]:.2f})" in heat.hovertemplate
+    assert heat.text is None
+    data = np.asarray(heat.customdata)
     z = np.asarray(heat.z, dtype=float)
-    np.testing.assert_array_equal(text.astype(int), np.floor(z))  # z: class + 0.999·certainty
-    assert conf.dtype == np.float32
+    np.testing.assert_array_equal(data[..., 0], np.floor(z))  # z: class + 0.999·certainty
+    assert data.dtype == np.float32
     assert "“decoded class” from" in describe(fig)
