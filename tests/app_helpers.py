@@ -87,19 +87,47 @@ def open_box(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def drawn_in(block, types: tuple[str, ...] | None = None) -> int:
+    """Elements and containers the last run drew under ``block`` (an AppTest block: ``at.main``,
+    ``at.sidebar``, the whole tree), of the element ``types`` only if given."""
+    count = 0
+    for child in getattr(block, "children", {}).values():
+        count += types is None or getattr(child, "type", "") in types
+        count += drawn_in(child, types)
+    return count
+
+
 def drawn(at: AppTest) -> tuple[int, int]:
     """(elements and containers, of which widgets) the last run drew, sidebar included: each
     costs the server CPU on every rerun."""
     from streamlit.testing.v1.element_tree import Widget
 
-    def walk(node) -> tuple[int, int]:
-        n = w = 0
-        for child in getattr(node, "children", {}).values():
-            a, b = walk(child)
-            n, w = n + 1 + a, w + isinstance(child, Widget) + b
-        return n, w
+    def widgets(node) -> int:
+        return sum(isinstance(child, Widget) + widgets(child)
+                   for child in getattr(node, "children", {}).values())
 
-    return walk(at._tree)
+    return drawn_in(at._tree), widgets(at._tree)
+
+
+#: page → (elements and containers, widgets) at most on a default rerun that changes nothing
+#: (issue 13: each costs the server CPU on every rerun). Before issue 13's work: backprop_steps
+#: (59, 19), one_vs_all (61, 8), neuron (38, 9), hidden_layers (43, 12), notes_checked (39, 9),
+#: gradient_descent (40, 7), playground (113, 37), lstm_cell 118, sequence_playground 57,
+#: rnn_bptt 55, rnn_gradients 52, rnn_unrolled 64 elements.
+ELEMENT_LIMITS = {
+    "backprop_steps": (36, 10),
+    "one_vs_all": (33, 4),
+    "neuron": (27, 6),
+    "hidden_layers": (27, 7),
+    "notes_checked": (28, 4),
+    "gradient_descent": (27, 4),
+    "playground": (75, 24),
+    "lstm_cell": (36, 3),
+    "sequence_playground": (41, 11),
+    "rnn_bptt": (29, 6),
+    "rnn_gradients": (30, 6),
+    "rnn_unrolled": (36, 5),
+}
 
 
 def table_by(at: AppTest, index: int = 0) -> dict[str, dict[str, float]]:

@@ -4,28 +4,16 @@ controls sit in boxes that draw their content only while open; the page state ke
 values (tests/test_app_* and the browser tests check those survive)."""
 
 import pytest
-from app_helpers import drawn, open_box, page
-
-#: page → (elements and containers, widgets) on a default rerun; before issue 13's work:
-#: backprop_steps (59, 19), one_vs_all (61, 8), neuron (38, 9), hidden_layers (43, 12),
-#: notes_checked (39, 9), gradient_descent (40, 7)
-LIMITS = {
-    "backprop_steps": (36, 10),
-    "one_vs_all": (33, 4),
-    "neuron": (27, 6),
-    "hidden_layers": (27, 7),
-    "notes_checked": (28, 4),
-    "gradient_descent": (27, 4),
-}
+from app_helpers import ELEMENT_LIMITS, drawn, open_box, page
 
 
-@pytest.mark.parametrize("name", sorted(LIMITS))
+@pytest.mark.parametrize("name", sorted(ELEMENT_LIMITS))
 def test_a_default_rerun_draws_no_more_than_its_limit(name):
     at = page(name)
     at.run()  # a rerun that changes nothing
     assert not at.exception
     elements, widgets = drawn(at)
-    most_elements, most_widgets = LIMITS[name]
+    most_elements, most_widgets = ELEMENT_LIMITS[name]
     assert elements <= most_elements and widgets <= most_widgets, (name, elements, widgets)
 
 

@@ -6,7 +6,7 @@ button is in."""
 
 from unittest.mock import patch
 
-from app_helpers import ROOT
+from app_helpers import ROOT, drawn_in
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import local_script_runner as runner
@@ -40,12 +40,6 @@ def click_in_fragment(at, key: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def sidebar_elements(at) -> int:
-    def count(block):
-        return sum(1 + count(c) for c in getattr(block, "children", {}).values())
-    return count(at.sidebar)
-
-
 def epoch_shown(at) -> str:
     return {m.label: m.value for m in at.metric}["Epoch"]
 
@@ -55,21 +49,21 @@ def test_a_paused_step_or_reset_reruns_the_board_alone():
     assert not [t for t in at.dataframe if "from" in t.value.columns]  # closed: not built
     at.session_state["pg.diagram_open"] = True  # the diagram's box is built only while open
     at.run()
-    assert sidebar_elements(at) > 20
+    assert drawn_in(at.sidebar) > 20
     for epoch in (1, 2):  # the second click finds the epoch the first one drew
         click_in_fragment(at, "pg.step")
         sess = at.session_state["pg.session"]
         assert sess.epoch == epoch and epoch_shown(at) == str(epoch)
-        assert sidebar_elements(at) == 0  # not rebuilt
+        assert drawn_in(at.sidebar) == 0  # not rebuilt
         assert at.query_params["run"]  # the link holds the trained moment
         tables = [t.value for t in at.dataframe if "from" in t.value.columns]  # redrawn
         assert list(tables[0]["neuron 1"][:-1]) == [fmt(v) for v in sess.net.weights[0][:, 0]]
     click_in_fragment(at, "pg.reset")
     assert at.session_state["pg.session"].epoch == 0 and epoch_shown(at) == "0"
-    assert "run" not in at.query_params and sidebar_elements(at) == 0
+    assert "run" not in at.query_params and drawn_in(at.sidebar) == 0
     click_in_fragment(at, "pg.play")  # its callback asks for the whole page: the timer starts
     assert at.session_state["pg.playing"] is True
-    assert sidebar_elements(at) > 20
+    assert drawn_in(at.sidebar) > 20
     assert [b.label for b in at.button if b.label in ("Play", "Pause")] == ["Pause"]
     assert int(epoch_shown(at)) >= 1
 

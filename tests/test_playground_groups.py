@@ -5,7 +5,7 @@ the chart adds a point while "Your own points" is closed; a default rerun draws 
 
 import json
 
-from app_helpers import ROOT
+from app_helpers import ELEMENT_LIMITS, ROOT, drawn, drawn_in
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
@@ -138,15 +138,6 @@ WIDGETS = ("button", "checkbox", "download_button", "file_uploader", "multiselec
            "number_input", "radio", "selectbox", "slider", "text_input", "toggle")
 
 
-def _drawn(block, types=None) -> int:
-    """Elements and containers under ``block`` (of ``types`` only, if given)."""
-    count = 0
-    for child in getattr(block, "children", {}).values():
-        count += types is None or getattr(child, "type", "") in types
-        count += _drawn(child, types)
-    return count
-
-
 def test_a_default_rerun_draws_fewer_widgets_and_elements():
     """Every element costs a rerun CPU, a widget more: the closed groups' widgets are not
     drawn, rows are one container each (before: 30 widgets in the sidebar, 37 in all, and 113
@@ -154,8 +145,8 @@ def test_a_default_rerun_draws_fewer_widgets_and_elements():
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     at.run()
-    assert _drawn(at.sidebar, WIDGETS) <= 17
-    assert _drawn(at.sidebar, WIDGETS) + _drawn(at.main, WIDGETS) <= 25
-    assert _drawn(at.sidebar) + _drawn(at.main) <= 87
+    assert drawn_in(at.sidebar, WIDGETS) <= 17
+    assert drawn_in(at.sidebar, WIDGETS) + drawn_in(at.main, WIDGETS) <= 25
+    assert drawn(at)[0] <= ELEMENT_LIMITS["playground"][0]  # app_helpers' table
     for key in ("pg.schedule", "pg.momentum", "pg.click_mode", "pg.csv", "pg.weights_file"):
         assert key not in at.session_state
