@@ -7,8 +7,6 @@ A new page goes into ``LESSON`` at its place in the notes (and into app.py's nav
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import navigation
 
@@ -48,24 +46,16 @@ LESSON: tuple[tuple[str, str, str], ...] = (
 )
 
 
-#: (main script, page file) pairs st.page_link did not find: a page file run on its own (the
-#: tests, the bench) has no navigation, and asking again on every rerun costs twice the link
-#: itself (it raises). Under app.py every page is built (ui.navigation) and found.
-_UNLINKED: set[tuple[str, str]] = set()
-
-
 def _link(path: str, label: str, icon: str | None = None) -> None:
-    built = navigation.page(path)  # no file-system call per link (ui.navigation)
-    ctx = get_script_run_ctx()
-    where = (ctx.main_script_path if ctx else "", path)
-    if built is not None or where not in _UNLINKED:
-        try:
-            # icon "" (none), not the page's own: the link looks as with a path
-            st.page_link(built or path, label=label, icon=icon or ("" if built else None))
-            return
-        except StreamlitPageNotFoundError:  # a page file run on its own: no navigation
-            _UNLINKED.add(where)
-    st.markdown(f"**{label}**")
+    """A link to the page file ``path``: the page app.py built (ui.navigation: no file-system
+    call), or, for a page file run on its own (the tests, the bench: no navigation, so no page
+    to link), the label as text."""
+    built = navigation.page(path)
+    if built is None:
+        st.markdown(f"**{label}**")
+        return
+    # icon "" (none), not the page's own: the link looks as it always did
+    st.page_link(built, label=label, icon=icon or "")
 
 
 def lesson_links() -> None:

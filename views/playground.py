@@ -461,8 +461,8 @@ def point_graph_panel(sess):
                                f"{node_title(e.head, sess.net.n_layers, inputs)})")
     chosen = c2.selectbox("Highlight a weight's paths to the loss", weights,
                           key=K + "graph_weight", format_func=names.get)
-    st.markdown(f"{which.capitalize()} point {i + 1}: (x₁, x₂) = ({raw[0]:.3g}, {raw[1]:.3g}), "
-                f"its loss E = {graph.loss:.4g}.")
+    st.markdown(plain(f"{which.capitalize()} point {i + 1}: (x₁, x₂) = ({raw[0]:.3g}, "
+                      f"{raw[1]:.3g}), its loss E = {graph.loss:.4g}."))
     paths = weight_paths(graph, chosen) if chosen is not None else None
     inner = [n for n in graph.nodes.values() if n.kind != "loss"]
     steep = max(inner, key=lambda n: abs(n.grad)) if inner else None
