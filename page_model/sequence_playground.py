@@ -320,3 +320,20 @@ def _weights_text(cfg: SequenceConfig, epoch: int, models: dict) -> str:
 def _advice(cfg: SequenceConfig) -> str:
     clip = "" if cfg.clip else " or turn on gradient clipping"
     return f"Lower η (e.g. {cfg.lr / 10:g}){clip}, then press Reset."
+
+
+@dataclass(frozen=True)
+class Playground:
+    """The page's settings, as the link and the widgets hold them (defined once here: a class in
+    the page's script would be built again on every rerun)."""
+
+    task: str = SequenceConfig.task
+    T: int = SequenceConfig.T
+    k: int = SequenceConfig.k
+    n: int = SequenceConfig.n_sequences
+    hidden: int = SequenceConfig.n_hidden
+    lr: float = SequenceConfig.lr
+    clip: float = SequenceConfig.clip
+    seed: int = SequenceConfig.seed
+    seq: int = 1
+    more: bool = False  # the sidebar's box of training sequences, seed and clipping: open

@@ -195,6 +195,35 @@ def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
     return out
 
 
+_CHECKS: dict = {}  # id(step-through) -> (step-through, its check): the object held, so the id
+
+
+def backprop_check(result):  # cannot be reused while its entry lives
+    """page_model.verdicts.backprop_check of a step-through from ``backprop_step`` (a shared
+    object, never changed) at derivations' finite-difference step, once per step-through: the
+    page asks on every rerun."""
+    held = _CHECKS.get(id(result))
+    if held is not None and held[0] is result:
+        return held[1]
+    from derivations.step import FD_STEP
+    from page_model.verdicts import backprop_check as check
+
+    out = check(result, FD_STEP)
+    with _BACKPROP_LOCK:
+        while len(_CHECKS) >= 16:
+            del _CHECKS[next(iter(_CHECKS))]
+        _CHECKS[id(result)] = (result, out)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def notes_target(label: int) -> tuple[float, ...]:
+    """The notes' 2-neuron target of class ``label`` (nn_core.encode), once per class."""
+    from nn_core import encode
+
+    return tuple(float(v) for v in encode([label], 3, "notes_2neuron")[0])
+
+
 @shared(max_entries=64, memo=16, show_spinner=False)
 def backprop_rule(sizes, layer, i, j, param):
     from derivations import chain_rule

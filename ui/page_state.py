@@ -357,6 +357,7 @@ class PageState(Generic[T]):
         self.table = dict(table)
         self.links = {name: (prop.link or name) for name, prop in self.table.items()
                       if prop.link is not None}
+        self.default = cls()  # frozen: read on every rerun, built once
 
     # -- keys
     @property
@@ -377,7 +378,7 @@ class PageState(Generic[T]):
     def from_link(self, query: Mapping[str, Any]) -> tuple[T, set[str], list[str]]:
         """(value, the fields the link set, notices) from query parameters; a field the link
         leaves out keeps its default, one it gives badly falls back with a notice."""
-        default = self.cls()
+        default = self.default
         values, given, notices = {}, set(), []
         for name, link in self.links.items():
             raw = query.get(link)
@@ -409,7 +410,7 @@ class PageState(Generic[T]):
     def get(self) -> T:
         """The page's stored settings (the defaults before its first run)."""
         value = self._stored()
-        return self.cls() if value is None else value
+        return self.default if value is None else value
 
     def update(self, **values: Any) -> None:
         """Change stored fields from a callback (a button that moves a step, say)."""
@@ -439,7 +440,7 @@ class PageState(Generic[T]):
 
     def reset(self) -> None:
         """Back to the defaults (the link follows on the next run)."""
-        st.session_state[self.key] = self.cls()
+        st.session_state[self.key] = self.default
         for name in self.table:
             st.session_state.pop(self.widget_key(name), None)
         st.session_state.pop(self.key + "#notices", None)
@@ -461,6 +462,20 @@ class PageState(Generic[T]):
         else:
             value = stored
         return PageRun(self, value, given)
+
+
+_SPECS: dict = {}  # (page, settings class, table's code) -> PageState
+
+
+def page_state(page: str, cls: type[T], table: Callable[[], Mapping[str, Prop]]) -> PageState[T]:
+    """``PageState(page, cls, table())``, built once per server: a page's script runs afresh on
+    every rerun, and its table (a Prop per field) would be built again each time. Built anew
+    when the table's code changes (an edited page)."""
+    key = (page, cls, table.__code__)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = _SPECS[key] = PageState(page, cls, table())
+    return spec
 
 
 class PageRun(Generic[T]):
@@ -486,7 +501,7 @@ class PageRun(Generic[T]):
         present = current is not _MISSING
         if not present:
             current = getattr(self.start, name)
-        fixed = prop.clamp(current, lo, hi, choices, getattr(spec.cls(), name))
+        fixed = prop.clamp(current, lo, hi, choices, getattr(spec.default, name))
         if fixed != current:
             pending = ss.get(spec.key + "#notices")
             if name in self.from_link and pending and pending[0] is None:
@@ -522,7 +537,7 @@ class PageRun(Generic[T]):
         lo = prop.lo if lo is None else lo
         hi = prop.hi if hi is None else hi
         return bounded(self.key(name, lo=lo, hi=hi), lo, hi, prop.label, prop.convert,
-                       getattr(self.spec.cls(), name))
+                       getattr(self.spec.default, name))
 
     def said(self, name: str) -> None:
         said(self.spec.widget_key(name))

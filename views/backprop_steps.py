@@ -8,8 +8,6 @@ from charts.network import network_diagram
 from derivations.formulas import paths_total
 from derivations.notes import CASE_LABELS, CASES
 from derivations.practice import typed_symbols_of
-from derivations.step import FD_STEP
-from nn_core import encode
 from page_model.backprop import (
     Backprop,
     flat_params,
@@ -22,7 +20,7 @@ from page_model.backprop import (
     with_params,
 )
 from page_model.summaries import weights_summary
-from page_model.verdicts import backprop_check, factor_check, loss_change
+from page_model.verdicts import factor_check, loss_change
 from page_model.worksheet import (
     backprop_worksheet,
     factor_numbers_latex,
@@ -33,16 +31,17 @@ from page_model.worksheet import (
 )
 from ui.answer_box import answer_box, get_progress
 from ui.cached import chart
-from ui.compute import backprop_rule, backprop_step, notes_start
+from ui.compute import backprop_check, backprop_rule, backprop_step, notes_start, notes_target
 from ui.escape import plain
-from ui.layout import closed_summary, columns, header, numbers_table, settings_box
+from ui.layout import closed_summary, columns, header, settings_box
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, bounded, said
+from ui.page_state import Bool, Choice, Float, Floats, Int, Local, bounded, page_state, said
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
+from ui.recurrent import numbers_table, section
 
 WEIGHT_LIMIT = 10.0
 PRACTICE = "bp_practice"  # the practice answers' progress (session state key)
-STATE = PageState("bp", Backprop, {
+STATE = page_state("bp", Backprop, lambda: {
     "case": Choice("case", CASES, CASE_LABELS), "seed": Int("seed", 0, 999),
     "hand": Bool("weights set by hand"),
     "wts": Floats("hand-set weights", -WEIGHT_LIMIT, WEIGHT_LIMIT, max_len=64),
@@ -172,18 +171,20 @@ with st.sidebar:
     s.reset_button()
 
 x = (float(x1), float(x2))
-y = encode([label], 3, "notes_2neuron")[0]
+y = notes_target(int(label))
+# What the step-through is computed from: it keys the numbers drawn from it (section below).
+step_args = (tuple(map(tuple, (w.tolist() for w in net.weights))),
+             tuple(tuple(b.tolist()) for b in net.biases), x, y, int(layer), int(i), int(j),
+             param, float(lr))
 try:
-    result = backprop_step(tuple(map(tuple, (w.tolist() for w in net.weights))),
-                           tuple(tuple(b.tolist()) for b in net.biases), x, tuple(y), int(layer),
-                           int(i), int(j), param, float(lr))
+    result = backprop_step(*step_args)
 except ValueError as err:
     s.show_notices()
     s.finish()
     st.error(f"This step-through cannot be built: {plain(err)}")
     st.stop()
 rule = backprop_rule(sizes, int(layer), int(i), int(j), param)
-whole = backprop_check(result, FD_STEP)
+whole = backprop_check(result)
 n_steps = len(result.terms) + 1  # every factor, then the update
 
 # The step: buttons move it; a new weight starts at its first factor.
@@ -209,8 +210,34 @@ if practice:
 setting = (f"The notes' network with {CASE_LABELS[case]}, seed {seed}"
            f"{', weights set by hand' if by_hand else ''}; data point {point};"
            f" learning rate η = {lr:g}.")
-fp = net.forward_pass([x])
 params = flat_params(net)
+
+
+def factor_numbers(step: int) -> None:
+    """A factor's numbers, its check against the network and (explore mode) the whole ∂E/∂w's:
+    elements only, drawn from the step-through alone (``ui.recurrent.section``; the tables
+    drawn directly, a cached table nested in a section would be replayed elsewhere)."""
+    term = result.terms[step]
+    st.markdown(f"**With the numbers**\n\n$$\n{factor_numbers_latex(term)}\n$$")
+    check = factor_check(term.value, term.check_value, term.kind, term.check_source)
+    (st.success if check.ok else st.error)(check.text)
+    numbers_table(factor_rows(term))
+    if not practice:  # in practice the whole gradient is the last part's answer
+        st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
+    if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
+        numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
+                      + [("sum over paths", paths_total(result))])
+
+
+def update_numbers() -> None:
+    """The update's numbers, the whole gradient's check and the new loss (as factor_numbers)."""
+    st.markdown(f"**With the numbers**\n\n$$\n{result.update_latex}\n$$")
+    numbers_table(update_rows(result))
+    {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
+    st.markdown(f"One step on this weight alone: "
+                f"{loss_change(result.old_loss, result.new_loss)}.")
+    for note in result.notes:
+        st.warning(note)
 
 
 def step_through() -> None:
@@ -280,23 +307,13 @@ def step_through() -> None:
             elif result.paths:
                 st.info("Shared factor: it multiplies the sum over the paths.")
         with n_col:
-            if shown:
-                st.markdown(f"**With the numbers**\n\n$$\n{factor_numbers_latex(term)}\n$$")
-                check = factor_check(term.value, term.check_value, term.kind, term.check_source)
-                (st.success if check.ok else st.error)(check.text)
-                numbers_table(factor_rows(term))
-                if not practice:  # in practice the whole gradient is the last part's answer
-                    st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
-                if (result.paths and term.path is None
-                        and step == len(result.terms) - len(rule.shared)):
-                    numbers_table([(f"path via output {pa.k + 1}", pa.product)
-                                   for pa in result.paths]
-                                  + [("sum over paths", paths_total(result))])
+            if shown:  # the step-through's numbers alone: replayed while they stay the same
+                section("bp.factor", (step_args, step, practice), lambda: factor_numbers(step))
             else:
                 st.info(HIDDEN)
         with c_col:
             chart("bp_diagram", (params, x, lit),
-                  lambda: network_diagram(net, fp, 0, lit, wire=True),
+                  lambda: network_diagram(net, net.forward_pass([x]), 0, lit, wire=True),
                   summary=lambda: weights_summary(net.weights))
             if not practice:  # drawn only while open; it stays open from step to step
                 turn_key = STATE.widget_key("turn")
@@ -317,19 +334,13 @@ def step_through() -> None:
             st.markdown(f"**The update**\n\n$$\n{update_rule_latex(result)}\n$$")
         with n_col:
             if shown:
-                st.markdown(f"**With the numbers**\n\n$$\n{result.update_latex}\n$$")
-                numbers_table(update_rows(result))
-                {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
-                st.markdown(f"One step on this weight alone: "
-                            f"{loss_change(result.old_loss, result.new_loss)}.")
-                for note in result.notes:
-                    st.warning(note)
+                section("bp.update", step_args, update_numbers)
             else:
                 st.info(HIDDEN)
         with c_col:
             lit = highlight(layer, i, j, param)
             chart("bp_diagram", (params, x, lit),
-                  lambda: network_diagram(net, fp, 0, lit, wire=True),
+                  lambda: network_diagram(net, net.forward_pass([x]), 0, lit, wire=True),
                   summary=lambda: weights_summary(net.weights))
 
 

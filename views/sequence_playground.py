@@ -31,6 +31,7 @@ from page_model.recurrent import (
 from page_model.sequence_playground import (
     MAX_RUN_EPOCHS,
     MODELS,
+    Playground,
     SequenceConfig,
     SequenceSession,
     tick_period,
@@ -40,28 +41,14 @@ from ui.cached import plotly
 from ui.escape import plain
 from ui.layout import closed_summary, header, settings_box
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, page_state
 from ui.recurrent import session_section
 from ui.training_buttons import TrainingButtons
 
 ss = st.session_state
 
 
-@settings
-class Playground:
-    task: str = SequenceConfig.task
-    T: int = SequenceConfig.T
-    k: int = SequenceConfig.k
-    n: int = SequenceConfig.n_sequences
-    hidden: int = SequenceConfig.n_hidden
-    lr: float = SequenceConfig.lr
-    clip: float = SequenceConfig.clip
-    seed: int = SequenceConfig.seed
-    seq: int = 1
-    more: bool = False  # the sidebar's box of training sequences, seed and clipping: open
-
-
-STATE = PageState("sq", Playground, {
+STATE = page_state("sq", Playground, lambda: {
     "task": Choice("task", TASKS, TASK_LABELS), "T": Int("steps per sequence", MIN_T, MAX_T),
     "k": Int("steps to remember", 1, MAX_K), "n": Int("training sequences", 1, MAX_SEQUENCES),
     "hidden": Int("hidden units", 1, MAX_HIDDEN), "lr": Float("learning rate η", 0.001, MAX_LR),
