@@ -115,7 +115,7 @@ def drawn(at: AppTest) -> tuple[int, int]:
 #: gradient_descent (40, 7), playground (113, 37), lstm_cell 118, sequence_playground 57,
 #: rnn_bptt 55, rnn_gradients 52, rnn_unrolled 64 elements.
 ELEMENT_LIMITS = {
-    "backprop_steps": (35, 10),
+    "backprop_steps": (36, 10),
     "one_vs_all": (33, 4),
     "neuron": (27, 6),
     "hidden_layers": (27, 7),

@@ -201,7 +201,7 @@ s.set(step=step)
 if st.session_state.get(STATE.widget_key("step")) != step:
     st.session_state[STATE.widget_key("step")] = step
 s.show_notices()
-s.finish()
+s.finish()  # before the step-through: its own reruns read (and write) the stored settings
 point = f"x = ({x1:g}, {x2:g}), class {label}"
 if practice:
     prefix = f"bp.practice.{case}.{int(seed)}.{layer}.{i}.{j}.{param}"
@@ -241,9 +241,11 @@ def update_numbers() -> None:
 
 
 def step_through() -> None:
-    """The buttons, the chain and this step's factor. Not a fragment: its bookkeeping cost
-    every rerun more than a Next saved by rerunning it alone (issue 13); the buttons' callbacks
-    set the stored step before the page runs."""
+    """The buttons, the chain and this step's factor. In explore mode a fragment: Next,
+    Previous and the answer box rerun only this part (the rest of the page has not changed);
+    the step comes from the stored settings, which the buttons' callbacks set."""
+    step = min(max(int(STATE.get().step), 0), n_steps - 1)
+    STATE.write_link()  # a fragment's rerun: the page's finish did not run
     # One row container (a block for each of five columns cost ~0.5 ms per rerun).
     row = st.container(horizontal=True, vertical_alignment="center")
     # Each button sets the step it shows (not ±1), so a click replayed after a rerun is harmless.
@@ -319,7 +321,7 @@ def step_through() -> None:
                     st.session_state[turn_key] = STATE.get().turn
                 turn = st.expander("Your turn: derive this factor", key=turn_key,
                                    on_change="rerun", icon=":material/edit:")
-                STATE.keep(turn=bool(turn.open))  # the page's finish ran before: kept for a return
+                STATE.keep(turn=bool(turn.open))  # opened in the fragment: kept for a return
                 with turn:
                     if turn.open:
                         answer_box(f"bp.{case}.{layer}.{i}.{j}.{param}.{step}",
@@ -342,7 +344,8 @@ def step_through() -> None:
                   summary=lambda: weights_summary(net.weights))
 
 
-step_through()
+# Practice: a Check or Show me changes the summary below, so the whole page reruns.
+(step_through if practice else st.fragment(step_through))()
 
 if practice:
     show_summary([(p.key, p.words) for p in parts], progress_key=PRACTICE,
