@@ -11,10 +11,12 @@ import streamlit as st
 from ui import navigation
 from ui.compute import warm_up
 from ui.layout import app_chrome
+from ui.run_gate import gate_script_runs
 from ui.threads import one_blas_thread
 from ui.widget_key_lookup import lazy_widget_key_lookup
 
 one_blas_thread()  # a class shares the cores: spinning BLAS threads only burn CPU (ui.threads)
+gate_script_runs()  # a few reruns at a time, in arrival order: shorter waits (ui.run_gate)
 lazy_widget_key_lookup()  # widgets test their key without copying all session state (its module)
 st.set_page_config(page_title="How a neural network learns", layout="wide")
 warm_up()  # SymPy derives the notes' audit and chain rules in the background, once

@@ -13,6 +13,7 @@ import pytest
 
 from bench.capacity import Student
 from bench.replicas import Cluster, check_sticky, ensure_haproxy
+from ui.run_gate import SLOTS
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +38,10 @@ def test_sessions_stick_to_their_replica_across_a_reconnect(cluster):
     assert result["elsewhere"] == ["0", "0", "0"]
 
 
-def test_each_served_replica_runs_numpy_on_one_blas_thread(cluster):
+def test_each_served_replica_runs_numpy_on_one_blas_thread_and_gates_its_runs(cluster):
     # ui.threads limits BLAS once per process and logs the count its libraries report after the
-    # limit (OpenBLAS starts one thread per core by default); loading a page runs app.py.
+    # limit (OpenBLAS starts one thread per core by default); ui.run_gate logs its slots.
+    # Loading a page runs app.py.
     async def load_home(url):
         s = Student(url, random.Random(0), 0.0)
         async with s.connect() as ws:
@@ -56,3 +58,6 @@ def test_each_served_replica_runs_numpy_on_one_blas_thread(cluster):
                  if "BLAS threads per process" in line]
         assert lines, f"no BLAS thread report in {replica.log_path}"
         assert lines[-1].split("BLAS threads per process: ")[1].startswith("1 ("), lines
+        gate = [line for line in replica.log_path.read_text().splitlines()
+                if "Script runs at once: " in line]
+        assert gate and gate[-1].endswith(f"Script runs at once: {SLOTS}"), gate

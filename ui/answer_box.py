@@ -32,6 +32,7 @@ from derivations.answer_verdicts import (
 from derivations.proof_pool import warm_up
 from page_model.answer_progress import AnswerProgress
 from ui.escape import plain
+from ui.run_gate import stepped_out
 
 __all__ = ["answer_box", "get_progress", "session_id", "show_progress"]
 
@@ -125,7 +126,8 @@ def answer_box(
         if isinstance(cached, tuple) and cached[:2] == (text, names):
             seen = cached[2]
         else:
-            seen = preview(text, symbols, session=sid)
+            with stepped_out():  # a worker parses it: other students' runs go meanwhile
+                seen = preview(text, symbols, session=sid)
             if seen.status in ("ok", "error"):
                 st.session_state[seen_key] = (text, names, seen)
         if seen.ok:
@@ -149,7 +151,8 @@ def answer_box(
 
     pending = st.session_state.get(pending_key)
     if isinstance(pending, tuple) and isinstance(pending[1], PendingVerdict):
-        verdict = pending[1].verdict(WAIT_IN_RUN)
+        with stepped_out():  # a worker checks it (ui.run_gate)
+            verdict = pending[1].verdict(WAIT_IN_RUN)
         if verdict is None:
             st.info(STILL_CHECKING)
             return None
