@@ -28,6 +28,7 @@ from .step import FD_STEP, central_difference, rel_error
 from .symbolic import (
     activation_derivative_at,
     activation_expr,
+    lambdify,
     loss_term,
     number_latex,
     partial_latex,
@@ -221,9 +222,9 @@ def lstm_derivation(T: int, n_in: int) -> LSTMDerivation:
             e = local[s].xreplace(done)
             done[s] = e
             exprs.append(e)
-        steps.append(sp.lambdify([*net.primary, *inter], exprs, modules="numpy"))
+        steps.append(lambdify([*net.primary, *inter], exprs, modules="numpy"))
     der._steps = steps
-    der._factor_fn = sp.lambdify([*net.primary, *inter], [f.general for f in factors],
+    der._factor_fn = lambdify([*net.primary, *inter], [f.general for f in factors],
                                  modules="numpy")
     return der
 

@@ -39,6 +39,7 @@ from .symbolic import (
     activation_derivative_at,
     activation_expr,
     is_zero,
+    lambdify,
     loss_term,
     number_latex,
     partial_latex,
@@ -372,9 +373,9 @@ def recurrent_rule(T: int, n_in: int, n_h: int, n_out: int, activation: str, par
                           for path in paths]
     inter = net.intermediate
     subs = net.full_subs()
-    rule._forward_fn = sp.lambdify(net.primary, [subs[s] for s in inter] + [net.E_full],
+    rule._forward_fn = lambdify(net.primary, [subs[s] for s in inter] + [net.E_full],
                                    modules="numpy", cse=True)
-    rule._factor_fn = sp.lambdify([*net.primary, *inter], list(unique), modules="numpy")
+    rule._factor_fn = lambdify([*net.primary, *inter], list(unique), modules="numpy")
     rule._gradient_fn = sp.lambdify(net.primary, gradient, modules="numpy", cse=True)
     return rule
 
