@@ -10,6 +10,12 @@ bounded; a replayed element is copied into each page, never changed in the cache
 ``inputs`` must determine the figure: pass the numbers it is drawn from (arrays, weights, the
 settings), not an object's identity. A chart with a selection callback is a widget and is never
 cached (Streamlit does not replay widgets).
+
+``section`` replays a whole drawn part of a page the same way (its formulas, numbers, tables and
+charts): what a page draws from its settings alone is drawn once per server for those settings.
+Widgets stay outside a section, and so does any other cached drawing (``chart``, ``dataframe``):
+nested in a section it would be replayed in the wrong place (Streamlit keys a nested cached
+element by the innermost cached call's blocks only).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from charts.describe import describe
 
 from .escape import plain
 
+MAX_SECTIONS = 512  # drawn sections kept for the whole server (a few charts each at most)
+MAX_SESSION_SECTIONS = 64  # one session's own state (a paused playground): kept apart, few
 MAX_CHARTS = 400  # figures kept for the whole server (a few hundred kB of JSON each at most)
 MAX_TABLES = 2000
 
@@ -111,3 +119,28 @@ def net_numbers(net) -> tuple:
     """What a chart of an ``nn_core.Network`` is drawn from: its activations, weights and biases
     (as ``inputs`` for ``chart``)."""
     return (tuple(net.activation_names), tuple(net.weights), tuple(net.biases))
+
+
+@st.cache_resource(max_entries=MAX_SECTIONS, show_spinner=False)
+def _replay(*, token: bytes, _draw: Callable[[], None]) -> None:  # by name: see above
+    _draw()
+
+
+def section(name: str, inputs: Hashable, draw: Callable[[], None]) -> None:
+    """``draw()`` (elements only, no widget), replayed from the cache while ``name`` and
+    ``inputs`` stay the same. ``inputs`` must determine everything ``draw`` shows (the settings
+    it is drawn from); the key is their pickle, which Streamlit hashes at once."""
+    _replay(token=pickle.dumps((name, inputs), protocol=pickle.HIGHEST_PROTOCOL), _draw=draw)
+
+
+@st.cache_resource(max_entries=MAX_SESSION_SECTIONS, show_spinner=False)
+def _replay_own(*, token: bytes, _draw: Callable[[], None]) -> None:
+    _draw()
+
+
+def session_section(name: str, state: Hashable, draw: Callable[[], None]) -> None:
+    """``section`` for what one session's state alone determines (``state``: a number that
+    names it, e.g. a training run's version), in a small cache of its own, so that many
+    sessions' states do not push the shared sections out."""
+    _replay_own(token=pickle.dumps((name, state), protocol=pickle.HIGHEST_PROTOCOL),
+                _draw=draw)

@@ -153,12 +153,17 @@ def notes_quote(text: str) -> None:
     st.markdown(_quote_markdown(text))
 
 
-def numbers_table(rows: Iterable[tuple[str, float]]) -> None:
-    """Quantity/value rows; values keep full precision (shown to 6 significant digits)."""
+def numbers_table(rows: Iterable[tuple[str, float]], replayed: bool = True) -> None:
+    """Quantity/value rows; values keep full precision (shown to 6 significant digits).
+    ``replayed``: from the table cache (``ui.cached.dataframe``); False inside a
+    ``ui.cached.section``, which replays it with the rest."""
     rows = list(rows)
     data = {"quantity": [r[0] for r in rows], "value": [float(r[1]) for r in rows]}
-    cached.dataframe(data, {"value": st.column_config.NumberColumn(format="%.6g")},
-                     hide_index=True, width="stretch")
+    config = {"value": st.column_config.NumberColumn(format="%.6g")}
+    if replayed:
+        cached.dataframe(data, config, hide_index=True, width="stretch")
+    else:
+        st.dataframe(data, column_config=config, hide_index=True, width="stretch")
 
 
 def numbers_by(columns: Mapping[str, Mapping[str, float]],

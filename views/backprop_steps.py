@@ -30,14 +30,13 @@ from page_model.worksheet import (
     update_rule_latex,
 )
 from ui.answer_box import answer_box, get_progress
-from ui.cached import chart
+from ui.cached import chart, section
 from ui.compute import backprop_check, backprop_rule, backprop_step, notes_start, notes_target
 from ui.escape import plain
-from ui.layout import closed_summary, columns, header, settings_box
+from ui.layout import closed_summary, columns, header, numbers_table, settings_box
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, Local, bounded, page_state, said
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
-from ui.recurrent import numbers_table, section
 
 WEIGHT_LIMIT = 10.0
 PRACTICE = "bp_practice"  # the practice answers' progress (session state key)
@@ -215,24 +214,24 @@ params = flat_params(net)
 
 def factor_numbers(step: int) -> None:
     """A factor's numbers, its check against the network and (explore mode) the whole ∂E/∂w's:
-    elements only, drawn from the step-through alone (``ui.recurrent.section``; the tables
+    elements only, drawn from the step-through alone (``ui.cached.section``; the tables
     drawn directly, a cached table nested in a section would be replayed elsewhere)."""
     term = result.terms[step]
     st.markdown(f"**With the numbers**\n\n$$\n{factor_numbers_latex(term)}\n$$")
     check = factor_check(term.value, term.check_value, term.kind, term.check_source)
     (st.success if check.ok else st.error)(check.text)
-    numbers_table(factor_rows(term))
+    numbers_table(factor_rows(term), replayed=False)
     if not practice:  # in practice the whole gradient is the last part's answer
         st.caption(f"The whole ∂E/∂w this chain builds: {whole.text}")
     if result.paths and term.path is None and step == len(result.terms) - len(rule.shared):
         numbers_table([(f"path via output {pa.k + 1}", pa.product) for pa in result.paths]
-                      + [("sum over paths", paths_total(result))])
+                      + [("sum over paths", paths_total(result))], replayed=False)
 
 
 def update_numbers() -> None:
     """The update's numbers, the whole gradient's check and the new loss (as factor_numbers)."""
     st.markdown(f"**With the numbers**\n\n$$\n{result.update_latex}\n$$")
-    numbers_table(update_rows(result))
+    numbers_table(update_rows(result), replayed=False)
     {True: st.success, False: st.error, None: st.warning}[whole.ok](whole.text)
     st.markdown(f"One step on this weight alone: "
                 f"{loss_change(result.old_loss, result.new_loss)}.")

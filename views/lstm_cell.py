@@ -31,20 +31,21 @@ from page_model.recurrent import (
     make_task,
 )
 from page_model.verdicts import factor_check
-from ui.cached import plotly
+from ui.cached import plotly, section
 from ui.claims_box import claim_box
 from ui.compute import golden_check, lstm_local_check, recurrent_claims
-from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    header,
+    numbers_table,
+    settings_box,
+    small,
+)
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
-from ui.recurrent import (
-    numbers_table,
-    section,
-    seed_input,
-    sequence_settings,
-    sequence_summary,
-    step_choice,
-)
+from ui.recurrent import seed_input, sequence_settings, sequence_summary, step_choice
 
 MAX_UNITS = 3
 MAX_STEPS = 10
@@ -141,7 +142,7 @@ def _cell(units: int, seed: int, forget_bias: float, source: str, T: int, t: int
         numbers_table([("input x_t", float(x_t[0])), ("c_(t−1)", c_prev),
                        *((GATE_TITLES[k].split(" (")[0], g[k]) for k in ("a", "i", "f", "o")),
                        ("cell state c_t", float(run.c[t - 1, j - 1])),
-                       ("output h_t", float(run.h[t - 1, j - 1]))])
+                       ("output h_t", float(run.h[t - 1, j - 1]))], replayed=False)
     with c_col:
         plotly(gates_chart(run.gates, j - 1, mark_step=t), key="lstm_gates")
         plotly(over_time({f"cell state c, unit {j}": run.c[:, j - 1],
@@ -185,7 +186,8 @@ def _golden() -> None:
     gx, gy = golden.inputs()
     numbers_table([(f"x, step {n + 1}, input {m + 1}", float(gx[n, m]))
                    for n in range(gx.shape[0]) for m in range(gx.shape[1])]
-                  + [(f"label y, step {n + 1}", float(gy[n, 0])) for n in range(gy.shape[0])])
+                  + [(f"label y, step {n + 1}", float(gy[n, 0])) for n in range(gy.shape[0])],
+                  replayed=False)
     st.dataframe(golden_table(rows), hide_index=True)
     st.caption("Provenance, plainly: the post shows its numbers as images, which could not be "
                "transcribed automatically. The “published” column was recomputed at the post's "

@@ -20,14 +20,13 @@ from page_model.notes_checked import (
 from page_model.worksheet import notes_worksheet
 from ui import cached
 from ui.answer_box import answer_box, get_progress
-from ui.cached import chart
+from ui.cached import chart, section
 from ui.compute import notes_audit, notes_training
 from ui.escape import plain
 from ui.layout import closed_summary, columns, header, numbers_table, settings_box
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
-from ui.recurrent import section
 
 notes_audit()  # the audit, once per server (a spinner on a server's first load)
 FIXED = fixed()  # keys, names and symbols: built once per process

@@ -20,18 +20,21 @@ from page_model.recurrent import (
     path_sentence,
 )
 from page_model.verdicts import factor_check, loss_change
-from ui.cached import plotly
+from ui.cached import plotly, section
 from ui.compute import rnn_step
 from ui.escape import plain
-from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    header,
+    numbers_table,
+    settings_box,
+    small,
+)
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, PageState, settings
-from ui.recurrent import (
-    numbers_table,
-    section,
-    seed_input,
-    sequence_summary,
-)
+from ui.recurrent import seed_input, sequence_summary
 
 MAX_CHAIN_PATHS = 12  # the whole chain with its underbraces stays readable up to here
 
@@ -159,7 +162,7 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
                 + "\n\n" + small(factor_check(t.value, t.check_value, t.kind,
                                                t.check_source).text) for t in terms)]))
             numbers_table([(f"factor {n + 1}", t.value) for n, t in enumerate(terms)]
-                          + [("path product", path.product)])
+                          + [("path product", path.product)], replayed=False)
         with c_col:
             plotly(unrolled_diagram(
                 xs, run.h, run.y, span=(path.k, path.t),
@@ -179,7 +182,7 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
         with n_col:
             st.markdown("### Each step's term")
             numbers_table([(f"step {c.t}", c.value) for c in use]
-                          + [("sum = ∂E/∂w", step.sum_of_paths)])
+                          + [("sum = ∂E/∂w", step.sum_of_paths)], replayed=False)
             st.markdown("\n\n".join([*(small(
                 f"Step {c.t}: {fmt_share(c.magnitude_share)} of the total size; "
                 + factor_check(c.value, c.check, "input", c.check_source).text) for c in use),
@@ -189,7 +192,7 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
                                        [c.magnitude_share for c in use],
                                        title="Each step's term of ∂E/∂w"), key="bptt_terms")
             st.markdown("Grouped instead by the error E_t each path starts from:")
-            numbers_table([(f"from E_{c.t}", c.value) for c in step.by_error_step])
+            numbers_table([(f"from E_{c.t}", c.value) for c in step.by_error_step], replayed=False)
     else:
         check = bptt_check(step, FD_STEP)
         with f_col:
@@ -208,7 +211,7 @@ def _walk(rnn, xs, step, T: int, units: int, act: str, seed: int, source: str, p
                 ("∂E/∂w, finite difference", step.fd_gradient),
                 ("old value", step.old_value), ("new value", step.new_value),
                 ("loss before", step.old_loss), ("loss after", step.new_loss),
-            ])
+            ], replayed=False)
             {True: st.success, False: st.error, None: st.info}[check.ok](check.text)
             st.markdown("One step on this weight alone: "
                         f"{loss_change(step.old_loss, step.new_loss)}.")

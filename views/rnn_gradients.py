@@ -19,11 +19,19 @@ from page_model.recurrent import (
     rnn_flows,
 )
 from page_model.verdicts import loss_change
-from ui.cached import plotly
-from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
+from ui.cached import plotly, section
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    header,
+    numbers_table,
+    settings_box,
+    small,
+)
 from ui.lesson import next_page
 from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, settings
-from ui.recurrent import numbers_table, section, seed_input
+from ui.recurrent import seed_input
 
 
 @settings
@@ -119,7 +127,7 @@ def _curves(w_h: tuple, T: int, amplitude: float, forget_bias: float, seed: int,
             *(small(product_check_sentence(product_check(w, T, amplitude, seed), f"w_h = {w:g}"))
               for w in sorted(w_h))]))
         numbers_table([(f"{label}: |∂h_T/∂h_1|" if "RNN" in label else f"{label}: ∂c_T/∂c_1",
-                        float(norms[-1])) for label, norms in curves.items()])
+                        float(norms[-1])) for label, norms in curves.items()], replayed=False)
     with c_col:
         plotly(gradient_decay_chart(curves, title=f"How far back the gradient reaches "
                                     f"(T = {T})"), key="grads_decay")
@@ -133,7 +141,7 @@ def _curves(w_h: tuple, T: int, amplitude: float, forget_bias: float, seed: int,
     with c2:
         numbers_table([("‖g‖ before clipping", step.norm), ("‖g‖ used", step.used_norm),
                        ("loss before the step", step.loss_before),
-                       ("loss after the step", step.loss_after)])
+                       ("loss after the step", step.loss_after)], replayed=False)
         st.markdown(f"One step with η = {step.lr:g}: "
                     + loss_change(step.loss_before, step.loss_after) + ".")
 

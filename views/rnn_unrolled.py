@@ -9,20 +9,21 @@ from derivations.recurrent import RNN_ACTIVATIONS as SYMBOLIC_ACTIVATIONS
 from derivations.recurrent_formulas import output_numbers, rnn_step_formulas, rnn_step_numbers
 from nn_core import HIDDEN_ACTIVATIONS, RNN
 from page_model.recurrent import TASK_LABELS, TASKS, make_task
-from ui.cached import plotly
+from ui.cached import plotly, section
 from ui.claims_box import claim_box
 from ui.compute import recurrent_claims, unrolled_formulas
-from ui.layout import closed_summary, columns, formula_markdown, header, settings_box, small
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    header,
+    numbers_table,
+    settings_box,
+    small,
+)
 from ui.lesson import next_page
 from ui.page_state import Choice, Int, Local, PageState, settings
-from ui.recurrent import (
-    numbers_table,
-    section,
-    seed_input,
-    sequence_settings,
-    sequence_summary,
-    step_choice,
-)
+from ui.recurrent import seed_input, sequence_settings, sequence_summary, step_choice
 
 MAX_UNITS = 3  # readable numbers on the diagram
 MAX_STEPS = 8
@@ -119,7 +120,7 @@ def _body(n_h: int, act: str, seed: int, source: str, T: int, t: int, j: int) ->
                        (f"h_(t−1), unit {j}", float(h_prev[j - 1])),
                        (f"z_t, unit {j}", float(run.z[t - 1, j - 1])),
                        (f"h_t, unit {j}", float(run.h[t - 1, j - 1])),
-                       ("output ŷ_t", float(run.y[t - 1, 0]))])
+                       ("output ŷ_t", float(run.y[t - 1, 0]))], replayed=False)
     with c_col:
         plotly(hidden_state_chart(run.h, mark_step=t), key="unroll_hidden")
 

@@ -37,12 +37,11 @@ from page_model.sequence_playground import (
     tick_period,
 )
 from page_model.summaries import loss_summary
-from ui.cached import plotly
+from ui.cached import plotly, session_section
 from ui.escape import plain
 from ui.layout import closed_summary, header, settings_box
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, page_state
-from ui.recurrent import session_section
 from ui.training_buttons import TrainingButtons
 
 ss = st.session_state
