@@ -291,11 +291,12 @@ def abbreviate_sums(expr: sp.Expr, sums, coefficients=(1, -1)) -> sp.Expr:
 
 
 def is_zero(expr: sp.Expr) -> bool:
-    """A sound zero test that stays fast on composed networks: expand; failing that, each
-    exp/tanh/Heaviside/log/Max sub-expression becomes an independent symbol and the numerator
-    of the rational function left must expand to 0 (an identity in independent symbols stays
-    one when the functions are put back). False means "not shown", never a guess."""
-    if expr == 0 or sp.expand(expr) == 0:
+    """A sound zero test that stays fast on composed networks: each exp/tanh/Heaviside/log/Max
+    sub-expression becomes an independent symbol and the numerator of the rational function
+    left must expand to 0 (an identity in independent symbols stays one when the functions are
+    put back); failing that, the plain expansion. False means "not shown", never a guess."""
+    expr_in = expr
+    if expr == 0:
         return True
     # e^{−z} and e^{2z} become powers of one symbol for e^{z}, so e^{z}·e^{−z} = 1 survives.
     bases: dict = {}
@@ -312,7 +313,9 @@ def is_zero(expr: sp.Expr) -> bool:
     atoms = sorted(expr.atoms(sp.tanh, sp.Heaviside, sp.log, sp.Max), key=sp.default_sort_key)
     generic = expr.xreplace({a: sp.Dummy() for a in atoms})
     numerator, _ = sp.fraction(sp.together(generic))
-    return sp.expand(numerator) == 0
+    # Either test may succeed alone; this one first: on composed networks the plain expansion
+    # of the whole expression is the slow one (the audit's largest identity: 0.24 s against 0.07).
+    return sp.expand(numerator) == 0 or sp.expand(expr_in) == 0
 
 
 def partial_latex(num: sp.Expr | str, den: sp.Expr | str) -> str:
