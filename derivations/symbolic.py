@@ -340,8 +340,12 @@ def lambdify(args, exprs, **options):
     arguments and one large expression it gains nothing; those call sympy.lambdify."""
     args = list(args)
     plain = {a: sp.Symbol(f"_a{i}") for i, a in enumerate(args)}
-    many = isinstance(exprs, list | tuple)
-    # strict: expressions and numbers only, never a string (no eval)
-    renamed = [sp.sympify(e, strict=True).xreplace(plain) for e in exprs] if many else \
-        sp.sympify(exprs, strict=True).xreplace(plain)
+    def rename(e):  # SymPy expressions and plain numbers only: lambdify would run a string
+        if isinstance(e, sp.Basic):
+            return e.xreplace(plain)
+        if isinstance(e, int | float):
+            return e
+        raise TypeError(f"lambdify takes SymPy expressions, not {type(e).__name__}")
+
+    renamed = [rename(e) for e in exprs] if isinstance(exprs, list | tuple) else rename(exprs)
     return sp.lambdify([plain[a] for a in args], renamed, dummify=False, **options)

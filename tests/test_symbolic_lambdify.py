@@ -28,3 +28,11 @@ def test_one_expression_and_unused_arguments():
     f = lambdify([eta, h_prev, w], eta * 2)
     assert f(1.5, 9.0, -3.0) == 3.0
     assert lambdify([w], [w, w + 1])(2.0) == [2.0, 3.0]
+
+
+def test_a_string_is_refused_not_run():
+    """sympy.lambdify turns a string into code and runs it; here text is refused."""
+    with pytest.raises(TypeError, match="SymPy expressions"):
+        lambdify([w], "__import__('os').getcwd()")
+    with pytest.raises(TypeError):
+        lambdify([w], [w, "w + 1"])
