@@ -22,19 +22,43 @@ import streamlit as st
 
 from nn_core import Network, make_dataset
 
+_NONE = object()
+
+
+class Front:
+    """The last ``size`` results by a hashable key, in a plain dict in front of a slower cache
+    (Streamlit's hashes every argument, ~0.2 ms): a hit is one dict look-up. Sessions run in
+    threads of their own, so writes take a lock; the oldest entry goes first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        return self._entries.get(key, default)
+
+    def put(self, key, value):
+        with self._lock:
+            while len(self._entries) >= self.size:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = value
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
 
 def shared(*, memo: int = 0, **options):
     """``st.cache_resource(**options)``, called with its arguments by name: on a call with
     positional arguments Streamlit looks each one's name up (inspect.signature, ~0.05 ms per
     argument, on every rerun); by name, the cache key is the same and the look-up is gone.
-    ``memo``: the last ``memo`` results also kept by their (hashable) arguments in a plain dict in
-    front of the cache, for a function a page calls on every rerun: a hit is one dict look-up
-    instead of Streamlit hashing each argument (~0.2 ms)."""
+    ``memo``: the last ``memo`` results also kept by their (hashable) arguments in a ``Front``,
+    for a function a page calls on every rerun."""
     def wrap(fn):
         cached = st.cache_resource(**options)(fn)
         names = tuple(inspect.signature(fn).parameters)
-        front: dict = {}
-        lock = threading.Lock()
+        front = Front(memo)
 
         @functools.wraps(fn)
         def call(*args, **kwargs):
@@ -42,14 +66,8 @@ def shared(*, memo: int = 0, **options):
             if not memo:
                 return cached(**kwargs)
             key = tuple(sorted(kwargs.items()))
-            if key in front:
-                return front[key]
-            out = cached(**kwargs)
-            with lock:  # sessions run in threads of their own
-                while len(front) >= memo:
-                    del front[next(iter(front))]  # the oldest
-                front[key] = out
-            return out
+            out = front.get(key, _NONE)
+            return front.put(key, cached(**kwargs)) if out is _NONE else out
 
         def clear():
             front.clear()
@@ -176,8 +194,8 @@ def _backprop_step(*, token: bytes, _args: tuple):
     return step_through(net, np.array(x), np.array(y), layer, i, j, "squared_error", lr, param)
 
 
-_BACKPROP_FRONT: dict = {}  # the last few step-throughs by their token
-_BACKPROP_LOCK = threading.Lock()
+_STEPS = Front(16)  # the last few step-throughs by their token
+_CHECKS = Front(16)  # id(step-through) -> (it, its check): held, so its id is not reused
 
 
 def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
@@ -185,20 +203,11 @@ def backprop_step(weights, biases, x, y, layer, i, j, param, lr):
     front of Streamlit's cache (which hashes it again and copies its bookkeeping)."""
     args = (weights, biases, x, y, layer, i, j, param, lr)
     token = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
-    out = _BACKPROP_FRONT.get(token)
-    if out is None:
-        out = _backprop_step(token=token, _args=args)
-        with _BACKPROP_LOCK:  # sessions run in threads of their own
-            while len(_BACKPROP_FRONT) >= 16:
-                del _BACKPROP_FRONT[next(iter(_BACKPROP_FRONT))]
-            _BACKPROP_FRONT[token] = out
-    return out
+    out = _STEPS.get(token)
+    return _STEPS.put(token, _backprop_step(token=token, _args=args)) if out is None else out
 
 
-_CHECKS: dict = {}  # id(step-through) -> (step-through, its check): the object held, so the id
-
-
-def backprop_check(result):  # cannot be reused while its entry lives
+def backprop_check(result):
     """page_model.verdicts.backprop_check of a step-through from ``backprop_step`` (a shared
     object, never changed) at derivations' finite-difference step, once per step-through: the
     page asks on every rerun."""
@@ -208,12 +217,7 @@ def backprop_check(result):  # cannot be reused while its entry lives
     from derivations.step import FD_STEP
     from page_model.verdicts import backprop_check as check
 
-    out = check(result, FD_STEP)
-    with _BACKPROP_LOCK:
-        while len(_CHECKS) >= 16:
-            del _CHECKS[next(iter(_CHECKS))]
-        _CHECKS[id(result)] = (result, out)
-    return out
+    return _CHECKS.put(id(result), (result, check(result, FD_STEP)))[1]
 
 
 @functools.lru_cache(maxsize=8)
