@@ -21,7 +21,7 @@ Usage on a page::
         stage: str = "classifier"
         w1: float = -1.0
 
-    STATE = PageState("neuron", Neuron, {
+    STATE = page_state("neuron", Neuron, lambda: {  # the table built once per server
         "stage": Choice("stage", tuple(STAGES)),
         "w1": Float("weight w₁", -5.0, 5.0),
     })

@@ -32,7 +32,7 @@ from ui.layout import (
     small,
 )
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Bool, Choice, Float, Int, Local, page_state, settings
 
 MODELS = {
     "linear": "linear neuron ŷ = z (linear regression)",
@@ -61,7 +61,7 @@ class Descent:
     more: bool = False  # the sidebar's box of model, weights learned and steps: open
 
 
-STATE = PageState("gd", Descent, {
+STATE = page_state("gd", Descent, lambda: {
     "model": Choice("model", tuple(MODELS), MODELS), "two": Bool("two weights"),
     "w1": Float("start w₁", -3.5, 3.5), "w2": Float("w₂", -3.5, 3.5),
     "rate": Choice("learning rate", tuple(RATES), RATES),

@@ -10,7 +10,7 @@ from ui.cached import chart
 from ui.compute import hidden_forward
 from ui.layout import columns, formula_markdown, header, numbers_table, settings_box, small
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, page_state, settings
 
 MAX_HIDDEN_LAYERS = 2
 MAX_NEURONS = 6
@@ -35,7 +35,7 @@ class Hidden:
     more: bool = False  # the sidebar's box of activations, outputs and seed: open
 
 
-STATE = PageState("hidden", Hidden, {
+STATE = page_state("hidden", Hidden, lambda: {
     "layers": Int("number of hidden layers", 1, MAX_HIDDEN_LAYERS),
     "width": Int("neurons per hidden layer", 1, MAX_NEURONS),
     "act": Choice("hidden activation", HIDDEN_ACTIVATIONS),

@@ -44,7 +44,7 @@ from ui.layout import (
     small,
 )
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, page_state, settings
 from ui.recurrent import seed_input, sequence_settings, sequence_summary, step_choice
 
 MAX_UNITS = 3
@@ -66,7 +66,7 @@ class Cell:
     more: bool = False  # the sidebar's box of cell units, seed and input sequence: open
 
 
-STATE = PageState("lstm", Cell, {
+STATE = page_state("lstm", Cell, lambda: {
     "units": Int("number of cell units", 1, MAX_UNITS), "T": Int("number of steps", 2, MAX_STEPS),
     "input": Choice("input sequence", TASKS, TASK_LABELS), "seed": Int("weight seed", 0, 999),
     "forget_bias": Float("forget-gate bias", -3.0, 6.0), "t": Int("time step", 1, MAX_STEPS),

@@ -17,7 +17,7 @@ from ui.layout import (
     settings_box,
 )
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, page_state, settings
 
 N_POINTS = NEURON_POINTS
 STAGES = {
@@ -42,7 +42,7 @@ class Neuron:
     more: bool = False  # the sidebar's data box: open
 
 
-STATE = PageState("neuron", Neuron, {
+STATE = page_state("neuron", Neuron, lambda: {
     "stage": Choice("stage", tuple(STAGES), STAGES), "w1": Float("weight w₁", -5.0, 5.0),
     "w2": Float("weight w₂", -5.0, 5.0), "b": Float("bias b", -5.0, 5.0),
     "theta": Float("threshold θ", 0.05, 0.95), "point": Int("data point i", 0, N_POINTS - 1),

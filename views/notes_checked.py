@@ -25,14 +25,14 @@ from ui.compute import notes_audit, notes_training
 from ui.escape import plain
 from ui.layout import closed_summary, columns, header, numbers_table, settings_box
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState
+from ui.page_state import Choice, Float, Int, Local, page_state
 from ui.practice import HIDDEN, MODE_LABELS, MODES, practice_box, show_summary
 
 notes_audit()  # the audit, once per server (a spinner on a server's first load)
 FIXED = fixed()  # keys, names and symbols: built once per process
 records, keys, by_key = FIXED["records"], FIXED["keys"], FIXED["by_key"]
 
-STATE = PageState("notes", NotesChecked, {
+STATE = page_state("notes", NotesChecked, lambda: {
     "rec": Choice("formula", keys, FIXED["titles"]),
     "case": Choice("network", CASES, CASE_LABELS),
     "epochs": Int("epochs", 50, MAX_COMPARISON_EPOCHS),

@@ -20,7 +20,7 @@ from ui.layout import (
     settings_box,
 )
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, page_state, settings
 
 MAX_POINTS = 300
 LEARNING_RATES = [0.1, 0.3, 1.0, 2.0, 3.0, 5.0]
@@ -39,7 +39,7 @@ class OneVsAll:
     side: bool = False  # "The three side by side": open
 
 
-STATE = PageState("ova", OneVsAll, {
+STATE = page_state("ova", OneVsAll, lambda: {
     "n": Int("number of points", 60, MAX_POINTS), "noise": Float("noise", 0.0, 1.5),
     "neither": Choice("class coded as “neither fires”", (0, 1, 2)),
     "epochs": Int("epochs", 50, MAX_SCHEME_EPOCHS), "lr": Choice("learning rate η", LEARNING_RATES),

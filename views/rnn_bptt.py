@@ -33,7 +33,7 @@ from ui.layout import (
     small,
 )
 from ui.lesson import next_page
-from ui.page_state import Choice, Float, Int, Local, PageState, settings
+from ui.page_state import Choice, Float, Int, Local, page_state, settings
 from ui.recurrent import seed_input, sequence_summary
 
 MAX_CHAIN_PATHS = 12  # the whole chain with its underbraces stays readable up to here
@@ -54,7 +54,7 @@ class Bptt:
     more: bool = False  # the sidebar's box of the network and its sequence: open
 
 
-STATE = PageState("bptt", Bptt, {
+STATE = page_state("bptt", Bptt, lambda: {
     "T": Int("number of steps", 2, MAX_T), "units": Int("hidden units", 1, MAX_UNITS),
     "act": Choice("activation", RNN_ACTIVATIONS), "seed": Int("weight seed", 0, 999),
     "input": Choice("input sequence", TASKS, TASK_LABELS),

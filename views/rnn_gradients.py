@@ -30,7 +30,7 @@ from ui.layout import (
     small,
 )
 from ui.lesson import next_page
-from ui.page_state import Bool, Choice, Float, Floats, Int, Local, PageState, settings
+from ui.page_state import Bool, Choice, Float, Floats, Int, Local, page_state, settings
 from ui.recurrent import seed_input
 
 
@@ -47,7 +47,7 @@ class Gradients:
     more: bool = False  # the sidebar's clipping box: open
 
 
-STATE = PageState("grads", Gradients, {
+STATE = page_state("grads", Gradients, lambda: {
     "T": Int("number of steps T", 2, MAX_T), "w_h": Floats("recurrent weights", 0.05, 5.0, 8),
     "amplitude": Float("input size", 0.0, 2.0), "forget_bias": Float("forget-gate bias", -3, 6),
     "seed": Int("input seed", 0, 999), "clip_on": Bool("clipping"),

@@ -22,7 +22,7 @@ from ui.layout import (
     small,
 )
 from ui.lesson import next_page
-from ui.page_state import Choice, Int, Local, PageState, settings
+from ui.page_state import Choice, Int, Local, page_state, settings
 from ui.recurrent import seed_input, sequence_settings, sequence_summary, step_choice
 
 MAX_UNITS = 3  # readable numbers on the diagram
@@ -41,7 +41,7 @@ class Unrolled:
     more: bool = False  # the sidebar's box of the network and its input sequence: open
 
 
-STATE = PageState("unroll", Unrolled, {
+STATE = page_state("unroll", Unrolled, lambda: {
     "units": Int("number of hidden units", 1, MAX_UNITS),
     "act": Choice("hidden activation", HIDDEN_ACTIVATIONS), "seed": Int("weight seed", 0, 999),
     "input": Choice("input sequence", TASKS, TASK_LABELS),
