@@ -8,7 +8,15 @@ from nn_core import HIDDEN_ACTIVATIONS
 from page_model.summaries import weights_summary
 from ui.cached import chart
 from ui.compute import hidden_forward
-from ui.layout import columns, formula_markdown, header, numbers_table, settings_box, small
+from ui.layout import (
+    closed_summary,
+    columns,
+    formula_markdown,
+    header,
+    numbers_table,
+    settings_box,
+    small,
+)
 from ui.lesson import next_page
 from ui.page_state import Choice, Float, Int, Local, page_state, settings
 
@@ -89,10 +97,9 @@ with st.sidebar:
         else:
             hidden_act, n_out, out_act, seed = (s.clamped(n)
                                                 for n in ("act", "outputs", "out", "seed"))
-    # A closed box's values, small, and the next heading: one element.
-    st.markdown(("" if more.open else small(
-        f"{hidden_act} hidden neurons, {n_out} {out_act} output{'s' if n_out > 1 else ''}, "
-        f"weight seed {int(seed)}.") + "\n\n") + "### Data point")
+    closed_summary(more, f"{hidden_act} hidden neurons, {n_out} {out_act} output"
+                         f"{'s' if n_out > 1 else ''}, weight seed {int(seed)}.",
+                   heading="Data point")
     x1 = st.slider("x₁", -3.0, 3.0, step=0.1, key=s.key("x1"))
     x2 = st.slider("x₂", -3.0, 3.0, step=0.1, key=s.key("x2"))
 
