@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -80,12 +81,18 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    #: the per-epoch columns, in order (a row of ``as_rows``, a column of a CSV)
+    COLUMNS: ClassVar[tuple[str, ...]] = ("epoch", "train_loss", "test_loss", "train_accuracy",
+                                          "test_accuracy")
+
     def as_rows(self) -> list[dict]:
-        return [
-            {"epoch": e, "train_loss": a, "test_loss": b, "train_accuracy": c, "test_accuracy": d}
-            for e, a, b, c, d in zip(self.epoch, self.train_loss, self.test_loss,
-                                     self.train_accuracy, self.test_accuracy, strict=True)
-        ]
+        columns = [getattr(self, c) for c in self.COLUMNS]
+        return [dict(zip(self.COLUMNS, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    def copy(self) -> History:
+        """A history with copies of the columns (training appends to this one in place)."""
+        return History(*(list(getattr(self, c)) for c in self.COLUMNS),
+                       stopped_early=self.stopped_early)
 
 
 def infer_encoding(Y: np.ndarray) -> str | None:

@@ -547,15 +547,14 @@ def points_csv(X, y) -> str:
 def history_download(history: History):
     """``history_csv`` of the epochs so far, made only when called (see
     ``TrainingSession.weights_download``): training appends to the history in place."""
-    copy = History(*(list(getattr(history, f)) for f in
-                     ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")))
+    copy = history.copy()
     return lambda: history_csv(copy)
 
 
 def history_csv(history: History) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    cols = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    cols = History.COLUMNS
     w.writerow(cols)
     for row in history.as_rows():
         w.writerow(["" if row[c] is None else (f"{row[c]:.17g}" if isinstance(row[c], float)
